@@ -1,0 +1,65 @@
+//! Question templates: the flows the interrogation engine asks from.
+
+use crate::model::decision::{AnswerFormat, AnswerOption};
+use crate::model::project::Depth;
+use crate::model::rules::{Condition, Rule};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub id: String,
+    pub name: String,
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    #[serde(default)]
+    pub artifacts: BTreeMap<String, ArtifactRequirements>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub key: String,
+    pub text: String,
+    /// One line on why the question matters, shown with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    pub category: String,
+    #[serde(default)]
+    pub format: AnswerFormat,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<AnswerOption>,
+    #[serde(default)]
+    pub allow_other: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assume_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ask_if: Condition,
+    #[serde(default = "all_depths")]
+    pub depths: Vec<Depth>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_for: Vec<String>,
+    #[serde(default)]
+    pub priority: i32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactRequirements {
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+fn all_depths() -> Vec<Depth> {
+    vec![Depth::Quick, Depth::Standard, Depth::Thorough]
+}

@@ -1,0 +1,82 @@
+//! The validator: every finding of the format, for a whole workspace or for one new answer.
+
+mod artifacts;
+mod decision;
+mod graph;
+mod locked;
+
+use crate::facts::FactIndex;
+use crate::finding::{Code, Finding, Severity, sort_findings};
+use crate::workspace::{DecisionDoc, ProjectSpec, Workspace};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// How to validate.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'a> {
+    /// Treat warnings (a stale artifact, an undecided dependency, ...) as errors.
+    pub strict: bool,
+    /// The base revision of a change request: locked decisions may not differ from it.
+    pub base: Option<&'a Workspace>,
+}
+
+/// Every finding in the workspace, sorted by file and line.
+pub fn validate(ws: &Workspace, options: &Options<'_>) -> Vec<Finding> {
+    let mut findings = ws.findings.clone();
+    let per_project: Vec<Vec<Finding>> = ws.projects.par_iter().map(|p| validate_project(ws, p, options)).collect();
+    findings.extend(per_project.into_iter().flatten());
+    if options.strict {
+        for f in findings.iter_mut().filter(|f| f.severity == Severity::Warning) {
+            f.severity = Severity::Error;
+        }
+    }
+    sort_findings(&mut findings);
+    findings
+}
+
+fn validate_project(ws: &Workspace, project: &ProjectSpec, options: &Options<'_>) -> Vec<Finding> {
+    let mut out = project.findings.clone();
+    for doc in &project.decisions {
+        decision::check(doc, &mut out);
+    }
+    graph::check(project, &mut out);
+    let index = ws.fact_index(project);
+    check_rules(&index, &mut out);
+    out.extend(index.contradictions());
+    artifacts::check(project, &mut out);
+    if let Some(base) = options.base.and_then(|b| b.project(&project.slug)) {
+        locked::check(project, base, &mut out);
+    }
+    out
+}
+
+/// Malformed rules and duplicate rule ids among the rules that apply to one project.
+fn check_rules(index: &FactIndex, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<&str, &crate::finding::Location> = HashMap::new();
+    for placed in index.rules() {
+        if let Some(defect) = placed.rule.defect() {
+            out.push(Finding::new(
+                Code::BadRule,
+                &placed.at.path,
+                placed.at.line,
+                format!("rule `{}` cannot be evaluated: {defect}", placed.rule.id),
+            ));
+        }
+        if let Some(first) = seen.insert(&placed.rule.id, &placed.at) {
+            out.push(
+                Finding::new(Code::BadRule, &placed.at.path, placed.at.line, format!("rule id `{}` is used twice", placed.rule.id))
+                    .related(first.clone()),
+            );
+        }
+    }
+}
+
+/// Validates one new or changed decision against its project's fact index, without
+/// re-checking the rest: what a bot runs on every reply. Empty means it can be committed.
+pub fn check_answer(index: &FactIndex, doc: &DecisionDoc) -> Vec<Finding> {
+    let mut out = Vec::new();
+    decision::check(doc, &mut out);
+    out.extend(index.contradictions_with(&doc.contribution()));
+    sort_findings(&mut out);
+    out
+}

@@ -1,0 +1,322 @@
+//! Loading a repository's spec files (already read into memory) into projects.
+//!
+//! The caller reads the files — from a directory, a git tree, a host API — and hands them over
+//! as paths and bytes; nothing here touches the file system.
+
+use crate::document::{self, Outcome, Parsed};
+use crate::facts::{Contribution, FactIndex, PlacedRule};
+use crate::finding::{Code, Finding, Location};
+use crate::ident::is_slug;
+use crate::model::decision::DECISION_FIELDS;
+use crate::model::project::PROJECT_FIELDS;
+use crate::model::{Decision, Manifest, Project, RulesFile, Template};
+use crate::value::Facts;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// One file of the repository: its path relative to the repository root (with `/`), and bytes.
+#[derive(Clone, Debug)]
+pub struct RepoFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl RepoFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        RepoFile { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// Where the spec files live in a repository.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// The directory holding one folder per project (`specs` unless `.specbuilder.toml` says otherwise).
+    pub specs_dir: String,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout { specs_dir: "specs".to_owned() }
+    }
+}
+
+pub const REPO_RULES: &str = ".specbuilder/rules.yaml";
+pub const REPO_TEMPLATES: &str = ".specbuilder/templates/";
+
+/// Every project of a repository, parsed, plus the repository-wide rules and templates.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub projects: Vec<ProjectSpec>,
+    pub repo_rules: Vec<PlacedRule>,
+    pub templates: BTreeMap<String, LoadedTemplate>,
+    /// Problems found while loading repository-level files.
+    pub findings: Vec<Finding>,
+}
+
+/// A repository-local template with its rules placed at their lines.
+#[derive(Debug)]
+pub struct LoadedTemplate {
+    pub template: Parsed<Template>,
+    pub rules: Vec<PlacedRule>,
+}
+
+/// One project folder, `<specs_dir>/<slug>/`.
+#[derive(Debug, Default)]
+pub struct ProjectSpec {
+    pub slug: String,
+    pub dir: String,
+    pub project: Option<Parsed<Project>>,
+    /// Decisions that parsed, sorted by file path.
+    pub decisions: Vec<DecisionDoc>,
+    pub rules: Vec<PlacedRule>,
+    pub manifest: Option<Parsed<Manifest>>,
+    /// Line of each artifact's entry in the manifest.
+    pub manifest_lines: BTreeMap<String, usize>,
+    /// Artifact file name (relative to `artifacts/`) -> sha256 of its content.
+    pub artifacts: BTreeMap<String, String>,
+    /// Problems found while loading this project's files.
+    pub findings: Vec<Finding>,
+}
+
+/// A parsed decision with what the validator derives from it once.
+#[derive(Debug)]
+pub struct DecisionDoc {
+    pub doc: Parsed<Decision>,
+    /// The file name without `.md`: what the key must equal.
+    pub file_key: String,
+    /// The facts it asserts (its own, or its chosen options').
+    pub facts: Facts,
+    /// sha256 of the file, computed when the project has a manifest to compare against.
+    pub sha256: Option<String>,
+}
+
+impl DecisionDoc {
+    pub fn decision(&self) -> &Decision {
+        &self.doc.value
+    }
+
+    pub fn path(&self) -> &str {
+        &self.doc.path
+    }
+
+    pub fn contribution(&self) -> Contribution<'_> {
+        Contribution { key: &self.doc.value.key, path: &self.doc.path, facts: &self.facts, lines: &self.doc.lines }
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// Parses one decision file.
+pub fn parse_decision(path: &str, bytes: &[u8]) -> Outcome<Decision> {
+    let Outcome { parsed, findings } = document::parse_markdown::<Decision>(path, bytes, DECISION_FIELDS);
+    let parsed = parsed.map(|p| {
+        let (mut decision, body) = p.value;
+        decision.body = body;
+        Parsed { path: p.path, value: decision, lines: p.lines }
+    });
+    Outcome { parsed, findings }
+}
+
+/// Parses one `project.md`.
+pub fn parse_project(path: &str, bytes: &[u8]) -> Outcome<Project> {
+    let Outcome { parsed, findings } = document::parse_markdown::<Project>(path, bytes, PROJECT_FIELDS);
+    let parsed = parsed.map(|p| {
+        let (mut project, body) = p.value;
+        project.body = body;
+        Parsed { path: p.path, value: project, lines: p.lines }
+    });
+    Outcome { parsed, findings }
+}
+
+/// Parses a rules file into rules placed at their lines.
+pub fn parse_rules(path: &str, bytes: &[u8]) -> (Vec<PlacedRule>, Vec<Finding>) {
+    let Outcome { parsed, findings } = document::parse_yaml::<RulesFile>(path, bytes, &["rules"]);
+    let text = String::from_utf8_lossy(bytes);
+    let rules = parsed.map_or_else(Vec::new, |p| place_rules(path, &text, p.value.rules));
+    (rules, findings)
+}
+
+/// Parses a template file.
+pub fn parse_template(path: &str, bytes: &[u8]) -> Outcome<Template> {
+    document::parse_yaml::<Template>(
+        path,
+        bytes,
+        &["id", "name", "version", "description", "questions", "rules", "artifacts"],
+    )
+}
+
+fn place_rules(path: &str, text: &str, rules: Vec<crate::model::Rule>) -> Vec<PlacedRule> {
+    rules
+        .into_iter()
+        .map(|rule| {
+            let line = line_where(text, |l| {
+                let l = l.trim_start().trim_start_matches("- ").trim_start();
+                l.strip_prefix("id:").is_some_and(|v| v.trim().trim_matches(['"', '\'']) == rule.id)
+            });
+            PlacedRule { at: Location::new(path, line), rule }
+        })
+        .collect()
+}
+
+/// The 1-based line of the first line matching `pred`, else 1.
+fn line_where(text: &str, pred: impl Fn(&str) -> bool) -> usize {
+    text.lines().position(pred).map_or(1, |i| i + 1)
+}
+
+/// The files of one project folder, sorted by role.
+#[derive(Default)]
+struct ProjectFiles<'a> {
+    project: Option<&'a RepoFile>,
+    rules: Option<&'a RepoFile>,
+    manifest: Option<&'a RepoFile>,
+    decisions: Vec<&'a RepoFile>,
+    artifacts: Vec<(&'a str, &'a RepoFile)>,
+}
+
+impl Workspace {
+    /// Groups the files into projects and parses them (decisions in parallel).
+    pub fn load(files: &[RepoFile], layout: &Layout) -> Workspace {
+        let mut ws = Workspace::default();
+        let prefix = format!("{}/", layout.specs_dir.trim_end_matches('/'));
+        let mut groups: BTreeMap<&str, ProjectFiles<'_>> = BTreeMap::new();
+        for file in files {
+            if file.path == REPO_RULES {
+                let (rules, findings) = parse_rules(&file.path, &file.bytes);
+                ws.repo_rules = rules;
+                ws.findings.extend(findings);
+            } else if file.path.starts_with(REPO_TEMPLATES) && file.path.ends_with(".yaml") {
+                let Outcome { parsed, findings } = parse_template(&file.path, &file.bytes);
+                ws.findings.extend(findings);
+                if let Some(template) = parsed {
+                    let text = String::from_utf8_lossy(&file.bytes);
+                    let rules = place_rules(&file.path, &text, template.value.rules.clone());
+                    ws.templates.insert(template.value.id.clone(), LoadedTemplate { template, rules });
+                }
+            } else if let Some(rest) = file.path.strip_prefix(&prefix) {
+                let Some((slug, inner)) = rest.split_once('/') else { continue };
+                let group = groups.entry(slug).or_default();
+                match inner {
+                    "project.md" => group.project = Some(file),
+                    "rules.yaml" => group.rules = Some(file),
+                    "artifacts/manifest.json" => group.manifest = Some(file),
+                    _ => {
+                        if let Some(name) = inner.strip_prefix("decisions/") {
+                            if name.ends_with(".md") && !name.contains('/') {
+                                group.decisions.push(file);
+                            } else {
+                                ws.findings.push(Finding::new(
+                                    Code::IgnoredFile,
+                                    &file.path,
+                                    0,
+                                    "not a decision file: `decisions/` holds only `<key>.md` files",
+                                ));
+                            }
+                        } else if let Some(name) = inner.strip_prefix("artifacts/") {
+                            group.artifacts.push((name, file));
+                        }
+                    }
+                }
+            }
+        }
+        ws.projects = groups.into_iter().map(|(slug, files)| load_project(&prefix, slug, files)).collect();
+        ws
+    }
+
+    /// The rules that apply to `project`: the repository's, its template's, and its own.
+    pub fn rules_for(&self, project: &ProjectSpec) -> Vec<PlacedRule> {
+        let mut rules = self.repo_rules.clone();
+        // A template not present in the repository is a built-in; the engine supplies those.
+        let template = project.project.as_ref().and_then(|p| p.value.template.as_deref());
+        if let Some(t) = template.and_then(|id| self.templates.get(id)) {
+            rules.extend(t.rules.iter().cloned());
+        }
+        rules.extend(project.rules.iter().cloned());
+        rules
+    }
+
+    /// The fact index of a project: what a new answer is checked against.
+    pub fn fact_index(&self, project: &ProjectSpec) -> FactIndex {
+        let mut index = FactIndex::new(self.rules_for(project));
+        for d in project.decisions.iter().filter(|d| d.decision().status.is_in_force()) {
+            index.add(&d.contribution());
+        }
+        index
+    }
+
+    pub fn project(&self, slug: &str) -> Option<&ProjectSpec> {
+        self.projects.iter().find(|p| p.slug == slug)
+    }
+}
+
+fn load_project(prefix: &str, slug: &str, files: ProjectFiles<'_>) -> ProjectSpec {
+    let dir = format!("{prefix}{slug}");
+    let mut spec = ProjectSpec { slug: slug.to_owned(), dir: dir.clone(), ..ProjectSpec::default() };
+    if !is_slug(slug) {
+        spec.findings.push(
+            Finding::new(Code::BadSlug, &dir, 0, format!("`{slug}` is not a valid project slug"))
+                .help("use lowercase letters, digits and `-`, starting with a letter or digit, at most 63 characters"),
+        );
+    }
+    match files.project {
+        Some(file) => {
+            let Outcome { parsed, findings } = parse_project(&file.path, &file.bytes);
+            spec.project = parsed;
+            spec.findings.extend(findings);
+        }
+        None => spec.findings.push(
+            Finding::new(Code::MissingProject, format!("{dir}/project.md"), 0, format!("project `{slug}` has no project.md"))
+                .help("create project.md with at least a `name` in its front matter"),
+        ),
+    }
+    if let Some(file) = files.rules {
+        let (rules, findings) = parse_rules(&file.path, &file.bytes);
+        spec.rules = rules;
+        spec.findings.extend(findings);
+    }
+    if let Some(file) = files.manifest {
+        let Outcome { parsed, findings } = document::parse_json::<Manifest>(&file.path, &file.bytes);
+        spec.findings.extend(findings);
+        if let Some(manifest) = &parsed {
+            let text = String::from_utf8_lossy(&file.bytes);
+            for name in manifest.value.artifacts.keys() {
+                let quoted = format!("\"{name}\"");
+                spec.manifest_lines.insert(name.clone(), line_where(&text, |l| l.contains(&quoted)));
+            }
+        }
+        spec.manifest = parsed;
+    }
+    spec.artifacts = files.artifacts.iter().map(|(name, f)| ((*name).to_owned(), sha256_hex(&f.bytes))).collect();
+
+    let hash = spec.manifest.is_some();
+    let parsed: Vec<(Option<DecisionDoc>, Vec<Finding>)> = files
+        .decisions
+        .par_iter()
+        .map(|file| {
+            let Outcome { parsed, findings } = parse_decision(&file.path, &file.bytes);
+            let doc = parsed.map(|doc| {
+                let file_key = file.path.rsplit('/').next().unwrap_or_default().trim_end_matches(".md").to_owned();
+                DecisionDoc {
+                    facts: doc.value.effective_facts(),
+                    sha256: hash.then(|| sha256_hex(&file.bytes)),
+                    file_key,
+                    doc,
+                }
+            });
+            (doc, findings)
+        })
+        .collect();
+    for (doc, findings) in parsed {
+        spec.decisions.extend(doc);
+        spec.findings.extend(findings);
+    }
+    spec.decisions.sort_by(|a, b| a.doc.path.cmp(&b.doc.path));
+    spec
+}
