@@ -1,0 +1,8 @@
+//! Spec Builder: interrogates a product idea and keeps a consistent, traceable specification
+//! in the customer's own git repository. This crate is the product; the format itself lives
+//! in `spec-format`.
+
+pub mod cli;
+pub mod config;
+pub mod report;
+pub mod source;

@@ -1,0 +1,1 @@
+CREATE TABLE notes (id uuid PRIMARY KEY, body text NOT NULL);

@@ -1,0 +1,37 @@
+//! The command line: one file per command.
+
+pub mod check;
+pub mod fmt;
+
+use clap::{Parser, Subcommand};
+
+/// Spec Builder turns a product idea into a consistent, traceable specification that lives in
+/// your git repository: decisions as files, contradictions caught, artifacts generated.
+#[derive(Debug, Parser)]
+#[command(name = "specbuilder", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Check(check::CheckArgs),
+    Fmt(fmt::FmtArgs),
+}
+
+/// What the process exits with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0: nothing to fix.
+    Clean,
+    /// Exit 1: errors were found.
+    Errors,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
+    }
+}

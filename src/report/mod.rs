@@ -1,0 +1,22 @@
+//! Rendering findings: text for people, JSON for scripts, SARIF for code-scanning tools.
+
+mod json;
+mod sarif;
+mod text;
+
+pub use json::render as json;
+pub use sarif::render as sarif;
+pub use text::{Scope as TextScope, render as text};
+
+use clap::ValueEnum;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: file:line, the source lines involved, both sides of a contradiction.
+    #[default]
+    Text,
+    /// One JSON object: {"findings": [...], "summary": {...}}.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+}
