@@ -12,6 +12,10 @@ use serde::de::DeserializeOwned;
 /// and the limit keeps a hostile 10 MB front matter from costing anything.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
+/// Flow collections (`[`, `{`) nested deeper than this are refused before parsing: libyaml's
+/// tokenizer is quadratic in flow depth (100,000 brackets took 26 s), and no spec nests so deep.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
 /// A parsed document: the typed value plus where each field was written.
 #[derive(Clone, Debug)]
 pub struct Parsed<T> {
@@ -151,6 +155,10 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &str, bytes: &[u8], fields: &[&str]
 }
 
 fn parse_yaml_str<T: DeserializeOwned>(path: &str, yaml: &str, first_line: usize, fields: &[&str]) -> Outcome<T> {
+    if let Some(line) = too_deep(yaml) {
+        let message = format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels");
+        return Outcome { parsed: None, findings: vec![Finding::new(Code::Syntax, path, first_line + line - 1, message)] };
+    }
     let lines = FieldLines::scan(yaml, first_line);
     let mut findings: Vec<Finding> = lines
         .top_level()
@@ -165,6 +173,26 @@ fn parse_yaml_str<T: DeserializeOwned>(path: &str, yaml: &str, first_line: usize
             Outcome { parsed: None, findings }
         }
     }
+}
+
+/// The 1-based line where `[`/`{` nesting first exceeds [`MAX_FLOW_DEPTH`]. Brackets inside
+/// quoted strings count too: that can only over-count, and only for absurd strings.
+fn too_deep(yaml: &str) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1);
+    for byte in yaml.bytes() {
+        match byte {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(line);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Parses a JSON file (the artifact manifest).

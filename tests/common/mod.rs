@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests: running the real binary, building repositories.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+pub fn specbuilder(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specbuilder"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the specbuilder binary runs")
+}
+
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("stdout is not one JSON value ({e}):\n{}", String::from_utf8_lossy(&output.stdout))
+    })
+}
+
+pub fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect()
+}
+
+pub fn write(root: &Path, relative: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
+/// Copies a directory tree (the examples) into a scratch place tests may change.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+pub const PROJECT: &str = "---\nname: Demo\n---\nAn idea.\n";
+
+pub fn decision(key: &str, answer: &str, facts: &str) -> String {
+    format!(
+        "---\nkey: {key}\nquestion: What about {key}?\nformat: single\noptions:\n- id: a\n  label: A\n- id: b\n  label: B\nanswer: {answer}\nfacts:\n{facts}status: accepted\n---\n"
+    )
+}
