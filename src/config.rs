@@ -29,11 +29,16 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(source) => return Err(ConfigError::Io { path: shown, source }),
+            Err(source) => {
+                return Err(ConfigError::Io { path: shown, source });
+            }
         };
-        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: shown.clone(), message: e.to_string() })?;
+        let config: Config =
+            toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: shown.clone(), message: e.to_string() })?;
         if let Some(dir) = &config.specs_dir {
-            let safe = !dir.is_empty() && !dir.starts_with('/') && dir.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+            let safe = !dir.is_empty()
+                && !dir.starts_with('/')
+                && dir.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
             if !safe {
                 return Err(ConfigError::Invalid {
                     path: shown,

@@ -5,7 +5,8 @@ use common::*;
 
 #[test]
 fn team_tracker_example_has_no_findings() {
-    let out = specbuilder(&["check", "--format", "json", "examples/team-tracker"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out =
+        specbuilder(&["check", "--format", "json", "examples/team-tracker"], Path::new(env!("CARGO_MANIFEST_DIR")));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     let report = json(&out);
     assert_eq!(report["findings"], serde_json::json!([]));
@@ -67,7 +68,8 @@ fn sarif_output_passes_the_official_schema() {
     for example in ["contradictions", "team-tracker"] {
         let out = specbuilder(&["check", "--format", "sarif"], &examples().join(example));
         let log = json(&out);
-        let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{example}: {errors:#?}");
         assert_eq!(log["version"], "2.1.0");
     }
@@ -96,7 +98,8 @@ fn strict_turns_a_stale_artifact_into_a_failure() {
     assert_eq!(specbuilder(&["check", "--strict"], dir.path()).status.code(), Some(0), "fresh artifact");
 
     let signup = dir.path().join(format!("{decisions}/auth.signup.md"));
-    let text = std::fs::read_to_string(&signup).unwrap().replace("Teams invite colleagues", "Teams invite their colleagues");
+    let text =
+        std::fs::read_to_string(&signup).unwrap().replace("Teams invite colleagues", "Teams invite their colleagues");
     std::fs::write(&signup, text).unwrap();
     let lenient = specbuilder(&["check", "--format", "json"], dir.path());
     assert_eq!(lenient.status.code(), Some(0));
@@ -125,7 +128,10 @@ fn fmt_rewrites_a_hand_written_decision_and_keeps_its_meaning() {
     );
     assert_eq!(specbuilder(&["fmt", "--check"], dir.path()).status.code(), Some(1));
     let out = specbuilder(&["fmt"], dir.path());
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "reformatted specs/demo/decisions/a.md\nreformatted specs/demo/project.md\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "reformatted specs/demo/decisions/a.md\nreformatted specs/demo/project.md\n"
+    );
     let text = std::fs::read_to_string(dir.path().join("specs/demo/decisions/a.md")).unwrap();
     assert!(text.starts_with("---\nkey: a\nquestion: Q?\n"), "{text}");
     assert!(text.ends_with("---\nWhy.\n"));

@@ -8,7 +8,8 @@ fn repo_with_locked_decision() -> tempfile::TempDir {
     let root = dir.path();
     git(root, &["init", "-q"]);
     write(root, "specs/demo/project.md", PROJECT);
-    let locked = decision("data.store", "a", "  data.store: postgres\n").replace("status: accepted\n", "status: accepted\nlocked: true\n");
+    let locked = decision("data.store", "a", "  data.store: postgres\n")
+        .replace("status: accepted\n", "status: accepted\nlocked: true\n");
     write(root, "specs/demo/decisions/data.store.md", locked);
     write(root, "specs/demo/decisions/ui.theme.md", decision("ui.theme", "a", "  ui.theme: light\n"));
     git(root, &["add", "."]);
@@ -55,7 +56,8 @@ fn changing_a_locked_decision_fails_against_the_base() {
     let dir = repo_with_locked_decision();
     let root = dir.path();
     git(root, &["checkout", "-qb", "change"]);
-    let changed = decision("data.store", "b", "  data.store: mongo\n").replace("status: accepted\n", "status: accepted\nlocked: true\n");
+    let changed = decision("data.store", "b", "  data.store: mongo\n")
+        .replace("status: accepted\n", "status: accepted\nlocked: true\n");
     write(root, "specs/demo/decisions/data.store.md", changed);
     write(root, "specs/demo/decisions/ui.theme.md", decision("ui.theme", "b", "  ui.theme: dark\n"));
     git(root, &["commit", "-qam", "change"]);

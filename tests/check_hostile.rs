@@ -15,7 +15,8 @@ fn hostile_repo(root: &Path) {
     write(root, "specs/bad/decisions/utf8.md", b"---\nkey: utf8\nquestion: \xff\xfe\n---\n".as_slice());
     let huge = format!("---\nkey: huge\nquestion: {}\n---\n", "x".repeat(10 * 1024 * 1024));
     write(root, "specs/bad/decisions/huge.md", huge);
-    let mut bomb = String::from("---\nkey: bomb\nquestion: Q\nformat: form\nanswer:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut bomb =
+        String::from("---\nkey: bomb\nquestion: Q\nformat: form\nanswer:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..16 {
         bomb += &format!("  a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", "));
     }

@@ -63,7 +63,9 @@ impl FieldLines {
         for (i, line) in yaml.lines().enumerate() {
             let line_no = first_line + i;
             let indent = line.len() - line.trim_start_matches(' ').len();
-            let Some(name) = mapping_key(&line[indent..]) else { continue };
+            let Some(name) = mapping_key(&line[indent..]) else {
+                continue;
+            };
             if indent == 0 {
                 in_facts = name == "facts";
                 entries.push((name.to_owned(), line_no));
@@ -88,31 +90,35 @@ fn mapping_key(line: &str) -> Option<&str> {
 }
 
 /// Decodes bytes as UTF-8 and checks the size limit, as a finding when that fails.
-pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Finding> {
+pub fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Finding>> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(Finding::new(
+        return Err(Box::new(Finding::new(
             Code::TooLarge,
             path,
             1,
             format!("file is {} bytes; spec files may be at most {} bytes", bytes.len(), MAX_FILE_BYTES),
-        ));
+        )));
     }
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
         let column = 1 + valid.iter().rev().take_while(|b| **b != b'\n').count();
-        Finding::new(Code::Unreadable, path, line, format!("not valid UTF-8 (byte {})", e.valid_up_to()))
-            .column(column)
-            .help("spec files are UTF-8 text; re-save the file as UTF-8")
+        Box::new(
+            Finding::new(Code::Unreadable, path, line, format!("not valid UTF-8 (byte {})", e.valid_up_to()))
+                .column(column)
+                .help("spec files are UTF-8 text; re-save the file as UTF-8"),
+        )
     })
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`. Returns the YAML, the line it starts on, and the body.
-fn split_front_matter<'a>(path: &str, text: &'a str) -> Result<(&'a str, usize, &'a str), Finding> {
+fn split_front_matter<'a>(path: &str, text: &'a str) -> Result<(&'a str, usize, &'a str), Box<Finding>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let missing = || {
-        Finding::new(Code::FrontMatter, path, 1, "no front matter: the file must start with a `---` line")
-            .help("put the YAML fields between two `---` lines at the top of the file")
+        Box::new(
+            Finding::new(Code::FrontMatter, path, 1, "no front matter: the file must start with a `---` line")
+                .help("put the YAML fields between two `---` lines at the top of the file"),
+        )
     };
     let rest = text.strip_prefix("---").ok_or_else(missing)?;
     let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')).ok_or_else(missing)?;
@@ -124,13 +130,13 @@ fn split_front_matter<'a>(path: &str, text: &'a str) -> Result<(&'a str, usize, 
         }
         offset += line.len();
     }
-    Err(Finding::new(Code::FrontMatter, path, 1, "the front matter is not closed: no second `---` line"))
+    Err(Box::new(Finding::new(Code::FrontMatter, path, 1, "the front matter is not closed: no second `---` line")))
 }
 
 /// Parses a Markdown file with YAML front matter. `fields` are the known top-level fields;
 /// others are reported as unknown (with a did-you-mean) and otherwise ignored.
 pub fn parse_markdown<T: DeserializeOwned>(path: &str, bytes: &[u8], fields: &[&str]) -> Outcome<(T, String)> {
-    let fail = |finding| Outcome { parsed: None, findings: vec![finding] };
+    let fail = |finding: Box<Finding>| Outcome { parsed: None, findings: vec![*finding] };
     let text = match decode(path, bytes) {
         Ok(text) => text,
         Err(finding) => return fail(finding),
@@ -150,14 +156,17 @@ pub fn parse_markdown<T: DeserializeOwned>(path: &str, bytes: &[u8], fields: &[&
 pub fn parse_yaml<T: DeserializeOwned>(path: &str, bytes: &[u8], fields: &[&str]) -> Outcome<T> {
     match decode(path, bytes) {
         Ok(text) => parse_yaml_str(path, text, 1, fields),
-        Err(finding) => Outcome { parsed: None, findings: vec![finding] },
+        Err(finding) => Outcome { parsed: None, findings: vec![*finding] },
     }
 }
 
 fn parse_yaml_str<T: DeserializeOwned>(path: &str, yaml: &str, first_line: usize, fields: &[&str]) -> Outcome<T> {
     if let Some(line) = too_deep(yaml) {
         let message = format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels");
-        return Outcome { parsed: None, findings: vec![Finding::new(Code::Syntax, path, first_line + line - 1, message)] };
+        return Outcome {
+            parsed: None,
+            findings: vec![Finding::new(Code::Syntax, path, first_line + line - 1, message)],
+        };
     }
     let lines = FieldLines::scan(yaml, first_line);
     let mut findings: Vec<Finding> = lines
@@ -168,7 +177,8 @@ fn parse_yaml_str<T: DeserializeOwned>(path: &str, yaml: &str, first_line: usize
     match yaml_serde::from_str::<T>(yaml) {
         Ok(value) => Outcome { parsed: Some(Parsed { path: path.to_owned(), value, lines }), findings },
         Err(err) => {
-            let (line, column) = err.location().map_or((first_line, None), |l| (first_line + l.line() - 1, Some(l.column())));
+            let (line, column) =
+                err.location().map_or((first_line, None), |l| (first_line + l.line() - 1, Some(l.column())));
             findings.push(serde_error(path, line, column, &err.to_string()));
             Outcome { parsed: None, findings }
         }
@@ -199,7 +209,9 @@ fn too_deep(yaml: &str) -> Option<usize> {
 pub fn parse_json<T: DeserializeOwned>(path: &str, bytes: &[u8]) -> Outcome<T> {
     let text = match decode(path, bytes) {
         Ok(text) => text,
-        Err(finding) => return Outcome { parsed: None, findings: vec![finding] },
+        Err(finding) => {
+            return Outcome { parsed: None, findings: vec![*finding] };
+        }
     };
     match serde_json::from_str::<T>(text) {
         Ok(value) => Outcome {
@@ -226,7 +238,8 @@ fn unknown_field<'a>(path: &str, line: usize, name: &str, known: impl IntoIterat
 fn serde_error(path: &str, line: usize, column: Option<usize>, message: &str) -> Finding {
     // Both serde_json and yaml_serde append the position, which we report separately.
     let message = message.rfind(" at line ").map_or(message, |i| &message[..i]);
-    let data_error = ["invalid type", "invalid value", "missing field", "duplicate field", "invalid length", "unknown variant"];
+    let data_error =
+        ["invalid type", "invalid value", "missing field", "duplicate field", "invalid length", "unknown variant"];
     let bare = message.rsplit(": ").next().unwrap_or(message);
     let code = if message.contains("unknown field") {
         Code::UnknownField
@@ -317,7 +330,7 @@ mod tests {
         let mut yaml = String::from("---\nkey: a\nquestion: Q\nfacts:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             let prev = format!("*a{}", i - 1);
-            yaml += &format!("  a{i}: &a{i} [{}]\n", vec![prev.as_str(); 9].join(", "));
+            yaml += &format!("  a{i}: &a{i} [{}]\n", [prev.as_str(); 9].join(", "));
         }
         yaml += "---\n";
         let out = parse(&yaml);

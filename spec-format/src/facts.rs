@@ -116,17 +116,14 @@ impl FactIndex {
             let assertions = overlay(name);
             let mut conflicts = Vec::new();
             conflicts_of(name, &assertions, &mut conflicts);
-            findings.extend(conflicts.into_iter().filter(|f| {
-                f.path == candidate.path || f.related.iter().any(|r| r.path == candidate.path)
-            }));
+            findings.extend(
+                conflicts
+                    .into_iter()
+                    .filter(|f| f.path == candidate.path || f.related.iter().any(|r| r.path == candidate.path)),
+            );
         }
-        let mut rule_ids: Vec<usize> = candidate
-            .facts
-            .keys()
-            .filter_map(|name| self.rules_by_fact.get(name))
-            .flatten()
-            .copied()
-            .collect();
+        let mut rule_ids: Vec<usize> =
+            candidate.facts.keys().filter_map(|name| self.rules_by_fact.get(name)).flatten().copied().collect();
         rule_ids.sort_unstable();
         rule_ids.dedup();
         for id in rule_ids {
@@ -144,7 +141,9 @@ impl FactIndex {
 
 /// Reports each assertion of `name` that disagrees with the first one.
 fn conflicts_of(name: &str, assertions: &[Assertion], findings: &mut Vec<Finding>) {
-    let Some((first, rest)) = assertions.split_first() else { return };
+    let Some((first, rest)) = assertions.split_first() else {
+        return;
+    };
     for other in rest.iter().filter(|a| !a.value.agrees_with(&first.value)) {
         findings.push(
             Finding::new(
@@ -197,7 +196,8 @@ fn evaluate<'s>(placed: &PlacedRule, lookup: &dyn Fn(&str) -> Cow<'s, [Assertion
             (holds(&asserted, allowed) == Some(false)).then_some((name, allowed, asserted))
         })?;
         let when: Vec<String> = sides.iter().map(|(n, a)| describe(n, a)).collect();
-        let detail = format!("{} requires {name} = {allowed}, but it is {}", when.join(" and "), describe(name, &asserted));
+        let detail =
+            format!("{} requires {name} = {allowed}, but it is {}", when.join(" and "), describe(name, &asserted));
         (asserted, detail)
     } else {
         let mut forbidden = Vec::new();

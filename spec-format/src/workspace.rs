@@ -201,7 +201,9 @@ impl Workspace {
                     ws.templates.insert(template.value.id.clone(), LoadedTemplate { template, rules });
                 }
             } else if let Some(rest) = file.path.strip_prefix(&prefix) {
-                let Some((slug, inner)) = rest.split_once('/') else { continue };
+                let Some((slug, inner)) = rest.split_once('/') else {
+                    continue;
+                };
                 let group = groups.entry(slug).or_default();
                 match inner {
                     "project.md" => group.project = Some(file),
@@ -272,8 +274,13 @@ fn load_project(prefix: &str, slug: &str, files: ProjectFiles<'_>) -> ProjectSpe
             spec.findings.extend(findings);
         }
         None => spec.findings.push(
-            Finding::new(Code::MissingProject, format!("{dir}/project.md"), 0, format!("project `{slug}` has no project.md"))
-                .help("create project.md with at least a `name` in its front matter"),
+            Finding::new(
+                Code::MissingProject,
+                format!("{dir}/project.md"),
+                0,
+                format!("project `{slug}` has no project.md"),
+            )
+            .help("create project.md with at least a `name` in its front matter"),
         ),
     }
     if let Some(file) = files.rules {

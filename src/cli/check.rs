@@ -60,7 +60,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     };
     let base = match &args.base {
         Some(rev) => Some(
-            source::read_revision(&args.dir, rev, &layout.specs_dir).with_context(|| format!("reading the base revision `{rev}`"))?,
+            source::read_revision(&args.dir, rev, &layout.specs_dir)
+                .with_context(|| format!("reading the base revision `{rev}`"))?,
         ),
         None => None,
     };

@@ -43,7 +43,9 @@ pub fn run(args: FmtArgs) -> anyhow::Result<Outcome> {
         } else {
             None
         };
-        let Some(canonical) = canonical.filter(|c| c.as_bytes() != file.bytes.as_slice()) else { continue };
+        let Some(canonical) = canonical.filter(|c| c.as_bytes() != file.bytes.as_slice()) else {
+            continue;
+        };
         if !args.check {
             let path = args.dir.join(&file.path);
             std::fs::write(&path, canonical).with_context(|| format!("writing {}", path.display()))?;

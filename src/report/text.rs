@@ -86,6 +86,7 @@ fn source_line(scope: &Scope<'_>, at: &Location) -> Option<String> {
     let line = bytes.split(|b| *b == b'\n').nth(at.line.checked_sub(1)?)?;
     let text = String::from_utf8_lossy(line);
     // Control characters from a hostile file must not reach the terminal.
-    let text: String = text.trim_end_matches('\r').chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect();
+    let text: String =
+        text.trim_end_matches('\r').chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect();
     Some(if text.chars().count() > 160 { format!("{}…", text.chars().take(160).collect::<String>()) } else { text })
 }

@@ -42,14 +42,16 @@ impl Walker {
                 self.refuse(Code::IgnoredFile, relative, "directory nested too deep; not read");
                 return Ok(());
             }
-            let mut entries: Vec<_> = fs::read_dir(path)
-                .map_err(|source| io(path, source))?
-                .filter_map(Result::ok)
-                .collect();
+            let mut entries: Vec<_> =
+                fs::read_dir(path).map_err(|source| io(path, source))?.filter_map(Result::ok).collect();
             entries.sort_by_key(|e| e.file_name());
             for entry in entries {
                 let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-                    self.refuse(Code::Unreadable, format!("{relative}/{}", entry.file_name().to_string_lossy()), "file name is not UTF-8; not read");
+                    self.refuse(
+                        Code::Unreadable,
+                        format!("{relative}/{}", entry.file_name().to_string_lossy()),
+                        "file name is not UTF-8; not read",
+                    );
                     continue;
                 };
                 self.visit(&entry.path(), format!("{relative}/{name}"), depth + 1)?;

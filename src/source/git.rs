@@ -19,7 +19,9 @@ pub fn read_revision(dir: &Path, rev: &str, specs_dir: &str) -> Result<Snapshot,
 
     let mut snapshot = Snapshot::default();
     for top in roots(specs_dir) {
-        let Some(entry) = tree.lookup_entry_by_path(prefix.join(top)).map_err(|e| git(&e))? else { continue };
+        let Some(entry) = tree.lookup_entry_by_path(prefix.join(top)).map_err(|e| git(&e))? else {
+            continue;
+        };
         if !entry.mode().is_tree() {
             continue;
         }
@@ -28,7 +30,12 @@ pub fn read_revision(dir: &Path, rev: &str, specs_dir: &str) -> Result<Snapshot,
             let path = format!("{top}/{}", record.filepath);
             if record.mode.is_link() {
                 // A link's target is whatever the checkout's file system says; never follow it.
-                snapshot.findings.push(Finding::new(Code::IgnoredFile, path, 0, "symlink in the git tree; not followed"));
+                snapshot.findings.push(Finding::new(
+                    Code::IgnoredFile,
+                    path,
+                    0,
+                    "symlink in the git tree; not followed",
+                ));
             } else if record.mode.is_blob() {
                 let blob = repo.find_blob(record.oid).map_err(|e| git(&e))?;
                 snapshot.files.push(RepoFile::new(path, blob.data.clone()));
@@ -41,7 +48,11 @@ pub fn read_revision(dir: &Path, rev: &str, specs_dir: &str) -> Result<Snapshot,
 
 /// Where `dir` sits inside the repository's working tree (empty at the top or in a bare repo).
 fn prefix_in_repo(repo: &gix::Repository, dir: &Path) -> std::path::PathBuf {
-    let (Some(workdir), Ok(dir)) = (repo.workdir(), dir.canonicalize()) else { return Default::default() };
-    let Ok(workdir) = workdir.canonicalize() else { return Default::default() };
+    let (Some(workdir), Ok(dir)) = (repo.workdir(), dir.canonicalize()) else {
+        return Default::default();
+    };
+    let Ok(workdir) = workdir.canonicalize() else {
+        return Default::default();
+    };
     dir.strip_prefix(&workdir).map(Path::to_owned).unwrap_or_default()
 }

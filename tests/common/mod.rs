@@ -19,9 +19,8 @@ pub fn specbuilder(args: &[&str], dir: &Path) -> Output {
 }
 
 pub fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not one JSON value ({e}):\n{}", String::from_utf8_lossy(&output.stdout))
-    })
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{}", String::from_utf8_lossy(&output.stdout)))
 }
 
 pub fn codes(report: &serde_json::Value) -> Vec<String> {

@@ -213,9 +213,13 @@ impl Decision {
             return self.facts.clone();
         }
         let mut facts = Facts::new();
-        let Some(answer) = &self.answer else { return facts };
+        let Some(answer) = &self.answer else {
+            return facts;
+        };
         for id in answer.chosen_ids() {
-            let Some(option) = self.options.iter().find(|o| o.id == id) else { continue };
+            let Some(option) = self.options.iter().find(|o| o.id == id) else {
+                continue;
+            };
             for (name, value) in &option.facts {
                 match facts.get_mut(name) {
                     None => {

@@ -29,15 +29,25 @@ pub fn check(project: &ProjectSpec, out: &mut Vec<Finding>) {
         }
         let Some(actual) = project.artifacts.get(name) else {
             out.push(
-                Finding::new(Code::MissingArtifact, manifest_path, entry_line, format!("artifact `{name}` is in the manifest but not on disk"))
-                    .help("regenerate it, or remove its manifest entry"),
+                Finding::new(
+                    Code::MissingArtifact,
+                    manifest_path,
+                    entry_line,
+                    format!("artifact `{name}` is in the manifest but not on disk"),
+                )
+                .help("regenerate it, or remove its manifest entry"),
             );
             continue;
         };
         if !actual.eq_ignore_ascii_case(&entry.content_sha256) {
             out.push(
-                Finding::new(Code::HandEditedArtifact, &artifact_path, 0, format!("`{name}` was edited by hand since it was generated"))
-                    .related(Location::new(manifest_path, entry_line).with_message("generated content hash")),
+                Finding::new(
+                    Code::HandEditedArtifact,
+                    &artifact_path,
+                    0,
+                    format!("`{name}` was edited by hand since it was generated"),
+                )
+                .related(Location::new(manifest_path, entry_line).with_message("generated content hash")),
             );
         }
         let mut changes = Vec::new();

@@ -31,7 +31,12 @@ pub fn check(doc: &DecisionDoc, out: &mut Vec<Finding>) {
     }
     for (field, keys) in [("depends_on", &d.depends_on), ("supersedes", &d.supersedes)] {
         for key in keys.iter().filter(|k| !is_key(k)) {
-            out.push(Finding::new(Code::BadKey, path, line(field), format!("`{key}` in `{field}` is not a valid decision key")));
+            out.push(Finding::new(
+                Code::BadKey,
+                path,
+                line(field),
+                format!("`{key}` in `{field}` is not a valid decision key"),
+            ));
         }
     }
 
@@ -49,13 +54,13 @@ pub fn check(doc: &DecisionDoc, out: &mut Vec<Finding>) {
             .help("add `assumption:` with the reason the default was taken"),
         );
     }
-    if let Some(at) = &d.answered_at {
-        if chrono::DateTime::parse_from_rfc3339(at).is_err() {
-            out.push(
-                Finding::new(Code::BadDate, path, line("answered_at"), format!("`{at}` is not an RFC 3339 date-time"))
-                    .help("write it like 2026-11-24T10:00:00Z"),
-            );
-        }
+    if let Some(at) = &d.answered_at
+        && chrono::DateTime::parse_from_rfc3339(at).is_err()
+    {
+        out.push(
+            Finding::new(Code::BadDate, path, line("answered_at"), format!("`{at}` is not an RFC 3339 date-time"))
+                .help("write it like 2026-11-24T10:00:00Z"),
+        );
     }
     check_facts_against_options(doc, out);
 }
@@ -84,8 +89,13 @@ fn check_answer(d: &Decision, path: &str, line: usize, out: &mut Vec<Finding>) {
     let Some(answer) = &d.answer else {
         if d.status.is_in_force() {
             out.push(
-                Finding::new(Code::AnswerShape, path, line, format!("`{}` is {} but has no answer", d.key, d.status.as_str()))
-                    .help("add `answer:`, or set `status: deferred` if it is still open"),
+                Finding::new(
+                    Code::AnswerShape,
+                    path,
+                    line,
+                    format!("`{}` is {} but has no answer", d.key, d.status.as_str()),
+                )
+                .help("add `answer:`, or set `status: deferred` if it is still open"),
             );
         }
         return;
@@ -107,10 +117,10 @@ fn check_answer(d: &Decision, path: &str, line: usize, out: &mut Vec<Finding>) {
         (AnswerFormat::Form, _) => return out.push(shape_error("a mapping of fields to values")),
         (AnswerFormat::Text, _) => return out.push(shape_error("text")),
     };
-    if let Answer::Text(text) = answer {
-        if text.strip_prefix(OTHER_PREFIX).is_some_and(|rest| rest.trim().is_empty()) {
-            out.push(shape_error("`other:` followed by the answer"));
-        }
+    if let Answer::Text(text) = answer
+        && text.strip_prefix(OTHER_PREFIX).is_some_and(|rest| rest.trim().is_empty())
+    {
+        out.push(shape_error("`other:` followed by the answer"));
     }
     let offered = || d.options.iter().map(|o| o.id.as_str());
     for id in ids {
@@ -139,11 +149,16 @@ fn check_facts_against_options(doc: &DecisionDoc, out: &mut Vec<Finding>) {
         return;
     }
     for id in answer.chosen_ids() {
-        let Some(option) = d.options.iter().find(|o| o.id == id) else { continue };
+        let Some(option) = d.options.iter().find(|o| o.id == id) else {
+            continue;
+        };
         for (name, implied) in &option.facts {
-            let Some(written) = d.facts.get(name) else { continue };
+            let Some(written) = d.facts.get(name) else {
+                continue;
+            };
             if !written.agrees_with(implied) && !written.holds_under(implied) {
-                let line = doc.doc.lines.get(&format!("facts.{name}")).unwrap_or_else(|| doc.doc.lines.first_of(&["facts"]));
+                let line =
+                    doc.doc.lines.get(&format!("facts.{name}")).unwrap_or_else(|| doc.doc.lines.first_of(&["facts"]));
                 out.push(Finding::new(
                     Code::FactsDisagreeWithAnswer,
                     doc.path(),

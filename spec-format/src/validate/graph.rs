@@ -9,7 +9,8 @@ use petgraph::graph::DiGraph;
 use std::collections::HashMap;
 
 pub fn check(project: &ProjectSpec, out: &mut Vec<Finding>) {
-    let by_key: HashMap<&str, &DecisionDoc> = project.decisions.iter().map(|d| (d.decision().key.as_str(), d)).collect();
+    let by_key: HashMap<&str, &DecisionDoc> =
+        project.decisions.iter().map(|d| (d.decision().key.as_str(), d)).collect();
     dependencies(project, &by_key, out);
     cycles(project, out);
     supersedes(project, &by_key, out);
@@ -30,7 +31,11 @@ fn dependencies(project: &ProjectSpec, by_key: &HashMap<&str, &DecisionDoc>, out
                         Code::MissingDependency,
                         &here.path,
                         here.line,
-                        format!("`{}` depends on `{dep}`, which project `{}` does not have", doc.decision().key, project.slug),
+                        format!(
+                            "`{}` depends on `{dep}`, which project `{}` does not have",
+                            doc.decision().key,
+                            project.slug
+                        ),
                     );
                     out.push(match did_you_mean(dep, by_key.keys().copied()) {
                         Some(s) => finding.help(format!("did you mean `{s}`?")),
@@ -64,7 +69,8 @@ fn dependencies(project: &ProjectSpec, by_key: &HashMap<&str, &DecisionDoc>, out
 fn cycles(project: &ProjectSpec, out: &mut Vec<Finding>) {
     let mut graph = DiGraph::<usize, ()>::with_capacity(project.decisions.len(), project.decisions.len());
     let nodes: Vec<_> = (0..project.decisions.len()).map(|i| graph.add_node(i)).collect();
-    let index: HashMap<&str, usize> = project.decisions.iter().enumerate().map(|(i, d)| (d.decision().key.as_str(), i)).collect();
+    let index: HashMap<&str, usize> =
+        project.decisions.iter().enumerate().map(|(i, d)| (d.decision().key.as_str(), i)).collect();
     for (i, doc) in project.decisions.iter().enumerate() {
         for dep in &doc.decision().depends_on {
             if let Some(&j) = index.get(dep.as_str()) {

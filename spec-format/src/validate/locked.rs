@@ -5,15 +5,21 @@ use crate::workspace::{DecisionDoc, ProjectSpec};
 use std::collections::HashMap;
 
 pub fn check(project: &ProjectSpec, base: &ProjectSpec, out: &mut Vec<Finding>) {
-    let current: HashMap<&str, &DecisionDoc> = project.decisions.iter().map(|d| (d.decision().key.as_str(), d)).collect();
+    let current: HashMap<&str, &DecisionDoc> =
+        project.decisions.iter().map(|d| (d.decision().key.as_str(), d)).collect();
     for old in base.decisions.iter().filter(|d| d.decision().locked) {
         let key = old.decision().key.as_str();
         let was = Location::new(old.path(), old.doc.lines.start).with_message("locked on the base revision");
         let Some(new) = current.get(key) else {
             out.push(
-                Finding::new(Code::LockedDecisionChanged, old.path(), 0, format!("locked decision `{key}` was removed"))
-                    .related(was)
-                    .help("restore it; a locked decision can only change after it is unlocked on the base branch"),
+                Finding::new(
+                    Code::LockedDecisionChanged,
+                    old.path(),
+                    0,
+                    format!("locked decision `{key}` was removed"),
+                )
+                .related(was)
+                .help("restore it; a locked decision can only change after it is unlocked on the base branch"),
             );
             continue;
         };

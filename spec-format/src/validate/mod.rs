@@ -64,8 +64,13 @@ fn check_rules(index: &FactIndex, out: &mut Vec<Finding>) {
         }
         if let Some(first) = seen.insert(&placed.rule.id, &placed.at) {
             out.push(
-                Finding::new(Code::BadRule, &placed.at.path, placed.at.line, format!("rule id `{}` is used twice", placed.rule.id))
-                    .related(first.clone()),
+                Finding::new(
+                    Code::BadRule,
+                    &placed.at.path,
+                    placed.at.line,
+                    format!("rule id `{}` is used twice", placed.rule.id),
+                )
+                .related(first.clone()),
             );
         }
     }
