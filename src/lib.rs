@@ -6,3 +6,4 @@ pub mod cli;
 pub mod config;
 pub mod report;
 pub mod source;
+pub mod synth;

@@ -1,0 +1,75 @@
+//! Synthetic projects for benchmarks: realistic decision files and rules at any size.
+//!
+//! The project is consistent (no finding), so a benchmark measures the full work of a clean
+//! check, where every rule is evaluated and no early exit helps.
+
+use spec_format::RepoFile;
+
+/// A project `specs/<slug>/` with `decisions` decision files and `rules` rules.
+pub fn project(slug: &str, decisions: usize, rules: usize) -> Vec<RepoFile> {
+    let dir = format!("specs/{slug}");
+    let mut files = vec![RepoFile::new(
+        format!("{dir}/project.md"),
+        "---\nname: Synthetic\ntemplate: saas-web\ntargets:\n- prd\n- schema\n---\nA generated project.\n",
+    )];
+    for i in 0..decisions {
+        files.push(RepoFile::new(format!("{dir}/decisions/{}.md", key(i)), decision(i)));
+    }
+    files.push(RepoFile::new(format!("{dir}/rules.yaml"), rules_yaml(decisions, rules)));
+    files
+}
+
+/// The key of decision `i`, spread over 40 categories like a real template.
+pub fn key(i: usize) -> String {
+    format!("area{}.q{i}", i % 40)
+}
+
+/// Decision `i` chooses option `o{i % 3}`, asserting `f{i}` plus a category fact it shares
+/// with the other decisions of its category, and depends on an earlier decision.
+pub fn decision(i: usize) -> String {
+    decision_answering(i, i % 3)
+}
+
+/// Decision `i` answered with option `choice` (0..3).
+pub fn decision_answering(i: usize, choice: usize) -> String {
+    let this = key(i);
+    let mut text = format!(
+        "---\nkey: {this}\nquestion: Which option fits requirement {i} best?\ncategory: area{}\nformat: single\noptions:\n",
+        i % 40
+    );
+    for o in 0..3 {
+        text.push_str(&format!(
+            "- id: o{o}\n  label: Option {o} for requirement {i}\n  facts:\n    f{i}: v{o}\n    area{}.enabled: true\n",
+            i % 40
+        ));
+    }
+    text.push_str(&format!("answer: o{choice}\nstatus: accepted\n"));
+    if i >= 40 {
+        text.push_str(&format!("depends_on:\n- {}\n", key(i - 40)));
+    }
+    text.push_str("answered_by: local:bench\nanswered_at: 2026-11-24T10:00:00Z\n---\nBecause the benchmark says so.\n");
+    text
+}
+
+/// `rules` rules over the facts of `decisions` decisions, all satisfied: `when` rules require
+/// what the chosen answers assert, `forbid` rules name combinations no answer makes.
+pub fn rules_yaml(decisions: usize, rules: usize) -> String {
+    let mut text = String::from("rules:\n");
+    for r in 0..rules {
+        let a = (r * 7) % decisions.max(1);
+        let b = (r * 13 + 1) % decisions.max(1);
+        if r % 2 == 0 {
+            text.push_str(&format!(
+                "- id: rule-{r}\n  when:\n    f{a}: v{}\n  require:\n    f{b}: [v0, v1, v2]\n  message: Requirement {a} needs requirement {b}.\n",
+                a % 3
+            ));
+        } else {
+            text.push_str(&format!(
+                "- id: rule-{r}\n  forbid:\n    f{a}: v{}\n    f{b}: v{}\n  message: Requirements {a} and {b} exclude each other.\n",
+                a % 3,
+                (b + 1) % 3
+            ));
+        }
+    }
+    text
+}
