@@ -2,6 +2,10 @@ use clap::Parser;
 use specbuilder::cli::{self, Cli, Outcome};
 use std::process::ExitCode;
 
+// malloc/free were a fifth of parse time with the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli::run(cli) {

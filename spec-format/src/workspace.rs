@@ -13,7 +13,7 @@ use crate::model::{Decision, Manifest, Project, RulesFile, Template};
 use crate::value::Facts;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One file of the repository: its path relative to the repository root (with `/`), and bytes.
 #[derive(Clone, Debug)]
@@ -154,13 +154,18 @@ pub fn parse_template(path: &str, bytes: &[u8]) -> Outcome<Template> {
 }
 
 fn place_rules(path: &str, text: &str, rules: Vec<crate::model::Rule>) -> Vec<PlacedRule> {
+    // One pass over the text: the line of each `id:` value, first occurrence wins.
+    let mut id_lines: HashMap<&str, usize> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(value) = line.strip_prefix("id:") {
+            id_lines.entry(value.trim().trim_matches(['"', '\''])).or_insert(i + 1);
+        }
+    }
     rules
         .into_iter()
         .map(|rule| {
-            let line = line_where(text, |l| {
-                let l = l.trim_start().trim_start_matches("- ").trim_start();
-                l.strip_prefix("id:").is_some_and(|v| v.trim().trim_matches(['"', '\'']) == rule.id)
-            });
+            let line = id_lines.get(rule.id.as_str()).copied().unwrap_or(1);
             PlacedRule { at: Location::new(path, line), rule }
         })
         .collect()

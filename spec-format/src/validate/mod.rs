@@ -36,11 +36,22 @@ pub fn validate(ws: &Workspace, options: &Options<'_>) -> Vec<Finding> {
 
 fn validate_project(ws: &Workspace, project: &ProjectSpec, options: &Options<'_>) -> Vec<Finding> {
     let mut out = project.findings.clone();
-    for doc in &project.decisions {
-        decision::check(doc, &mut out);
-    }
+    let (per_decision, index) = rayon::join(
+        || {
+            project
+                .decisions
+                .par_iter()
+                .fold(Vec::new, |mut found, doc| {
+                    decision::check(doc, &mut found);
+                    found
+                })
+                .flatten()
+                .collect::<Vec<_>>()
+        },
+        || ws.fact_index(project),
+    );
+    out.extend(per_decision);
     graph::check(project, &mut out);
-    let index = ws.fact_index(project);
     check_rules(&index, &mut out);
     out.extend(index.contradictions());
     artifacts::check(project, &mut out);
