@@ -4,6 +4,7 @@
 //! (keeping the line offset) and the YAML goes to `yaml_serde`, which bounds recursion and
 //! alias expansion, so hostile input ends in an error rather than a hang.
 
+use crate::fast_yaml;
 use crate::finding::{Code, Finding};
 use crate::ident::did_you_mean;
 use serde::de::DeserializeOwned;
@@ -174,6 +175,9 @@ fn parse_yaml_str<T: DeserializeOwned>(path: &str, yaml: &str, first_line: usize
         .filter(|(name, _)| !fields.contains(name))
         .map(|(name, line)| unknown_field(path, line, name, fields.iter().copied()))
         .collect();
+    if let Some(value) = fast_yaml::from_str::<T>(yaml) {
+        return Outcome { parsed: Some(Parsed { path: path.to_owned(), value, lines }), findings };
+    }
     match yaml_serde::from_str::<T>(yaml) {
         Ok(value) => Outcome { parsed: Some(Parsed { path: path.to_owned(), value, lines }), findings },
         Err(err) => {
