@@ -43,6 +43,9 @@ struct Line<'a> {
 }
 
 fn parse(yaml: &str) -> Option<Node<'_>> {
+    if !yaml.chars().all(plain_char) {
+        return None;
+    }
     let mut lines = Vec::with_capacity(32);
     for raw in yaml.lines() {
         let text = raw.trim_start_matches(' ');
@@ -130,6 +133,16 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Characters YAML takes as themselves: printable, and not one of its other line breaks
+/// (CR, NEL, U+2028/9) or a byte-order mark. Control characters make libyaml refuse the input.
+fn plain_char(c: char) -> bool {
+    match c {
+        '\n' | ' '..='~' => true,
+        '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => false,
+        _ => c >= '\u{a0}',
+    }
+}
+
 fn is_item(text: &str) -> bool {
     text == "-" || text.starts_with("- ")
 }
@@ -153,7 +166,11 @@ fn scalar(text: &str) -> Option<Node<'_>> {
         if inner.replace("''", "").contains('\'') {
             return None;
         }
-        return Some(Node::Quoted(if inner.contains("''") { Cow::Owned(inner.replace("''", "'")) } else { Cow::Borrowed(inner) }));
+        return Some(Node::Quoted(if inner.contains("''") {
+            Cow::Owned(inner.replace("''", "'"))
+        } else {
+            Cow::Borrowed(inner)
+        }));
     }
     if let Some(inner) = text.strip_prefix('"') {
         let inner = inner.strip_suffix('"')?;
@@ -165,7 +182,8 @@ fn scalar(text: &str) -> Option<Node<'_>> {
     if let Some(inner) = text.strip_prefix('{') {
         return flow_mapping(inner.strip_suffix('}')?);
     }
-    let indicator = text.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`']);
+    let indicator =
+        text.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`']);
     // `-5` is a plain scalar; `- x` was handled as an item, and `-x` is plain too.
     let negative_number = text.starts_with('-') && text[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.');
     if (indicator && !negative_number) || text.contains(": ") || text.contains(" #") || text.ends_with(':') {
@@ -229,23 +247,21 @@ fn resolve(v: &str) -> Option<Resolved> {
         "false" | "False" | "FALSE" => return Some(Resolved::Bool(false)),
         _ => {}
     }
-    // Only plain decimal integers are resolved here; radix prefixes and 128-bit values are
-    // rare enough to leave to yaml_serde.
-    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
-    if digits.starts_with("0x") || digits.starts_with("0o") || digits.starts_with("0b") {
+    // Decimal numbers are resolved here; an explicit `+`, radix prefixes and 128-bit integers
+    // are rare enough to leave to yaml_serde.
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    if v.starts_with('+') || ["0x", "0o", "0b"].iter().any(|p| digits.starts_with(p)) {
         return None;
     }
     if !digits_but_not_number(v) {
-        if let Some(unsigned) = v.strip_prefix('+').unwrap_or(v).parse::<u64>().ok().filter(|_| !v.starts_with("+-")) {
+        if let Ok(unsigned) = v.parse::<u64>() {
             return Some(Resolved::U64(unsigned));
         }
-        if v.starts_with('-') {
-            if let Ok(signed) = v.parse::<i64>() {
-                return Some(Resolved::I64(signed));
-            }
+        if let Ok(signed) = v.parse::<i64>() {
+            return Some(Resolved::I64(signed));
         }
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None; // Beyond 64 bits: yaml_serde would try 128-bit integers.
+            return None;
         }
         if let Some(float) = parse_f64(v) {
             return Some(Resolved::F64(float));
@@ -445,10 +461,52 @@ mod tests {
     #[test]
     fn scalars_resolve_like_yaml_serde() {
         for scalar in [
-            "x", "true", "True", "TRUE", "yes", "no", "null", "~", "Null", "0", "7", "-7", "+7", "007", "-007", "1.5", "-1.5",
-            "1e3", ".5", "-.5", ".inf", "-.inf", ".nan", "inf", "nan", "infinity", "0x1F", "0o17", "0b11",
-            "99999999999999999999", "-99999999999999999999", "2026-11-24T10:00:00Z", "1_000", "+-1", "-x", "a b",
-            "'quoted'", "'it''s'", "\"double\"", "[]", "{}", "a,b", "a]b", "x:y", "-", "--x",
+            "x",
+            "true",
+            "True",
+            "TRUE",
+            "yes",
+            "no",
+            "null",
+            "~",
+            "Null",
+            "0",
+            "7",
+            "-7",
+            "+7",
+            "007",
+            "-007",
+            "1.5",
+            "-1.5",
+            "1e3",
+            ".5",
+            "-.5",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "inf",
+            "nan",
+            "infinity",
+            "0x1F",
+            "0o17",
+            "0b11",
+            "99999999999999999999",
+            "-99999999999999999999",
+            "2026-11-24T10:00:00Z",
+            "1_000",
+            "+-1",
+            "-x",
+            "a b",
+            "'quoted'",
+            "'it''s'",
+            "\"double\"",
+            "[]",
+            "{}",
+            "a,b",
+            "a]b",
+            "x:y",
+            "-",
+            "--x",
         ] {
             agrees(&format!("k: {scalar}\n"));
             agrees(&format!("- {scalar}\n"));
@@ -472,6 +530,10 @@ mod tests {
             "- - x\n",
             "? k\n: v\n",
             "k:\tv\n",
+            "k: a\u{1}b\n",
+            "k: a\rb\n",
+            "k: a\u{85}b\n",
+            "k: a\u{2028}b\n",
         ] {
             assert!(!agrees(yaml), "{yaml:?} should go to yaml_serde");
         }
@@ -481,7 +543,8 @@ mod tests {
     fn non_string_scalars_in_string_fields_agree() {
         let yaml = "key: a\nquestion: 123\nformat: single\noptions:\n- id: true\n  label: 1.5\n- id: 007\n  label: null\nanswer: 7\n";
         agrees(yaml);
-        let yaml = "key: a\nquestion: 123\noptions:\n- id: true\n  label: 1.5\n- id: x\n  label: y\nanswer: 7\nlocked: true\n";
+        let yaml =
+            "key: a\nquestion: 123\noptions:\n- id: true\n  label: 1.5\n- id: x\n  label: y\nanswer: 7\nlocked: true\n";
         assert!(agrees(yaml));
     }
 

@@ -17,7 +17,7 @@
 
 pub mod document;
 pub mod facts;
-mod fast_yaml;
+pub mod fast_yaml;
 pub mod finding;
 pub mod ident;
 pub mod model;

@@ -37,7 +37,11 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn fmt(d: Duration) -> String {
-    if d < Duration::from_millis(1) { format!("{:.1} µs", d.as_secs_f64() * 1e6) } else { format!("{:.1} ms", d.as_secs_f64() * 1e3) }
+    if d < Duration::from_millis(1) {
+        format!("{:.1} µs", d.as_secs_f64() * 1e6)
+    } else {
+        format!("{:.1} ms", d.as_secs_f64() * 1e3)
+    }
 }
 
 // malloc/free were a fifth of parse time with the system allocator.
@@ -82,7 +86,10 @@ fn main() {
         answer_findings = check_answer(&index, &doc).len();
     });
 
-    println!("Spec Builder hot paths ({decisions} decisions, {rules} rules, {:.1} MB of spec text; median of {runs} runs)\n", bytes as f64 / 1e6);
+    println!(
+        "Spec Builder hot paths ({decisions} decisions, {rules} rules, {:.1} MB of spec text; median of {runs} runs)\n",
+        bytes as f64 / 1e6
+    );
     println!("| path | median |");
     println!("| --- | --- |");
     println!("| parse + validate the whole project ({decisions} decisions, {rules} rules) | {} |", fmt(full));
