@@ -13,7 +13,7 @@ use crate::model::{Decision, Manifest, Project, RulesFile, Template};
 use crate::value::Facts;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// One file of the repository: its path relative to the repository root (with `/`), and bytes.
 #[derive(Clone, Debug)]
@@ -154,18 +154,19 @@ pub fn parse_template(path: &str, bytes: &[u8]) -> Outcome<Template> {
 }
 
 fn place_rules(path: &str, text: &str, rules: Vec<crate::model::Rule>) -> Vec<PlacedRule> {
-    // One pass over the text: the line of each `id:` value, first occurrence wins.
-    let mut id_lines: HashMap<&str, usize> = HashMap::new();
+    // One pass over the text: the lines of each `id:` value in order, so that a duplicate id
+    // points at its own line.
+    let mut id_lines: HashMap<&str, VecDeque<usize>> = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start().trim_start_matches("- ").trim_start();
         if let Some(value) = line.strip_prefix("id:") {
-            id_lines.entry(value.trim().trim_matches(['"', '\''])).or_insert(i + 1);
+            id_lines.entry(value.trim().trim_matches(['"', '\''])).or_default().push_back(i + 1);
         }
     }
     rules
         .into_iter()
         .map(|rule| {
-            let line = id_lines.get(rule.id.as_str()).copied().unwrap_or(1);
+            let line = id_lines.get_mut(rule.id.as_str()).and_then(VecDeque::pop_front).unwrap_or(1);
             PlacedRule { at: Location::new(path, line), rule }
         })
         .collect()
