@@ -160,6 +160,10 @@ fn split_key(text: &str) -> Option<(&str, Option<&str>)> {
 
 /// A one-line scalar: plain, `'single'` or `"double"` without escapes.
 fn scalar(text: &str) -> Option<Node<'_>> {
+    // Extra spaces after `- ` or `key: ` are more indentation to YAML, not part of the value.
+    if text.starts_with(' ') {
+        return None;
+    }
     if let Some(inner) = text.strip_prefix('\'') {
         let inner = inner.strip_suffix('\'')?;
         // Inside single quotes only `''` is special; a lone quote would end the scalar early.
@@ -534,6 +538,8 @@ mod tests {
             "k: a\rb\n",
             "k: a\u{85}b\n",
             "k: a\u{2028}b\n",
+            "-  -\n",
+            "- -\n",
         ] {
             assert!(!agrees(yaml), "{yaml:?} should go to yaml_serde");
         }
@@ -561,6 +567,8 @@ mod tests {
             "k: {}\n",
             "facts: { auth.accounts: true, auth.signup: invite }\n",
             "k: [a b, -1]\n",
+            "k:  v\n",
+            "-   x\n",
         ] {
             agrees(yaml);
         }

@@ -211,3 +211,22 @@ fn checking_one_answer_agrees_with_a_full_check() {
         assert_eq!(full, expected, "full check with {key}");
     }
 }
+
+#[test]
+fn a_template_rule_applies_to_the_projects_that_name_the_template() {
+    let template = "id: tiny\nname: Tiny\nversion: 1\nrules:\n- id: roles-need-accounts\n  when: { authz.model: roles }\n  require: { auth.accounts: true }\n  message: Roles need accounts.\n";
+    let files = |template_line: &str| {
+        vec![
+            RepoFile::new(".specbuilder/templates/tiny.yaml", template),
+            RepoFile::new("specs/demo/project.md", format!("---\nname: Demo\n{template_line}---\n")),
+            decision("authz.model", "{ authz.model: roles }"),
+            decision("auth.accounts", "{ auth.accounts: false }"),
+        ]
+    };
+    let run =
+        |files: Vec<RepoFile>| validate::validate(&Workspace::load(&files, &Layout::default()), &Options::default());
+    let named = run(files("template: tiny\n"));
+    assert_eq!(codes(&named), [Code::RuleViolation]);
+    assert!(named[0].related.iter().any(|r| r.path == ".specbuilder/templates/tiny.yaml" && r.line == 5));
+    assert_eq!(run(files("")), vec![], "a project without the template is not bound by its rules");
+}

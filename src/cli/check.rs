@@ -2,12 +2,11 @@
 
 use crate::config::Config;
 use crate::report::{self, Format};
-use crate::source::{self, Snapshot};
+use crate::source;
 use anyhow::Context;
 use clap::Args;
 use spec_format::validate::{self, Options};
 use spec_format::{Layout, Summary, Workspace};
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -74,30 +73,18 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let output = match args.format {
         Format::Json => report::json(&findings),
         Format::Sarif => report::sarif(&findings),
-        Format::Text => report::text(&findings, &scope(&snapshot, &workspace).as_scope()),
+        Format::Text => {
+            let sources = snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+            let scope = report::TextScope {
+                sources: &sources,
+                projects: workspace.projects.len(),
+                decisions: workspace.projects.iter().map(|p| p.decisions.len()).sum(),
+            };
+            report::text(&findings, &scope)
+        }
     };
     let mut stdout = anstream::stdout().lock();
     stdout.write_all(output.as_bytes()).context("writing the report")?;
     stdout.flush().context("writing the report")?;
     Ok(if Summary::of(&findings).errors > 0 { Outcome::Errors } else { Outcome::Clean })
-}
-
-struct ScopeData<'a> {
-    sources: HashMap<&'a str, &'a [u8]>,
-    projects: usize,
-    decisions: usize,
-}
-
-impl ScopeData<'_> {
-    fn as_scope(&self) -> report::TextScope<'_> {
-        report::TextScope { sources: &self.sources, projects: self.projects, decisions: self.decisions }
-    }
-}
-
-fn scope<'a>(snapshot: &'a Snapshot, workspace: &Workspace) -> ScopeData<'a> {
-    ScopeData {
-        sources: snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect(),
-        projects: workspace.projects.len(),
-        decisions: workspace.projects.iter().map(|p| p.decisions.len()).sum(),
-    }
 }
