@@ -29,6 +29,14 @@ fn hostile_repo(root: &Path) {
     write(root, "specs/Bad..Slug/project.md", PROJECT);
     write(root, "specs/bad/rules.yaml", "rules: [{id: r, when: {a: 1}, message: m}]\n");
     write(root, "specs/bad/artifacts/manifest.json", "{\"artifacts\": {\"../../escape\": 1}");
+    write(root, "specs/escape/project.md", PROJECT);
+    let entry =
+        r#"{"type": "prd", "format": "markdown", "generator": "g", "generated_at": "t", "content_sha256": "00"}"#;
+    write(
+        root,
+        "specs/escape/artifacts/manifest.json",
+        format!(r#"{{"artifacts": {{"../../../etc/passwd": {entry}}}}}"#),
+    );
 
     let outside = root.parent().unwrap().join(format!("{}-secret.md", root.file_name().unwrap().to_string_lossy()));
     std::fs::write(&outside, "---\nkey: secret\nquestion: leaked\n---\n").unwrap();
@@ -70,6 +78,7 @@ fn every_bad_file_is_an_error_on_that_file_and_the_rest_is_still_checked() {
     expect("specs/Bad..Slug", "SB101");
     expect("specs/bad/rules.yaml", "SB203");
     expect("specs/bad/artifacts/manifest.json", "SB004");
+    expect("specs/escape/artifacts/manifest.json", "SB005");
     assert_eq!(finding_for(&report, "specs/bad/decisions/notes.txt")["code"], "SB008");
     // The good project is checked all the same.
     let conflict = finding_for(&report, "specs/good/decisions/auth.guest.md");

@@ -8,7 +8,15 @@ use clap::{Parser, Subcommand};
 /// Spec Builder turns a product idea into a consistent, traceable specification that lives in
 /// your git repository: decisions as files, contradictions caught, artifacts generated.
 #[derive(Debug, Parser)]
-#[command(name = "specbuilder", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "specbuilder",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "Specs live in your repository under specs/<project>/: project.md, one decisions/<key>.md per\n\
+                  decision, rules.yaml. `specbuilder check` finds contradictions in them; `specbuilder fmt`\n\
+                  keeps them in canonical form. Run `specbuilder <command> --help` for details and examples."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
