@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use spec_format::workspace::{parse_decision, parse_project};
 use spec_format::{Severity, write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Outcome;
 
@@ -48,7 +48,11 @@ pub fn run(args: FmtArgs) -> anyhow::Result<Outcome> {
         };
         if !args.check {
             let path = args.dir.join(&file.path);
-            std::fs::write(&path, canonical).with_context(|| format!("writing {}", path.display()))?;
+            if path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+                eprintln!("skipped {}: a symlink; format the file it points to", file.path);
+                continue;
+            }
+            write_atomically(&path, canonical.as_bytes())?;
         }
         changed.push(file.path.clone());
     }
@@ -57,6 +61,15 @@ pub fn run(args: FmtArgs) -> anyhow::Result<Outcome> {
         println!("{verb} {path}");
     }
     Ok(if args.check && !changed.is_empty() { Outcome::Errors } else { Outcome::Clean })
+}
+
+/// Writes next to the file and renames over it, so an interrupted run never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".specbuilder-tmp");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, bytes).with_context(|| format!("writing {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("replacing {}", path.display()))
 }
 
 fn clean(findings: &[spec_format::Finding]) -> bool {
