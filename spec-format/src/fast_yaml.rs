@@ -376,13 +376,26 @@ impl<'de, 'a> de::Deserializer<'de> for &'a Node<'a> {
         }
     }
 
+    /// A struct comes from a mapping only; serde would also take a sequence, yaml_serde does not.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Unsupported> {
+        match self {
+            Node::Map(_) => self.deserialize_any(visitor),
+            _ => Err(Unsupported),
+        }
+    }
+
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Unsupported> {
         visitor.visit_newtype_struct(self)
     }
 
     forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit unit_struct
-        seq tuple tuple_struct map struct ignored_any
+        seq tuple tuple_struct map ignored_any
     }
 }
 
@@ -542,6 +555,10 @@ mod tests {
             "- -\n",
         ] {
             assert!(!agrees(yaml), "{yaml:?} should go to yaml_serde");
+        }
+        // A sequence is never a struct, though serde's derive would take one.
+        for yaml in ["- a.b\n- Q?\n", "- iesz\n- 0777029\n"] {
+            assert!(from_str::<Decision>(yaml).is_none());
         }
     }
 
