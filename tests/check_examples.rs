@@ -141,3 +141,23 @@ fn fmt_rewrites_a_hand_written_decision_and_keeps_its_meaning() {
 
 use spec_format::workspace::sha256_hex;
 use std::path::Path;
+
+#[test]
+fn specs_dir_from_the_config_is_honoured_on_disk_and_in_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, ".specbuilder.toml", "specs_dir = \"docs/specs\"\n");
+    write(root, "docs/specs/demo/project.md", PROJECT);
+    write(root, "docs/specs/demo/decisions/a.md", decision("a", "a", "  x: 1\n"));
+    write(root, "docs/specs/demo/decisions/b.md", decision("b", "a", "  x: 2\n"));
+    write(root, "specs/ignored/project.md", "not even front matter");
+    let report = json(&specbuilder(&["check", "--format", "json"], root));
+    assert_eq!(codes(&report), ["SB201"]);
+    assert_eq!(report["findings"][0]["path"], "docs/specs/demo/decisions/b.md");
+
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "specs"]);
+    let from_git = json(&specbuilder(&["check", "--format", "json", "--ref", "HEAD"], root));
+    assert_eq!(from_git, report);
+}
