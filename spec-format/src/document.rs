@@ -83,7 +83,7 @@ fn mapping_key(line: &str) -> Option<&str> {
     if line.starts_with(['#', '-', '{', '[', '?']) {
         return None;
     }
-    let colon = line.find(": ").or_else(|| line.strip_suffix(':').map(|s| s.len()))?;
+    let colon = fast_yaml::find_pair(line, b':', b' ').or_else(|| line.strip_suffix(':').map(|s| s.len()))?;
     let key = line[..colon].trim_end();
     let key = key.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(key);
     let key = key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')).unwrap_or(key);

@@ -43,7 +43,9 @@ struct Line<'a> {
 }
 
 fn parse(yaml: &str) -> Option<Node<'_>> {
-    if !yaml.chars().all(plain_char) {
+    // Most spec text is ASCII: check bytes, and only decode when something is not.
+    let ascii_ok = yaml.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
+    if !ascii_ok && !yaml.chars().all(plain_char) {
         return None;
     }
     let mut lines = Vec::with_capacity(32);
@@ -149,13 +151,19 @@ fn is_item(text: &str) -> bool {
 
 /// `key: value` or `key:` with a plain key of safe characters.
 fn split_key(text: &str) -> Option<(&str, Option<&str>)> {
-    let (key, value) = match text.find(": ") {
+    let (key, value) = match find_pair(text, b':', b' ') {
         Some(i) => (&text[..i], Some(&text[i + 2..])),
         None => (text.strip_suffix(':')?, None),
     };
     let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/');
     let starts_well = key.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
     (starts_well && key.chars().all(safe) && !key.ends_with(':')).then_some((key, value))
+}
+
+/// The index of the first `first` directly followed by `second`; a byte scan, because
+/// `str::find` with a pattern string costs a searcher setup per call on this hot path.
+pub(crate) fn find_pair(text: &str, first: u8, second: u8) -> Option<usize> {
+    text.as_bytes().windows(2).position(|w| w[0] == first && w[1] == second)
 }
 
 /// A one-line scalar: plain, `'single'` or `"double"` without escapes.
@@ -190,7 +198,11 @@ fn scalar(text: &str) -> Option<Node<'_>> {
         text.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`']);
     // `-5` is a plain scalar; `- x` was handled as an item, and `-x` is plain too.
     let negative_number = text.starts_with('-') && text[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.');
-    if (indicator && !negative_number) || text.contains(": ") || text.contains(" #") || text.ends_with(':') {
+    if (indicator && !negative_number)
+        || find_pair(text, b':', b' ').is_some()
+        || find_pair(text, b' ', b'#').is_some()
+        || text.ends_with(':')
+    {
         return None;
     }
     Some(Node::Plain(text))
