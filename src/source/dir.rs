@@ -24,19 +24,15 @@ pub fn read_dir(root: &Path, specs_dir: &str) -> Result<Snapshot, SourceError> {
         }
     }
     // Walk first, then read in parallel: thousands of small files are bound by syscalls.
-    let read: Vec<Result<RepoFile, Finding>> = walker
-        .to_read
-        .into_par_iter()
-        .map(|(path, relative)| match fs::read(&path) {
-            Ok(bytes) => Ok(RepoFile::new(relative, bytes)),
-            Err(e) => Err(Finding::new(Code::Unreadable, relative, 0, format!("cannot be read: {e}"))),
-        })
-        .collect();
+    let read: Vec<(String, std::io::Result<Vec<u8>>)> =
+        walker.to_read.into_par_iter().map(|(path, relative)| (relative, fs::read(&path))).collect();
     let mut snapshot = Snapshot { files: Vec::with_capacity(read.len()), findings: walker.findings };
-    for file in read {
-        match file {
-            Ok(file) => snapshot.files.push(file),
-            Err(finding) => snapshot.findings.push(finding),
+    for (relative, bytes) in read {
+        match bytes {
+            Ok(bytes) => snapshot.files.push(RepoFile::new(relative, bytes)),
+            Err(e) => {
+                snapshot.findings.push(Finding::new(Code::Unreadable, relative, 0, format!("cannot be read: {e}")))
+            }
         }
     }
     snapshot.files.sort_by(|a, b| a.path.cmp(&b.path));
