@@ -1,6 +1,7 @@
 //! The hot-path benchmark: prints a Markdown table of median timings and memory.
 //!
-//! Run with `cargo run --release --bin bench` (add `-- --quick` for a fast smoke run).
+//! Run with `cargo run --release --bin bench` (add `-- --quick` for a fast smoke run, or
+//! `-- --write DIR` to leave the synthetic repository in DIR for timing the CLI itself).
 
 use spec_format::validate::{self, Options, check_answer};
 use spec_format::workspace::{DecisionDoc, parse_decision};
@@ -39,6 +40,14 @@ fn peak_rss_mib() -> f64 {
     kib / 1024.0
 }
 
+fn write_repository(root: &std::path::Path, files: &[spec_format::RepoFile]) {
+    for file in files {
+        let path = root.join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("files live in folders")).expect("creating a folder");
+        std::fs::write(path, &file.bytes).expect("writing a file");
+    }
+}
+
 fn fmt(d: Duration) -> String {
     if d < Duration::from_millis(1) {
         format!("{:.1} µs", d.as_secs_f64() * 1e6)
@@ -52,7 +61,14 @@ fn fmt(d: Duration) -> String {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    // `bench --write DIR` leaves the synthetic repository in DIR, to time the CLI on it.
+    if let Some(dir) = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1)) {
+        write_repository(std::path::Path::new(dir), &synth::project("bench", 10_000, 2_000));
+        println!("wrote a 10,000-decision repository to {dir}; try: specbuilder check {dir}");
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let (decisions, rules, runs) = if quick { (1_000, 200, 3) } else { (10_000, 2_000, 15) };
     let layout = Layout::default();
     let files = synth::project("bench", decisions, rules);
@@ -92,11 +108,7 @@ fn main() {
 
     // The CLI's whole path from disk: read every file, parse, validate.
     let scratch = std::env::temp_dir().join(format!("specbuilder-bench-{}", std::process::id()));
-    for file in &files {
-        let path = scratch.join(&file.path);
-        std::fs::create_dir_all(path.parent().expect("files live in folders")).expect("scratch folder");
-        std::fs::write(path, &file.bytes).expect("scratch file");
-    }
+    write_repository(&scratch, &files);
     let from_disk = time(runs, || {
         let snapshot = specbuilder::source::read_dir(&scratch, "specs").expect("the scratch repository reads");
         let ws = Workspace::load(&snapshot.files, &layout);
