@@ -94,6 +94,11 @@ codes! {
     MissingArtifact = "SB403", "missing-artifact", Error, "The manifest lists an artifact file that does not exist.";
     UnlistedArtifact = "SB404", "unlisted-artifact", Info, "A file in `artifacts/` has no manifest entry, so nothing traces it to decisions.";
     LockedDecisionChanged = "SB501", "locked-decision-changed", Error, "A decision locked on the base revision was changed or removed.";
+    TemplateDuplicate = "SB601", "template-duplicate", Error, "A template asks one key twice, or a question offers one option id or label twice.";
+    TemplateReference = "SB602", "template-dangling-reference", Error, "A template's `depends_on`, `default` or `artifacts.<type>.requires` names a question or option that does not exist.";
+    TemplateUnreachable = "SB603", "template-unreachable-question", Error, "A template question can never be asked: its `ask_if` needs a fact no option asserts, it depends on such a question, or no depth asks it.";
+    TemplateContradiction = "SB604", "template-option-contradiction", Error, "A template option's own facts break one of the template's rules, so choosing it is always a contradiction.";
+    TemplateQuestion = "SB605", "template-question-incomplete", Warning, "A template question lacks its one-line `why`, or has a `default` without an `assume_reason`.";
 }
 
 impl fmt::Display for Code {

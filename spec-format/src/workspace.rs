@@ -54,11 +54,30 @@ pub struct Workspace {
     pub findings: Vec<Finding>,
 }
 
-/// A repository-local template with its rules placed at their lines.
+/// A repository-local template with its rules and questions placed at their lines.
 #[derive(Debug)]
 pub struct LoadedTemplate {
     pub template: Parsed<Template>,
     pub rules: Vec<PlacedRule>,
+    /// Line of each question's `key:`, in the order of `template.questions`.
+    pub question_lines: Vec<usize>,
+}
+
+impl LoadedTemplate {
+    /// Parses a template file and places its rules and questions.
+    pub fn parse(path: &str, bytes: &[u8]) -> (Option<LoadedTemplate>, Vec<Finding>) {
+        let Outcome { parsed, findings } = parse_template(path, bytes);
+        let loaded = parsed.map(|template| {
+            let text = String::from_utf8_lossy(bytes);
+            let rules = place_rules(path, &text, template.value.rules.clone());
+            let mut key_lines = value_lines(&text, "key");
+            let question_lines = (template.value.questions.iter())
+                .map(|q| key_lines.get_mut(q.key.as_str()).and_then(VecDeque::pop_front).unwrap_or(1))
+                .collect();
+            LoadedTemplate { template, rules, question_lines }
+        });
+        (loaded, findings)
+    }
 }
 
 /// One project folder, `<specs_dir>/<slug>/`.
@@ -154,15 +173,7 @@ pub fn parse_template(path: &str, bytes: &[u8]) -> Outcome<Template> {
 }
 
 fn place_rules(path: &str, text: &str, rules: Vec<crate::model::Rule>) -> Vec<PlacedRule> {
-    // One pass over the text: the lines of each `id:` value in order, so that a duplicate id
-    // points at its own line.
-    let mut id_lines: HashMap<&str, VecDeque<usize>> = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_start().trim_start_matches("- ").trim_start();
-        if let Some(value) = line.strip_prefix("id:") {
-            id_lines.entry(value.trim().trim_matches(['"', '\''])).or_default().push_back(i + 1);
-        }
-    }
+    let mut id_lines = value_lines(text, "id");
     rules
         .into_iter()
         .map(|rule| {
@@ -170,6 +181,19 @@ fn place_rules(path: &str, text: &str, rules: Vec<crate::model::Rule>) -> Vec<Pl
             PlacedRule { at: Location::new(path, line), rule }
         })
         .collect()
+}
+
+/// The lines where `field: <value>` is written (also as `- field: <value>`), per value, in
+/// order: one pass over the text, and a duplicate value keeps its own line.
+fn value_lines<'t>(text: &'t str, field: &str) -> HashMap<&'t str, VecDeque<usize>> {
+    let mut lines: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(value) = line.strip_prefix(field).and_then(|rest| rest.strip_prefix(':')) {
+            lines.entry(value.trim().trim_matches(['"', '\''])).or_default().push_back(i + 1);
+        }
+    }
+    lines
 }
 
 /// The 1-based line of the first line matching `pred`, else 1.
@@ -199,12 +223,10 @@ impl Workspace {
                 ws.repo_rules = rules;
                 ws.findings.extend(findings);
             } else if file.path.starts_with(REPO_TEMPLATES) && file.path.ends_with(".yaml") {
-                let Outcome { parsed, findings } = parse_template(&file.path, &file.bytes);
+                let (loaded, findings) = LoadedTemplate::parse(&file.path, &file.bytes);
                 ws.findings.extend(findings);
-                if let Some(template) = parsed {
-                    let text = String::from_utf8_lossy(&file.bytes);
-                    let rules = place_rules(&file.path, &text, template.value.rules.clone());
-                    ws.templates.insert(template.value.id.clone(), LoadedTemplate { template, rules });
+                if let Some(loaded) = loaded {
+                    ws.templates.insert(loaded.template.value.id.clone(), loaded);
                 }
             } else if let Some(rest) = file.path.strip_prefix(&prefix) {
                 let Some((slug, inner)) = rest.split_once('/') else {

@@ -4,6 +4,7 @@ mod artifacts;
 mod decision;
 mod graph;
 mod locked;
+pub mod template;
 
 use crate::facts::FactIndex;
 use crate::finding::{Code, Finding, Severity, sort_findings};
@@ -23,6 +24,9 @@ pub struct Options<'a> {
 /// Every finding in the workspace, sorted by file and line.
 pub fn validate(ws: &Workspace, options: &Options<'_>) -> Vec<Finding> {
     let mut findings = ws.findings.clone();
+    for loaded in ws.templates.values() {
+        findings.extend(template::lint(loaded));
+    }
     let per_project: Vec<Vec<Finding>> = ws.projects.par_iter().map(|p| validate_project(ws, p, options)).collect();
     findings.extend(per_project.into_iter().flatten());
     if options.strict {
