@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod report;
 pub mod source;
 pub mod synth;

@@ -50,12 +50,15 @@ pub struct Workspace {
     pub projects: Vec<ProjectSpec>,
     pub repo_rules: Vec<PlacedRule>,
     pub templates: BTreeMap<String, LoadedTemplate>,
+    /// Templates from outside the repository (the built-ins), used when the repository has
+    /// none of that id. Not linted here: they are the caller's.
+    pub provided_templates: BTreeMap<String, LoadedTemplate>,
     /// Problems found while loading repository-level files.
     pub findings: Vec<Finding>,
 }
 
-/// A repository-local template with its rules and questions placed at their lines.
-#[derive(Debug)]
+/// A template with its rules and questions placed at their lines.
+#[derive(Clone, Debug)]
 pub struct LoadedTemplate {
     pub template: Parsed<Template>,
     pub rules: Vec<PlacedRule>,
@@ -261,15 +264,24 @@ impl Workspace {
     }
 
     /// The rules that apply to `project`: the repository's, its template's, and its own.
+    ///
+    /// The more specific source wins: a project rule replaces a repository or template rule
+    /// with the same id, and a repository rule replaces a template rule. That is how a team
+    /// relaxes or tightens a built-in rule without copying the template.
     pub fn rules_for(&self, project: &ProjectSpec) -> Vec<PlacedRule> {
-        let mut rules = self.repo_rules.clone();
-        // A template not present in the repository is a built-in; the engine supplies those.
         let template = project.project.as_ref().and_then(|p| p.value.template.as_deref());
-        if let Some(t) = template.and_then(|id| self.templates.get(id)) {
-            rules.extend(t.rules.iter().cloned());
+        let template_rules = template.and_then(|id| self.template(id)).map_or(&[][..], |t| &t.rules);
+        let mut merged: Vec<PlacedRule> = Vec::new();
+        for source in [template_rules, &self.repo_rules, &project.rules] {
+            let earlier = merged.len();
+            for rule in source {
+                match merged[..earlier].iter().position(|r| r.rule.id == rule.rule.id) {
+                    Some(i) => merged[i] = rule.clone(),
+                    None => merged.push(rule.clone()),
+                }
+            }
         }
-        rules.extend(project.rules.iter().cloned());
-        rules
+        merged
     }
 
     /// The fact index of a project: what a new answer is checked against.
@@ -279,6 +291,16 @@ impl Workspace {
             index.add(&d.contribution());
         }
         index
+    }
+
+    /// The template of that id: the repository's own, else a provided one.
+    pub fn template(&self, id: &str) -> Option<&LoadedTemplate> {
+        self.templates.get(id).or_else(|| self.provided_templates.get(id))
+    }
+
+    /// Makes a template from outside the repository available to projects that name it.
+    pub fn provide_template(&mut self, template: LoadedTemplate) {
+        self.provided_templates.insert(template.template.value.id.clone(), template);
     }
 
     pub fn project(&self, slug: &str) -> Option<&ProjectSpec> {

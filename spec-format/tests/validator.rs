@@ -230,3 +230,22 @@ fn a_template_rule_applies_to_the_projects_that_name_the_template() {
     assert!(named[0].related.iter().any(|r| r.path == ".specbuilder/templates/tiny.yaml" && r.line == 5));
     assert_eq!(run(files("")), vec![], "a project without the template is not bound by its rules");
 }
+
+#[test]
+fn a_project_rule_replaces_a_repository_rule_of_the_same_id() {
+    let strict = "rules:\n- id: no-sms\n  forbid: { channel: sms }\n  message: No SMS.\n";
+    let relaxed = "rules:\n- id: no-sms\n  forbid: { channel: fax }\n  message: No fax.\n";
+    let files = |project_rules: Option<&str>| {
+        let mut files = vec![
+            RepoFile::new(".specbuilder/rules.yaml", strict),
+            RepoFile::new("specs/demo/project.md", PROJECT),
+            decision("notify", "{ channel: sms }"),
+        ];
+        files.extend(project_rules.map(|r| RepoFile::new("specs/demo/rules.yaml", r)));
+        files
+    };
+    let run =
+        |files: Vec<RepoFile>| validate::validate(&Workspace::load(&files, &Layout::default()), &Options::default());
+    assert_eq!(codes(&run(files(None))), [Code::RuleViolation]);
+    assert_eq!(run(files(Some(relaxed))), vec![], "the project's `no-sms` replaced the repository's");
+}

@@ -1,6 +1,7 @@
 //! `specbuilder check`: validate every project of a directory, working tree or git revision.
 
 use crate::config::Config;
+use crate::engine::Catalog;
 use crate::report::{self, Format};
 use crate::source;
 use anyhow::Context;
@@ -64,8 +65,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         ),
         None => None,
     };
-    let workspace = Workspace::load(&snapshot.files, &layout);
-    let base_workspace = base.map(|b| Workspace::load(&b.files, &layout));
+    let load = |files: &[spec_format::RepoFile]| {
+        let mut workspace = Workspace::load(files, &layout);
+        Catalog::provide_built_ins(&mut workspace);
+        workspace
+    };
+    let workspace = load(&snapshot.files);
+    let base_workspace = base.map(|b| load(&b.files));
     let mut findings = snapshot.findings.clone();
     findings.extend(validate::validate(&workspace, &Options { strict: args.strict, base: base_workspace.as_ref() }));
     spec_format::finding::sort_findings(&mut findings);

@@ -6,7 +6,7 @@ mod graph;
 mod locked;
 pub mod template;
 
-use crate::facts::FactIndex;
+use crate::facts::{FactIndex, PlacedRule};
 use crate::finding::{Code, Finding, Severity, sort_findings};
 use crate::workspace::{DecisionDoc, ProjectSpec, Workspace};
 use rayon::prelude::*;
@@ -24,6 +24,7 @@ pub struct Options<'a> {
 /// Every finding in the workspace, sorted by file and line.
 pub fn validate(ws: &Workspace, options: &Options<'_>) -> Vec<Finding> {
     let mut findings = ws.findings.clone();
+    check_rules(&ws.repo_rules, &mut findings);
     for loaded in ws.templates.values() {
         findings.extend(template::lint(loaded));
     }
@@ -56,7 +57,7 @@ fn validate_project(ws: &Workspace, project: &ProjectSpec, options: &Options<'_>
     );
     out.extend(per_decision);
     graph::check(project, &mut out);
-    check_rules(&index, &mut out);
+    check_rules(&project.rules, &mut out);
     out.extend(index.contradictions());
     artifacts::check(project, &mut out);
     if let Some(base) = options.base.and_then(|b| b.project(&project.slug)) {
@@ -65,10 +66,10 @@ fn validate_project(ws: &Workspace, project: &ProjectSpec, options: &Options<'_>
     out
 }
 
-/// Malformed rules and duplicate rule ids among the rules that apply to one project.
-fn check_rules(index: &FactIndex, out: &mut Vec<Finding>) {
+/// Malformed rules, and ids used twice within one rules file.
+pub(crate) fn check_rules(rules: &[PlacedRule], out: &mut Vec<Finding>) {
     let mut seen: HashMap<&str, &crate::finding::Location> = HashMap::new();
-    for placed in index.rules() {
+    for placed in rules {
         if let Some(defect) = placed.rule.defect() {
             out.push(Finding::new(
                 Code::BadRule,

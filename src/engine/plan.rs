@@ -1,0 +1,205 @@
+//! Where a project stands against its template: the next question, the questions its depth
+//! skips (answered by assumption), and per target what is decided and what blocks it.
+
+use serde::Serialize;
+use spec_format::model::{AnswerFormat, Depth, Question, Template};
+use spec_format::value::FactValue;
+use spec_format::workspace::ProjectSpec;
+use std::collections::{HashMap, HashSet};
+
+/// A project read against its template.
+pub struct Plan<'a> {
+    template: &'a Template,
+    depth: Depth,
+    targets: Vec<String>,
+    /// Keys with a decision file, whatever its status: a key is never asked twice.
+    asked: HashSet<&'a str>,
+    /// Keys decided and in force (accepted or assumed).
+    in_force: HashSet<&'a str>,
+    facts: HashMap<&'a str, Vec<&'a FactValue>>,
+}
+
+/// Whether a question applies, given what is decided so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Applies {
+    Yes,
+    /// An `ask_if` fact or a dependency is not decided yet.
+    NotYet,
+    /// An `ask_if` fact is decided and rules the question out.
+    Never,
+}
+
+/// The question to ask next, with what a user needs to answer it well.
+#[derive(Debug, Serialize)]
+pub struct NextQuestion<'a> {
+    pub key: &'a str,
+    pub text: &'a str,
+    /// Why it matters.
+    pub why: Option<&'a str>,
+    pub category: &'a str,
+    pub format: &'static str,
+    pub options: Vec<NumberedOption<'a>>,
+    pub allow_other: bool,
+    /// The template default and its reason.
+    pub recommended: Option<Recommendation<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NumberedOption<'a> {
+    /// What to reply to choose it: 1, 2, ...
+    pub number: usize,
+    pub id: &'a str,
+    pub label: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Recommendation<'a> {
+    pub id: &'a str,
+    pub reason: Option<&'a str>,
+}
+
+/// A question the chosen depth does not ask: its default is recorded as an assumption.
+#[derive(Debug, Serialize)]
+pub struct Assumption<'a> {
+    pub key: &'a str,
+    pub default: &'a str,
+    pub reason: Option<&'a str>,
+}
+
+/// How far one target artifact is from being generable.
+#[derive(Debug, Serialize)]
+pub struct TargetProgress<'a> {
+    pub target: String,
+    pub decided: usize,
+    pub needed: usize,
+    /// Required keys not decided yet, in the order they would be asked.
+    pub blockers: Vec<&'a str>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(template: &'a Template, project: &'a ProjectSpec) -> Plan<'a> {
+        let (depth, targets) = project
+            .project
+            .as_ref()
+            .map(|p| (p.value.depth, p.value.targets.clone()))
+            .unwrap_or((Depth::Standard, Vec::new()));
+        let mut plan =
+            Plan { template, depth, targets, asked: HashSet::new(), in_force: HashSet::new(), facts: HashMap::new() };
+        for doc in &project.decisions {
+            let decision = doc.decision();
+            plan.asked.insert(&decision.key);
+            if decision.status.is_in_force() {
+                plan.in_force.insert(&decision.key);
+                for (name, value) in &doc.facts {
+                    plan.facts.entry(name.as_str()).or_default().push(value);
+                }
+            }
+        }
+        plan
+    }
+
+    fn applies(&self, q: &Question) -> Applies {
+        for (name, allowed) in &q.ask_if {
+            match self.facts.get(name.as_str()) {
+                None => return Applies::NotYet,
+                Some(values) if !values.iter().any(|v| v.holds_under(allowed)) => return Applies::Never,
+                Some(_) => {}
+            }
+        }
+        if q.depends_on.iter().all(|d| self.in_force.contains(d.as_str())) { Applies::Yes } else { Applies::NotYet }
+    }
+
+    /// Whether the project's targets need the question: it is required by one of them, or
+    /// it is a general question no artifact lists (those shape everything).
+    fn relevant(&self, q: &Question) -> bool {
+        if self.targets.is_empty() {
+            return true;
+        }
+        let required_by = |target: &String| {
+            q.required_for.contains(target)
+                || self.template.artifacts.get(target).is_some_and(|a| a.requires.contains(&q.key))
+        };
+        let listed_anywhere =
+            !q.required_for.is_empty() || self.template.artifacts.values().any(|a| a.requires.contains(&q.key));
+        self.targets.iter().any(required_by) || !listed_anywhere
+    }
+
+    /// Questions that could be asked now, highest priority first (template order breaks ties).
+    fn open(&self) -> Vec<&'a Question> {
+        let mut open: Vec<(usize, &Question)> = (self.template.questions.iter().enumerate())
+            .filter(|(_, q)| {
+                !self.asked.contains(q.key.as_str()) && self.relevant(q) && self.applies(q) == Applies::Yes
+            })
+            .collect();
+        open.sort_by_key(|(i, q)| (std::cmp::Reverse(q.priority), *i));
+        open.into_iter().map(|(_, q)| q).collect()
+    }
+
+    /// The highest-priority question that applies now and that the depth asks.
+    pub fn next_question(&self) -> Option<NextQuestion<'a>> {
+        let q = self.open().into_iter().find(|q| q.depths.contains(&self.depth))?;
+        Some(NextQuestion {
+            key: &q.key,
+            text: &q.text,
+            why: q.why.as_deref(),
+            category: &q.category,
+            format: format_name(q.format),
+            options: (q.options.iter().enumerate())
+                .map(|(i, o)| NumberedOption { number: i + 1, id: &o.id, label: &o.label })
+                .collect(),
+            allow_other: q.allow_other,
+            recommended: q.default.as_deref().map(|id| Recommendation { id, reason: q.assume_reason.as_deref() }),
+        })
+    }
+
+    /// Questions that apply now but that the depth skips: their defaults become assumptions.
+    pub fn assumptions(&self) -> Vec<Assumption<'a>> {
+        self.open()
+            .into_iter()
+            .filter(|q| !q.depths.contains(&self.depth))
+            .filter_map(|q| {
+                Some(Assumption { key: &q.key, default: q.default.as_deref()?, reason: q.assume_reason.as_deref() })
+            })
+            .collect()
+    }
+
+    /// Per target: the required keys that still apply, how many are decided, what blocks it.
+    pub fn progress(&self) -> Vec<TargetProgress<'a>> {
+        let targets: Vec<String> = if self.targets.is_empty() {
+            self.template.artifacts.keys().cloned().collect()
+        } else {
+            self.targets.clone()
+        };
+        let by_key: HashMap<&str, &Question> = self.template.questions.iter().map(|q| (q.key.as_str(), q)).collect();
+        targets
+            .into_iter()
+            .map(|target| {
+                let mut needed: Vec<&'a str> = Vec::new();
+                if let Some(requirements) = self.template.artifacts.get(&target) {
+                    needed.extend(requirements.requires.iter().map(String::as_str));
+                }
+                for q in self.template.questions.iter().filter(|q| q.required_for.contains(&target)) {
+                    if !needed.contains(&q.key.as_str()) {
+                        needed.push(&q.key);
+                    }
+                }
+                // A question ruled out by earlier answers is not needed: nothing can answer it.
+                needed.retain(|key| by_key.get(key).is_none_or(|q| self.applies(q) != Applies::Never));
+                let decided = needed.iter().filter(|k| self.in_force.contains(*k)).count();
+                let mut blockers: Vec<&'a str> =
+                    needed.iter().copied().filter(|k| !self.in_force.contains(k)).collect();
+                blockers.sort_by_key(|k| by_key.get(k).map(|q| std::cmp::Reverse(q.priority)));
+                TargetProgress { target, decided, needed: needed.len(), blockers }
+            })
+            .collect()
+    }
+}
+
+fn format_name(format: AnswerFormat) -> &'static str {
+    match format {
+        AnswerFormat::Single => "single",
+        AnswerFormat::Multi => "multi",
+        AnswerFormat::Form => "form",
+        AnswerFormat::Text => "text",
+    }
+}
