@@ -1,17 +1,16 @@
 //! `specbuilder check`: validate every project of a directory, working tree or git revision.
 
-use crate::config::Config;
-use crate::engine::Catalog;
 use crate::report::{self, Format};
 use crate::source;
 use anyhow::Context;
 use clap::Args;
+use spec_format::Summary;
 use spec_format::validate::{self, Options};
-use spec_format::{Layout, Summary, Workspace};
 use std::io::Write;
 use std::path::PathBuf;
 
 use super::Outcome;
+use super::repo::Repo;
 
 /// Check the specs of a repository: format errors, contradictions, broken dependencies,
 /// stale artifacts and (with --base) changed locked decisions.
@@ -52,12 +51,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
-    let config = Config::load(&args.dir)?;
-    let layout = Layout { specs_dir: config.specs_dir().to_owned() };
-    let snapshot = match &args.rev {
-        Some(rev) => source::read_revision(&args.dir, rev, &layout.specs_dir)?,
-        None => source::read_dir(&args.dir, &layout.specs_dir)?,
-    };
+    let Repo { snapshot, workspace, layout } = Repo::load(&args.dir, args.rev.as_deref())?;
     let base = match &args.base {
         Some(rev) => Some(
             source::read_revision(&args.dir, rev, &layout.specs_dir)
@@ -65,13 +59,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         ),
         None => None,
     };
-    let load = |files: &[spec_format::RepoFile]| {
-        let mut workspace = Workspace::load(files, &layout);
-        Catalog::provide_built_ins(&mut workspace);
-        workspace
-    };
-    let workspace = load(&snapshot.files);
-    let base_workspace = base.map(|b| load(&b.files));
+    let base_workspace = base.map(|b| super::repo::workspace(&b, &layout));
     let mut findings = snapshot.findings.clone();
     findings.extend(validate::validate(&workspace, &Options { strict: args.strict, base: base_workspace.as_ref() }));
     spec_format::finding::sort_findings(&mut findings);

@@ -1,7 +1,11 @@
 //! The command line: one file per command.
 
+pub mod ask;
 pub mod check;
 pub mod fmt;
+mod repo;
+pub mod status;
+pub mod template;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +29,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Check(check::CheckArgs),
+    Status(status::StatusArgs),
+    Ask(ask::AskArgs),
+    Template(template::TemplateArgs),
     Fmt(fmt::FmtArgs),
 }
 
@@ -40,6 +47,9 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Ask(args) => ask::run(args),
+        Command::Template(args) => template::run(args),
         Command::Fmt(args) => fmt::run(args),
     }
 }

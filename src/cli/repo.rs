@@ -1,0 +1,50 @@
+//! Loading a repository state for a command: configuration, files (disk or a git revision),
+//! and the workspace with the built-in templates provided.
+
+use crate::config::Config;
+use crate::engine::Catalog;
+use crate::source::{self, Snapshot};
+use spec_format::workspace::ProjectSpec;
+use spec_format::{Layout, Workspace};
+use std::path::Path;
+
+pub struct Repo {
+    pub snapshot: Snapshot,
+    pub workspace: Workspace,
+    pub layout: Layout,
+}
+
+impl Repo {
+    /// `dir` on disk, or the revision `rev` of the repository containing it.
+    pub fn load(dir: &Path, rev: Option<&str>) -> anyhow::Result<Repo> {
+        let config = Config::load(dir)?;
+        let layout = Layout { specs_dir: config.specs_dir().to_owned() };
+        let snapshot = match rev {
+            Some(rev) => source::read_revision(dir, rev, &layout.specs_dir)?,
+            None => source::read_dir(dir, &layout.specs_dir)?,
+        };
+        let workspace = workspace(&snapshot, &layout);
+        Ok(Repo { snapshot, workspace, layout })
+    }
+
+    /// The project named `slug`, or the only one when none is named.
+    pub fn project(&self, slug: Option<&str>) -> anyhow::Result<&ProjectSpec> {
+        let projects = &self.workspace.projects;
+        let slugs = || projects.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>().join(", ");
+        match slug {
+            Some(slug) => self.workspace.project(slug).ok_or_else(|| {
+                anyhow::anyhow!("no project `{slug}` under {}/ (projects: {})", self.layout.specs_dir, slugs())
+            }),
+            None if projects.len() == 1 => Ok(&projects[0]),
+            None if projects.is_empty() => anyhow::bail!("no projects under {}/", self.layout.specs_dir),
+            None => anyhow::bail!("several projects; pick one with --project ({})", slugs()),
+        }
+    }
+}
+
+/// The workspace of a snapshot, with the built-in templates available to its projects.
+pub fn workspace(snapshot: &Snapshot, layout: &Layout) -> Workspace {
+    let mut workspace = Workspace::load(&snapshot.files, layout);
+    Catalog::provide_built_ins(&mut workspace);
+    workspace
+}
