@@ -7,4 +7,5 @@ pub mod config;
 pub mod engine;
 pub mod report;
 pub mod source;
+pub mod store;
 pub mod synth;

@@ -3,7 +3,7 @@
 
 use super::Outcome;
 use super::repo::Repo;
-use crate::engine::{Catalog, Plan};
+use crate::engine::{Catalog, NextQuestion, Plan};
 use anstyle::{AnsiColor, Style};
 use clap::Args;
 use std::fmt::Write;
@@ -66,11 +66,17 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
         println!("{}: no open questions at this depth", project.slug);
         return Ok(Outcome::Clean);
     };
+    anstream::print!("{}", render(&project.slug, &q));
+    Ok(Outcome::Clean)
+}
+
+/// A question as people read it: where it belongs, why we ask, numbered options.
+pub(crate) fn render(slug: &str, q: &NextQuestion<'_>) -> String {
     const BOLD: Style = Style::new().bold();
     const DIM: Style = Style::new().dimmed();
     const GREEN: Style = AnsiColor::Green.on_default();
     let mut out = String::new();
-    let _ = writeln!(out, "{DIM}{} · {} · {}{DIM:#}", project.slug, q.category, q.key);
+    let _ = writeln!(out, "{DIM}{} · {} · {}{DIM:#}", slug, q.category, q.key);
     let _ = writeln!(out, "{BOLD}{}{BOLD:#}", q.text);
     if let Some(why) = q.why {
         let _ = writeln!(out, "{DIM}why we ask: {why}{DIM:#}");
@@ -84,6 +90,5 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
     if let Some(reason) = q.recommended.as_ref().and_then(|r| r.reason) {
         let _ = writeln!(out, "{DIM}recommended because: {reason}{DIM:#}");
     }
-    anstream::print!("{out}");
-    Ok(Outcome::Clean)
+    out
 }

@@ -1,9 +1,12 @@
 //! The command line: one file per command.
 
+pub mod answer;
 pub mod ask;
 pub mod check;
 pub mod fmt;
+pub mod new;
 mod repo;
+mod session;
 pub mod status;
 pub mod template;
 
@@ -29,8 +32,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Check(check::CheckArgs),
-    Status(status::StatusArgs),
+    New(new::NewArgs),
     Ask(ask::AskArgs),
+    Answer(answer::AnswerArgs),
+    Skip(answer::SkipArgs),
+    Defer(answer::DeferArgs),
+    Status(status::StatusArgs),
     Template(template::TemplateArgs),
     Fmt(fmt::FmtArgs),
 }
@@ -47,8 +54,12 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(args),
-        Command::Status(args) => status::run(args),
+        Command::New(args) => new::run(args),
         Command::Ask(args) => ask::run(args),
+        Command::Answer(args) => answer::answer(args),
+        Command::Skip(args) => answer::skip(args),
+        Command::Defer(args) => answer::defer(args),
+        Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
         Command::Fmt(args) => fmt::run(args),
     }

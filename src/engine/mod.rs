@@ -3,6 +3,8 @@
 
 pub mod catalog;
 pub mod plan;
+pub mod record;
+pub mod reply;
 
 pub use catalog::{Catalog, TemplateSource};
 pub use plan::{Assumption, NextQuestion, Plan, TargetProgress};

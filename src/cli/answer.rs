@@ -1,0 +1,109 @@
+//! `specbuilder answer|skip|defer`: record one decision on the project branch.
+
+use super::Outcome;
+use super::session::{Session, local_provenance};
+use crate::engine::{record, reply};
+use anyhow::{Context, bail};
+use clap::Args;
+use spec_format::ident::did_you_mean;
+use spec_format::model::{Question, Status};
+use std::path::PathBuf;
+
+/// Answer a question: `2`, `1,3`, an option id or label, `other: <text>` where the template
+/// allows it, free text for text questions, or YAML for forms.
+///
+/// The answer is checked against every decision on the branch first; a contradiction is shown
+/// side by side and nothing is committed (exit 1). Otherwise one commit lands on `spec/<slug>`,
+/// `spec(<slug>): <key> = <answer>`, without touching your working tree.
+///
+/// Examples:
+///   specbuilder answer auth.signup 2
+///   specbuilder answer notify.channels 1,3 --project team-todo
+///   specbuilder answer auth.method "other: passkeys"
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct AnswerArgs {
+    /// The question's key, e.g. auth.signup.
+    pub key: String,
+    /// The reply.
+    pub reply: String,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// Record a question's recommended default as an assumption (status `assumed`), with the
+/// template's reason, and move on.
+#[derive(Debug, Args)]
+pub struct SkipArgs {
+    /// The question's key.
+    pub key: String,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// Put a question aside (status `deferred`): it is not asked again, and blocks the targets
+/// that need it until it is answered.
+#[derive(Debug, Args)]
+pub struct DeferArgs {
+    /// The question's key.
+    pub key: String,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+#[derive(Debug, Args)]
+pub struct Target {
+    /// The project (needed when there are several `spec/*` branches).
+    #[arg(long, value_name = "SLUG")]
+    pub project: Option<String>,
+    /// The repository directory.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+pub fn answer(args: AnswerArgs) -> anyhow::Result<Outcome> {
+    run(&args.key, &args.target, |q| Ok((Some(reply::parse(q, &args.reply)?), Status::Accepted, None)))
+}
+
+pub fn skip(args: SkipArgs) -> anyhow::Result<Outcome> {
+    run(&args.key, &args.target, |q| {
+        let default = q.default.clone().with_context(|| format!("`{}` has no default to assume; answer it", q.key))?;
+        let reason = q.assume_reason.clone().unwrap_or_else(|| "skipped; the template's default".to_owned());
+        Ok((Some(spec_format::model::Answer::Text(default)), Status::Assumed, Some(reason)))
+    })
+}
+
+pub fn defer(args: DeferArgs) -> anyhow::Result<Outcome> {
+    run(&args.key, &args.target, |_| Ok((None, Status::Deferred, None)))
+}
+
+type Choice = (Option<spec_format::model::Answer>, Status, Option<String>);
+
+fn run(
+    key: &str,
+    target: &Target,
+    choose: impl FnOnce(&Question) -> anyhow::Result<Choice>,
+) -> anyhow::Result<Outcome> {
+    let session = Session::open(&target.dir, target.project.as_deref())?;
+    let template = session.template()?;
+    let Some(q) = template.questions.iter().find(|q| q.key == key) else {
+        let hint = did_you_mean(key, template.questions.iter().map(|q| q.key.as_str()))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        bail!("template `{}` has no question `{key}`{hint}", template.id);
+    };
+    if let Some(existing) = session.project()?.decisions.iter().find(|d| d.decision().key == key) {
+        bail!(
+            "`{key}` is already decided on {} ({}); a question is never asked twice",
+            session.branch,
+            record::summary(existing.decision())
+        );
+    }
+    let (answer, status, assumption) = choose(q)?;
+    let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
+    if !session.record(&decision)? {
+        return Ok(Outcome::Errors);
+    }
+    session.show_next()?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,115 @@
+//! `specbuilder new`: start a project on its own branch.
+
+use super::Outcome;
+use super::repo;
+use crate::config::Config;
+use crate::engine::{Catalog, Plan};
+use crate::source;
+use crate::store::{self, BranchHead};
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use spec_format::ident::{did_you_mean, is_slug};
+use spec_format::model::{Depth, Project, ProjectKind, ProjectStatus};
+use spec_format::{Layout, write};
+use std::path::PathBuf;
+
+/// Start a project: creates the branch `spec/<slug>` from HEAD with `specs/<slug>/project.md`,
+/// and shows the first question. Your working tree and current branch are not touched.
+///
+/// Examples:
+///   specbuilder new team-todo --template saas-web --depth quick --targets prd,schema,openapi
+///   specbuilder new billing --template saas-web --idea "Usage-based billing for our API"
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct NewArgs {
+    /// The project's slug: lowercase letters, digits and `-`.
+    pub slug: String,
+    /// The question template (see `specbuilder template list`).
+    #[arg(long, default_value = "saas-web")]
+    pub template: String,
+    /// How many questions to ask; the rest are recorded as assumptions.
+    #[arg(long, value_enum, default_value_t = DepthArg::Standard)]
+    pub depth: DepthArg,
+    /// The artifacts you want, comma-separated (default: every one the template knows).
+    #[arg(long, value_delimiter = ',')]
+    pub targets: Vec<String>,
+    /// A display name (default: the slug).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The idea in your own words; it becomes the body of project.md.
+    #[arg(long)]
+    pub idea: Option<String>,
+    /// The repository directory.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DepthArg {
+    Quick,
+    Standard,
+    Thorough,
+}
+
+pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
+    if !is_slug(&args.slug) {
+        bail!("`{}` is not a valid slug: use lowercase letters, digits and `-` (at most 63)", args.slug);
+    }
+    let catalog = Catalog::built_in();
+    let layout = Layout { specs_dir: Config::load(&args.dir)?.specs_dir().to_owned() };
+    let repository = store::open(&args.dir)?;
+    let branch = store::project_branch(&args.slug);
+    if store::read_branch_head(&repository, &branch)?.0.is_some() {
+        bail!("branch `{branch}` already exists; continue it with `specbuilder ask --project {}`", args.slug);
+    }
+    let parent = repository.head_id().ok().map(|id| id.detach());
+    // Repository templates count too: read them from where the branch starts.
+    let catalog = match parent {
+        Some(commit) => {
+            let snapshot = source::read_revision(&args.dir, &commit.to_string(), &layout.specs_dir)?;
+            Catalog::for_workspace(&repo::workspace(&snapshot, &layout))
+        }
+        None => catalog,
+    };
+    let Some(template) = catalog.get(&args.template).map(|t| &t.template.value) else {
+        let known: Vec<&str> = catalog.ids().collect();
+        bail!("no template `{}` (known: {})", args.template, known.join(", "));
+    };
+    for target in &args.targets {
+        if !template.artifacts.contains_key(target) {
+            let hint = did_you_mean(target, template.artifacts.keys().map(String::as_str))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            bail!("template `{}` cannot generate `{target}`{hint}", template.id);
+        }
+    }
+    let project = Project {
+        name: args.name.clone().unwrap_or_else(|| args.slug.clone()),
+        kind: ProjectKind::Greenfield,
+        template: Some(template.id.clone()),
+        depth: match args.depth {
+            DepthArg::Quick => Depth::Quick,
+            DepthArg::Standard => Depth::Standard,
+            DepthArg::Thorough => Depth::Thorough,
+        },
+        targets: args.targets.clone(),
+        status: ProjectStatus::Active,
+        codebase: None,
+        body: args.idea.as_ref().map(|idea| format!("{}\n", idea.trim())).unwrap_or_default(),
+    };
+    let path = format!("{}/{}/project.md", layout.specs_dir, args.slug);
+    let message = format!("spec({}): start the project from template {}", args.slug, template.id);
+    let files = [(path, write::project(&project).into_bytes())];
+    let id = store::commit_files(&repository, &branch, BranchHead(None), parent, &files, &message)?;
+    println!("created branch {branch} at {} with {}", id.to_hex_with_len(8), files[0].0);
+
+    let snapshot = source::read_revision(&args.dir, &id.to_string(), &layout.specs_dir)?;
+    let workspace = repo::workspace(&snapshot, &layout);
+    if let Some(spec) = workspace.project(&args.slug) {
+        if let Some(q) = Plan::new(template, spec).next_question() {
+            anstream::print!("\n{}", super::ask::render(&args.slug, &q));
+            println!("\nanswer with: specbuilder answer {} <number>", q.key);
+        }
+    }
+    Ok(Outcome::Clean)
+}

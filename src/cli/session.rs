@@ -1,0 +1,145 @@
+//! A project's conversation on its branch `spec/<slug>`: read the branch, record one decision,
+//! commit it, and say what comes next.
+
+use super::ask;
+use super::repo;
+use crate::config::Config;
+use crate::engine::{Catalog, Plan, record};
+use crate::report;
+use crate::source::{self, Snapshot};
+use crate::store::{self, BranchHead};
+use anyhow::{Context, bail};
+use spec_format::model::{Decision, Template};
+use spec_format::validate::check_answer;
+use spec_format::workspace::{DecisionDoc, parse_decision};
+use spec_format::{Layout, Severity, Workspace, write};
+use std::path::Path;
+
+pub struct Session {
+    pub repo: gix::Repository,
+    pub slug: String,
+    pub branch: String,
+    pub head: BranchHead,
+    pub layout: Layout,
+    pub snapshot: Snapshot,
+    pub workspace: Workspace,
+    pub catalog: Catalog,
+    dir: std::path::PathBuf,
+}
+
+impl Session {
+    /// Opens the conversation of `slug`, or of the only project branch when none is named.
+    pub fn open(dir: &Path, slug: Option<&str>) -> anyhow::Result<Session> {
+        let repo = store::open(dir)?;
+        let slug = match slug {
+            Some(slug) => slug.to_owned(),
+            None => only_project_branch(&repo)?,
+        };
+        let branch = store::project_branch(&slug);
+        let head = store::read_branch_head(&repo, &branch)?;
+        let Some(commit) = head.0 else {
+            bail!("there is no branch `{branch}`; start the project with `specbuilder new {slug} --template <id>`");
+        };
+        let layout = Layout { specs_dir: Config::load(dir)?.specs_dir().to_owned() };
+        let snapshot = source::read_revision(dir, &commit.to_string(), &layout.specs_dir)?;
+        let workspace = repo::workspace(&snapshot, &layout);
+        let catalog = Catalog::for_workspace(&workspace);
+        Ok(Session { repo, slug, branch, head, layout, snapshot, workspace, catalog, dir: dir.to_owned() })
+    }
+
+    pub fn template(&self) -> anyhow::Result<&Template> {
+        let project = self.project()?;
+        let id = project.project.as_ref().and_then(|p| p.value.template.as_deref());
+        let id = id.ok_or_else(|| anyhow::anyhow!("project `{}` names no template", self.slug))?;
+        Ok(&self.catalog.get(id).ok_or_else(|| anyhow::anyhow!("template `{id}` not found"))?.template.value)
+    }
+
+    pub fn project(&self) -> anyhow::Result<&spec_format::workspace::ProjectSpec> {
+        self.workspace.project(&self.slug).ok_or_else(|| {
+            anyhow::anyhow!("branch `{}` has no {}/{}/project.md", self.branch, self.layout.specs_dir, self.slug)
+        })
+    }
+
+    pub fn decision_path(&self, key: &str) -> String {
+        format!("{}/{}/decisions/{key}.md", self.layout.specs_dir, self.slug)
+    }
+
+    /// Validates `decision` against the branch and commits it; on a contradiction, prints both
+    /// sides and commits nothing. Returns whether it was committed.
+    pub fn record(&self, decision: &Decision) -> anyhow::Result<bool> {
+        let path = self.decision_path(&decision.key);
+        let text = write::decision(decision);
+        let parsed = parse_decision(&path, text.as_bytes()).parsed.context("a written decision always parses")?;
+        let doc = DecisionDoc {
+            facts: parsed.value.effective_facts(),
+            file_key: decision.key.clone(),
+            sha256: None,
+            doc: parsed,
+        };
+        let findings = check_answer(&self.workspace.fact_index(self.project()?), &doc);
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            let mut sources: std::collections::HashMap<&str, &[u8]> =
+                self.snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+            sources.insert(&path, text.as_bytes());
+            let scope =
+                report::TextScope { sources: &sources, projects: 1, decisions: self.project()?.decisions.len() };
+            anstream::print!("{}", report::text(&findings, &scope));
+            println!(
+                "nothing was committed: resolve the contradiction by answering differently, or change the other decision first"
+            );
+            return Ok(false);
+        }
+        let message = format!("spec({}): {}", self.slug, record::summary(decision));
+        let id = store::commit_files(
+            &self.repo,
+            &self.branch,
+            self.head,
+            self.head.0,
+            &[(path, text.into_bytes())],
+            &message,
+        )?;
+        println!("committed {} to {}: {message}", id.to_hex_with_len(8), self.branch);
+        Ok(true)
+    }
+
+    /// Prints the next question on the branch as it is now (after a commit, re-read).
+    pub fn show_next(&self) -> anyhow::Result<()> {
+        let fresh = Session::open(&self.dir, Some(&self.slug))?;
+        let plan = Plan::new(fresh.template()?, fresh.project()?);
+        match plan.next_question() {
+            Some(q) => anstream::print!("\n{}", ask::render(&fresh.slug, &q)),
+            None => println!("\nno open questions left at this depth"),
+        }
+        Ok(())
+    }
+}
+
+/// The slug of the only `spec/*` branch.
+fn only_project_branch(repo: &gix::Repository) -> anyhow::Result<String> {
+    let references = repo.references().context("listing branches")?;
+    let slugs: Vec<String> = references
+        .prefixed("refs/heads/spec/")
+        .context("listing branches")?
+        .filter_map(Result::ok)
+        .filter_map(|r| r.name().as_bstr().to_string().strip_prefix("refs/heads/spec/").map(str::to_owned))
+        .collect();
+    match slugs.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!("no project branches (spec/<slug>); start one with `specbuilder new <slug> --template <id>`"),
+        many => bail!("several project branches; pick one with --project ({})", many.join(", ")),
+    }
+}
+
+/// `local:<git user>` and now, for decisions recorded from the CLI.
+pub fn local_provenance(repo: &gix::Repository) -> record::Provenance {
+    use gix::bstr::ByteSlice;
+    let user = match repo.author() {
+        Some(Ok(author)) => author.name.to_str_lossy().into_owned(),
+        _ => "unknown".to_owned(),
+    };
+    record::Provenance {
+        answered_by: format!("local:{user}"),
+        answered_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        source: None,
+    }
+}

@@ -1,0 +1,144 @@
+//! The local conversation: `new`, `answer`, `skip`, `defer` commit to `spec/<slug>` with gix,
+//! never touching the working tree, and refuse contradictions without committing.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["config", "user.name", "Dana"]);
+    git(dir.path(), &["config", "user.email", "dana@example.com"]);
+    write(dir.path(), "README.md", "# app\n");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    dir
+}
+
+fn git_out(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git").args(args).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn log(dir: &Path) -> Vec<String> {
+    git_out(dir, &["log", "--format=%s", "spec/team-todo"]).lines().map(str::to_owned).collect()
+}
+
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = specbuilder(args, dir);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_conversation_commits_one_decision_per_answer_and_leaves_the_worktree_alone() {
+    let dir = repository();
+    let root = dir.path();
+    let (code, out, _) =
+        run(root, &["new", "team-todo", "--depth", "quick", "--targets", "prd,schema", "--idea", "Todos for teams"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("created branch spec/team-todo"));
+    assert!(out.contains("Who is the product for first?"), "the first question follows: {out}");
+
+    assert_eq!(run(root, &["answer", "product.audience", "1"]).0, Some(0));
+    assert_eq!(run(root, &["answer", "auth.accounts", "personal"]).0, Some(0));
+    assert_eq!(run(root, &["skip", "product.platform"]).0, Some(0));
+    assert_eq!(run(root, &["defer", "users.roles"]).0, Some(0));
+    assert_eq!(
+        log(root),
+        [
+            "spec(team-todo): users.roles deferred",
+            "spec(team-todo): product.platform = web (assumed)",
+            "spec(team-todo): auth.accounts = personal",
+            "spec(team-todo): product.audience = smb",
+            "spec(team-todo): start the project from template saas-web",
+            "init",
+        ]
+    );
+    assert_eq!(git_out(root, &["status", "--porcelain"]), "", "the working tree is untouched");
+    assert!(!root.join("specs").exists());
+    assert_eq!(git_out(root, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(), "main");
+
+    // The branch holds valid, canonical decision files.
+    let check = specbuilder(&["check", "--ref", "spec/team-todo", "--format", "json"], root);
+    assert_eq!(json(&check)["findings"], serde_json::json!([]));
+    let file = git_out(root, &["show", "spec/team-todo:specs/team-todo/decisions/auth.accounts.md"]);
+    assert!(
+        file.contains("answer: personal\n")
+            && file.contains("auth.accounts: true")
+            && file.contains("answered_by: local:Dana")
+    );
+    let assumed = git_out(root, &["show", "spec/team-todo:specs/team-todo/decisions/product.platform.md"]);
+    assert!(assumed.contains("status: assumed\nassumption: A web app reaches every platform with one codebase.\n"));
+    let project = git_out(root, &["show", "spec/team-todo:specs/team-todo/project.md"]);
+    assert!(project.contains("depth: quick") && project.ends_with("---\nTodos for teams\n"));
+
+    let status = json(&specbuilder(&["status", "--ref", "spec/team-todo", "--format", "json"], root));
+    let prd = &status["projects"][0]["targets"][0];
+    assert_eq!(prd["target"], "prd");
+    assert_eq!(prd["decided"], 3, "audience, accounts, platform (assumed); roles is deferred");
+}
+
+#[test]
+fn a_contradicting_answer_shows_both_sides_and_commits_nothing() {
+    let dir = repository();
+    let root = dir.path();
+    run(root, &["new", "team-todo"]);
+    run(root, &["answer", "product.audience", "enterprise"]);
+    run(root, &["answer", "auth.accounts", "1"]);
+    let before = log(root);
+    let (code, out, _) = run(root, &["answer", "auth.method", "password"]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("error[SB202]: rule `enterprise-needs-sso` is violated"), "{out}");
+    assert!(
+        out.contains("specs/team-todo/decisions/auth.method.md")
+            && out.contains("specs/team-todo/decisions/product.audience.md")
+    );
+    assert!(out.contains("nothing was committed"));
+    assert_eq!(log(root), before);
+    assert_eq!(run(root, &["answer", "auth.method", "sso"]).0, Some(0));
+}
+
+#[test]
+fn bad_replies_and_repeated_questions_are_refused_politely() {
+    let dir = repository();
+    let root = dir.path();
+    run(root, &["new", "team-todo"]);
+    let (code, _, err) = run(root, &["answer", "product.audience", "7"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("7 is not an option; reply with a number from 1 to 4"), "{err}");
+    let (_, _, err) = run(root, &["answer", "product.audiense", "1"]);
+    assert!(err.contains("did you mean `product.audience`?"), "{err}");
+    run(root, &["answer", "product.audience", "1"]);
+    let (code, _, err) = run(root, &["answer", "product.audience", "2"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("already decided") && err.contains("never asked twice"), "{err}");
+    let (code, _, err) = run(root, &["new", "team-todo"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("already exists"));
+    let (code, _, err) = run(root, &["new", "Team_Todo"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("not a valid slug"));
+    let (_, _, err) = run(root, &["new", "other", "--targets", "prd,shema"]);
+    assert!(err.contains("did you mean `schema`?"), "{err}");
+}
+
+#[test]
+fn a_branch_moved_by_someone_else_is_a_conflict_not_an_overwrite() {
+    let dir = repository();
+    let root = dir.path();
+    run(root, &["new", "team-todo"]);
+    let repo = specbuilder::store::open(root).unwrap();
+    let stale = specbuilder::store::read_branch_head(&repo, "spec/team-todo").unwrap();
+    run(root, &["answer", "product.audience", "1"]);
+    let files = [("specs/team-todo/x.md".to_owned(), b"x".to_vec())];
+    let err = specbuilder::store::commit_files(&repo, "spec/team-todo", stale, stale.0, &files, "late").unwrap_err();
+    assert!(matches!(err, specbuilder::store::CommitError::Moved { .. }), "{err}");
+    assert_eq!(log(root)[0], "spec(team-todo): product.audience = smb", "the other commit survived");
+}
