@@ -105,11 +105,11 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
 
     let snapshot = source::read_revision(&args.dir, &id.to_string(), &layout.specs_dir)?;
     let workspace = repo::workspace(&snapshot, &layout);
-    if let Some(spec) = workspace.project(&args.slug) {
-        if let Some(q) = Plan::new(template, spec).next_question() {
-            anstream::print!("\n{}", super::ask::render(&args.slug, &q));
-            println!("\nanswer with: specbuilder answer {} <number>", q.key);
-        }
+    if let Some(spec) = workspace.project(&args.slug)
+        && let Some(q) = Plan::new(template, spec).next_question()
+    {
+        anstream::print!("\n{}", super::ask::render(&args.slug, &q));
+        println!("\nanswer with: specbuilder answer {} <number>", q.key);
     }
     Ok(Outcome::Clean)
 }
