@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod conversation;
 pub mod engine;
 pub mod report;
 pub mod source;

@@ -1,8 +1,10 @@
 //! `specbuilder answer|skip|defer`: record one decision on the project branch.
 
 use super::Outcome;
-use super::session::{Session, local_provenance};
+use crate::conversation::{Recorded, Session, local_provenance};
+use crate::engine::Plan;
 use crate::engine::{record, reply};
+use crate::report;
 use anyhow::{Context, bail};
 use clap::Args;
 use spec_format::ident::did_you_mean;
@@ -101,9 +103,26 @@ fn run(
     }
     let (answer, status, assumption) = choose(q)?;
     let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
-    if !session.record(&decision)? {
-        return Ok(Outcome::Errors);
+    match session.record(&decision)? {
+        Recorded::Committed { id, message } => {
+            println!("committed {} to {}: {message}", id.to_hex_with_len(8), session.branch);
+        }
+        Recorded::Contradiction { findings, file } => {
+            let mut sources: std::collections::HashMap<&str, &[u8]> =
+                session.snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+            sources.insert(&file.0, &file.1);
+            let scope =
+                report::TextScope { sources: &sources, projects: 1, decisions: session.project()?.decisions.len() };
+            anstream::print!("{}", report::text(&findings, &scope));
+            println!("nothing was committed: answer differently, or change the other decision first");
+            return Ok(Outcome::Errors);
+        }
     }
-    session.show_next()?;
+    // Re-read the branch: the next question depends on the answer just committed.
+    let fresh = Session::open(&target.dir, Some(&session.slug))?;
+    match Plan::new(fresh.template()?, fresh.project()?).next_question() {
+        Some(q) => anstream::print!("\n{}", super::ask::render(&fresh.slug, &q)),
+        None => println!("\nno open questions left at this depth"),
+    }
     Ok(Outcome::Clean)
 }

@@ -59,7 +59,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         ),
         None => None,
     };
-    let base_workspace = base.map(|b| super::repo::workspace(&b, &layout));
+    let base_workspace = base.map(|b| crate::conversation::workspace(&b, &layout));
     let mut findings = snapshot.findings.clone();
     findings.extend(validate::validate(&workspace, &Options { strict: args.strict, base: base_workspace.as_ref() }));
     spec_format::finding::sort_findings(&mut findings);

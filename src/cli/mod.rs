@@ -6,7 +6,6 @@ pub mod check;
 pub mod fmt;
 pub mod new;
 mod repo;
-mod session;
 pub mod status;
 pub mod template;
 

@@ -1,7 +1,6 @@
 //! `specbuilder new`: start a project on its own branch.
 
 use super::Outcome;
-use super::repo;
 use crate::config::Config;
 use crate::engine::{Catalog, Plan};
 use crate::source;
@@ -67,7 +66,7 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
     let catalog = match parent {
         Some(commit) => {
             let snapshot = source::read_revision(&args.dir, &commit.to_string(), &layout.specs_dir)?;
-            Catalog::for_workspace(&repo::workspace(&snapshot, &layout))
+            Catalog::for_workspace(&crate::conversation::workspace(&snapshot, &layout))
         }
         None => catalog,
     };
@@ -104,7 +103,7 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
     println!("created branch {branch} at {} with {}", id.to_hex_with_len(8), files[0].0);
 
     let snapshot = source::read_revision(&args.dir, &id.to_string(), &layout.specs_dir)?;
-    let workspace = repo::workspace(&snapshot, &layout);
+    let workspace = crate::conversation::workspace(&snapshot, &layout);
     if let Some(spec) = workspace.project(&args.slug)
         && let Some(q) = Plan::new(template, spec).next_question()
     {

@@ -2,7 +2,6 @@
 //! and the workspace with the built-in templates provided.
 
 use crate::config::Config;
-use crate::engine::Catalog;
 use crate::source::{self, Snapshot};
 use spec_format::workspace::ProjectSpec;
 use spec_format::{Layout, Workspace};
@@ -23,7 +22,7 @@ impl Repo {
             Some(rev) => source::read_revision(dir, rev, &layout.specs_dir)?,
             None => source::read_dir(dir, &layout.specs_dir)?,
         };
-        let workspace = workspace(&snapshot, &layout);
+        let workspace = crate::conversation::workspace(&snapshot, &layout);
         Ok(Repo { snapshot, workspace, layout })
     }
 
@@ -40,11 +39,4 @@ impl Repo {
             None => anyhow::bail!("several projects; pick one with --project ({})", slugs()),
         }
     }
-}
-
-/// The workspace of a snapshot, with the built-in templates available to its projects.
-pub fn workspace(snapshot: &Snapshot, layout: &Layout) -> Workspace {
-    let mut workspace = Workspace::load(&snapshot.files, layout);
-    Catalog::provide_built_ins(&mut workspace);
-    workspace
 }

@@ -1,19 +1,25 @@
-//! A project's conversation on its branch `spec/<slug>`: read the branch, record one decision,
-//! commit it, and say what comes next.
+//! A project's conversation on its branch `spec/<slug>`: read the branch, check a new decision
+//! against it, and commit it. No printing here: the CLI and the bot say things their own way.
 
-use super::ask;
-use super::repo;
 use crate::config::Config;
-use crate::engine::{Catalog, Plan, record};
-use crate::report;
+use crate::engine::{Catalog, record};
 use crate::source::{self, Snapshot};
 use crate::store::{self, BranchHead};
 use anyhow::{Context, bail};
 use spec_format::model::{Decision, Template};
 use spec_format::validate::check_answer;
 use spec_format::workspace::{DecisionDoc, parse_decision};
-use spec_format::{Layout, Severity, Workspace, write};
+use spec_format::{Finding, Layout, Severity, Workspace, write};
 use std::path::Path;
+
+/// What became of a decision.
+pub enum Recorded {
+    /// Committed to the branch.
+    Committed { id: gix::ObjectId, message: String },
+    /// Refused: the findings name both sides. `file` is the decision that was not written,
+    /// for showing its lines next to the others.
+    Contradiction { findings: Vec<Finding>, file: (String, Vec<u8>) },
+}
 
 pub struct Session {
     pub repo: gix::Repository,
@@ -24,7 +30,6 @@ pub struct Session {
     pub snapshot: Snapshot,
     pub workspace: Workspace,
     pub catalog: Catalog,
-    dir: std::path::PathBuf,
 }
 
 impl Session {
@@ -42,9 +47,9 @@ impl Session {
         };
         let layout = Layout { specs_dir: Config::load(dir)?.specs_dir().to_owned() };
         let snapshot = source::read_revision(dir, &commit.to_string(), &layout.specs_dir)?;
-        let workspace = repo::workspace(&snapshot, &layout);
+        let workspace = workspace(&snapshot, &layout);
         let catalog = Catalog::for_workspace(&workspace);
-        Ok(Session { repo, slug, branch, head, layout, snapshot, workspace, catalog, dir: dir.to_owned() })
+        Ok(Session { repo, slug, branch, head, layout, snapshot, workspace, catalog })
     }
 
     pub fn template(&self) -> anyhow::Result<&Template> {
@@ -64,9 +69,9 @@ impl Session {
         format!("{}/{}/decisions/{key}.md", self.layout.specs_dir, self.slug)
     }
 
-    /// Validates `decision` against the branch and commits it; on a contradiction, prints both
-    /// sides and commits nothing. Returns whether it was committed.
-    pub fn record(&self, decision: &Decision) -> anyhow::Result<bool> {
+    /// Checks `decision` against every decision on the branch and commits it, unless it
+    /// contradicts them: then nothing is written.
+    pub fn record(&self, decision: &Decision) -> anyhow::Result<Recorded> {
         let path = self.decision_path(&decision.key);
         let text = write::decision(decision);
         let parsed = parse_decision(&path, text.as_bytes()).parsed.context("a written decision always parses")?;
@@ -78,16 +83,7 @@ impl Session {
         };
         let findings = check_answer(&self.workspace.fact_index(self.project()?), &doc);
         if findings.iter().any(|f| f.severity == Severity::Error) {
-            let mut sources: std::collections::HashMap<&str, &[u8]> =
-                self.snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
-            sources.insert(&path, text.as_bytes());
-            let scope =
-                report::TextScope { sources: &sources, projects: 1, decisions: self.project()?.decisions.len() };
-            anstream::print!("{}", report::text(&findings, &scope));
-            println!(
-                "nothing was committed: resolve the contradiction by answering differently, or change the other decision first"
-            );
-            return Ok(false);
+            return Ok(Recorded::Contradiction { findings, file: (path, text.into_bytes()) });
         }
         let message = format!("spec({}): {}", self.slug, record::summary(decision));
         let id = store::commit_files(
@@ -98,20 +94,15 @@ impl Session {
             &[(path, text.into_bytes())],
             &message,
         )?;
-        println!("committed {} to {}: {message}", id.to_hex_with_len(8), self.branch);
-        Ok(true)
+        Ok(Recorded::Committed { id, message })
     }
+}
 
-    /// Prints the next question on the branch as it is now (after a commit, re-read).
-    pub fn show_next(&self) -> anyhow::Result<()> {
-        let fresh = Session::open(&self.dir, Some(&self.slug))?;
-        let plan = Plan::new(fresh.template()?, fresh.project()?);
-        match plan.next_question() {
-            Some(q) => anstream::print!("\n{}", ask::render(&fresh.slug, &q)),
-            None => println!("\nno open questions left at this depth"),
-        }
-        Ok(())
-    }
+/// The workspace of a snapshot, with the built-in templates available to its projects.
+pub fn workspace(snapshot: &Snapshot, layout: &Layout) -> Workspace {
+    let mut workspace = Workspace::load(&snapshot.files, layout);
+    Catalog::provide_built_ins(&mut workspace);
+    workspace
 }
 
 /// The slug of the only `spec/*` branch.
