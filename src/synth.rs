@@ -73,3 +73,30 @@ pub fn rules_yaml(decisions: usize, rules: usize) -> String {
     }
     text
 }
+
+/// A template with `questions` questions over the same keys and facts as [`decision`], so a
+/// project made by [`project`] has answered its first questions. Block style, as the
+/// canonical writer produces it.
+pub fn template(id: &str, questions: usize) -> String {
+    let mut text = format!("id: {id}\nname: Synthetic\nversion: 1\nquestions:\n");
+    for i in 0..questions {
+        text.push_str(&format!(
+            "- key: {}\n  text: Which option fits requirement {i} best?\n  why: The benchmark needs it.\n  category: area{}\n  default: o0\n  assume_reason: The first option is usually right.\n  priority: {}\n  options:\n",
+            key(i),
+            i % 40,
+            i % 7
+        ));
+        for o in 0..3 {
+            text.push_str(&format!(
+                "  - id: o{o}\n    label: Option {o} for requirement {i}\n    facts:\n      f{i}: v{o}\n"
+            ));
+        }
+        if i >= 40 {
+            text.push_str(&format!("  depends_on: [{}]\n", key(i - 40)));
+        }
+    }
+    text.push_str("artifacts:\n  prd:\n    requires: [");
+    text.push_str(&(0..questions.min(50)).map(key).collect::<Vec<_>>().join(", "));
+    text.push_str("]\n");
+    text
+}

@@ -40,6 +40,52 @@ fn peak_rss_mib() -> f64 {
     kib / 1024.0
 }
 
+/// The conversation's hot paths: choosing the next question, and recording one answer on a
+/// branch that holds 1,000 decisions (read with gix, validated, committed with gix).
+fn conversation_paths(runs: usize) -> (Duration, Duration) {
+    use specbuilder::conversation::{Recorded, Session};
+    use specbuilder::engine::{Plan, record};
+    let mut files = synth::project("conv", 1_000, 200);
+    files[0] = spec_format::RepoFile::new(
+        "specs/conv/project.md",
+        "---\nname: Conversation\ntemplate: synthetic\ndepth: thorough\n---\n",
+    );
+    files
+        .push(spec_format::RepoFile::new(".specbuilder/templates/synthetic.yaml", synth::template("synthetic", 1_200)));
+    let ws = specbuilder::conversation::workspace(
+        &specbuilder::source::Snapshot { files: files.clone(), findings: Vec::new() },
+        &Layout::default(),
+    );
+    let catalog = specbuilder::engine::Catalog::for_workspace(&ws);
+    let template = &catalog.get("synthetic").expect("the synthetic template loads").template.value;
+    let project = ws.project("conv").expect("the synthetic project loads");
+    let next = time(runs * 20, || Plan::new(template, project).next_question().map(|q| q.key.len()));
+
+    let dir = std::env::temp_dir().join(format!("specbuilder-bench-git-{}", std::process::id()));
+    let repo = gix::init(&dir).expect("a scratch repository");
+    let owned: Vec<(String, Vec<u8>)> = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+    let head = specbuilder::store::BranchHead(None);
+    specbuilder::store::commit_files(&repo, "spec/conv", head, None, &owned, "bench").expect("the scratch branch");
+    let mut i = 1_000;
+    let answer = time(runs, || {
+        let session = Session::open(&dir, Some("conv")).expect("the session opens");
+        let template = session.template().expect("the template");
+        let question = template.questions.iter().find(|q| q.key == synth::key(i)).expect("an open question");
+        let by = record::Provenance {
+            answered_by: "local:bench".into(),
+            answered_at: "2026-11-24T10:00:00Z".into(),
+            source: None,
+        };
+        let answer = spec_format::model::Answer::Text("o0".into());
+        let decision = record::decision(question, Some(answer), spec_format::model::Status::Accepted, None, by);
+        let committed = matches!(session.record(&decision).expect("recording works"), Recorded::Committed { .. });
+        assert!(committed, "the synthetic answer is consistent");
+        i += 1;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    (next, answer)
+}
+
 fn write_repository(root: &std::path::Path, files: &[spec_format::RepoFile]) {
     for file in files {
         let path = root.join(&file.path);
@@ -117,6 +163,8 @@ fn main() {
     });
     let _ = std::fs::remove_dir_all(&scratch);
 
+    let (next_question, answer_commit) = conversation_paths(runs);
+
     println!(
         "Spec Builder hot paths ({decisions} decisions, {rules} rules, {:.1} MB of spec text; median of {runs} runs)\n",
         bytes as f64 / 1e6
@@ -128,6 +176,11 @@ fn main() {
     println!("| `check` from disk: read {} files + parse + validate | {} |", files.len(), fmt(from_disk));
     println!("| build the fact index (once per project, cached by the bot) | {} |", fmt(index_build));
     println!("| validate one new answer (parse it + check against the index) | {} |", fmt(one_answer));
+    println!("| next question with 1,000 decided keys (template of 1,200 questions) | {} |", fmt(next_question));
+    println!(
+        "| `answer` with 1,000 decisions on the branch: read it, validate, commit (gix) | {} |",
+        fmt(answer_commit)
+    );
     println!("\npeak memory: {:.0} MiB with the project loaded (process baseline {:.0} MiB)", loaded_rss, base_rss);
     println!("findings: whole project {findings}, changed answer {answer_findings}");
 }

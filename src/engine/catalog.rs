@@ -4,6 +4,7 @@
 use spec_format::workspace::LoadedTemplate;
 use spec_format::{Finding, Workspace};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// The built-in templates, embedded at compile time.
 const BUILT_IN: &[(&str, &str)] = &[("saas-web", include_str!("templates/saas-web.yaml"))];
@@ -24,17 +25,22 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The built-ins alone.
+    /// The built-ins alone, parsed once per process.
     pub fn built_in() -> Catalog {
-        let mut catalog = Catalog::default();
-        for (id, yaml) in BUILT_IN {
-            let (loaded, findings) = LoadedTemplate::parse(&format!("builtin:{id}.yaml"), yaml.as_bytes());
-            catalog.findings.extend(findings);
-            if let Some(loaded) = loaded {
-                catalog.templates.insert(loaded.template.value.id.clone(), (loaded, TemplateSource::BuiltIn));
+        static PARSED: OnceLock<(Vec<LoadedTemplate>, Vec<Finding>)> = OnceLock::new();
+        let (templates, findings) = PARSED.get_or_init(|| {
+            let mut templates = Vec::new();
+            let mut findings = Vec::new();
+            for (id, yaml) in BUILT_IN {
+                let (loaded, problems) = LoadedTemplate::parse(&format!("builtin:{id}.yaml"), yaml.as_bytes());
+                findings.extend(problems);
+                templates.extend(loaded);
             }
-        }
-        catalog
+            (templates, findings)
+        });
+        let templates =
+            templates.iter().map(|t| (t.template.value.id.clone(), (t.clone(), TemplateSource::BuiltIn))).collect();
+        Catalog { templates, findings: findings.clone() }
     }
 
     /// The built-ins, then the repository's templates, which replace built-ins of the same id.
