@@ -65,6 +65,11 @@ impl Session {
         })
     }
 
+    /// The decision of `key` on the branch, if it was decided.
+    pub fn decision(&self, key: &str) -> anyhow::Result<Option<&DecisionDoc>> {
+        Ok(self.project()?.decisions.iter().find(|d| d.decision().key == key))
+    }
+
     pub fn decision_path(&self, key: &str) -> String {
         format!("{}/{}/decisions/{key}.md", self.layout.specs_dir, self.slug)
     }
@@ -72,6 +77,11 @@ impl Session {
     /// Checks `decision` against every decision on the branch and commits it, unless it
     /// contradicts them: then nothing is written.
     pub fn record(&self, decision: &Decision) -> anyhow::Result<Recorded> {
+        self.record_as(decision, &format!("spec({}): {}", self.slug, record::summary(decision)))
+    }
+
+    /// [`Session::record`] with a commit message of the caller's.
+    pub fn record_as(&self, decision: &Decision, message: &str) -> anyhow::Result<Recorded> {
         let path = self.decision_path(&decision.key);
         let text = write::decision(decision);
         let parsed = parse_decision(&path, text.as_bytes()).parsed.context("a written decision always parses")?;
@@ -85,16 +95,9 @@ impl Session {
         if findings.iter().any(|f| f.severity == Severity::Error) {
             return Ok(Recorded::Contradiction { findings, file: (path, text.into_bytes()) });
         }
-        let message = format!("spec({}): {}", self.slug, record::summary(decision));
-        let id = store::commit_files(
-            &self.repo,
-            &self.branch,
-            self.head,
-            self.head.0,
-            &[(path, text.into_bytes())],
-            &message,
-        )?;
-        Ok(Recorded::Committed { id, message })
+        let files = [(path, text.into_bytes())];
+        let id = store::commit_files(&self.repo, &self.branch, self.head, self.head.0, &files, message)?;
+        Ok(Recorded::Committed { id, message: message.to_owned() })
     }
 }
 

@@ -142,3 +142,34 @@ fn a_branch_moved_by_someone_else_is_a_conflict_not_an_overwrite() {
     assert!(matches!(err, specbuilder::store::CommitError::Moved { .. }), "{err}");
     assert_eq!(log(root)[0], "spec(team-todo): product.audience = smb", "the other commit survived");
 }
+
+#[test]
+fn change_lock_and_why() {
+    let dir = repository();
+    let root = dir.path();
+    run(root, &["new", "team-todo"]);
+    run(root, &["answer", "auth.accounts", "1"]);
+    run(root, &["answer", "auth.signup", "invite"]);
+    let (code, out, _) = run(root, &["change", "auth.signup", "open"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(log(root)[0], "spec(team-todo): auth.signup = open (was auth.signup = invite)");
+
+    let (code, _, _) = run(root, &["lock", "auth.signup"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(log(root)[0], "spec(team-todo): lock auth.signup");
+    let (code, _, err) = run(root, &["change", "auth.signup", "invite"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is locked"), "{err}");
+    let (code, _, err) = run(root, &["change", "auth.mfa", "1"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is not decided"), "{err}");
+
+    let (code, out, _) = run(root, &["why", "auth.accounts", "--ref", "spec/team-todo"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("auth.accounts = personal"), "{out}");
+    assert!(out.contains("decided by local:Dana"), "{out}");
+    assert!(out.contains("asserts auth.accounts = true"), "{out}");
+    assert!(out.contains("rule roles-need-accounts"), "{out}");
+    assert!(out.contains("built on by: auth.signup"), "{out}");
+    assert!(out.contains("why it is asked: Accounts are the root of permissions"), "{out}");
+}

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use spec_format::ident::did_you_mean;
 use spec_format::model::{Question, Status};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Answer a question: `2`, `1,3`, an option id or label, `other: <text>` where the template
 /// allows it, free text for text questions, or YAML for forms.
@@ -103,7 +103,13 @@ fn run(
     }
     let (answer, status, assumption) = choose(q)?;
     let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
-    match session.record(&decision)? {
+    let recorded = session.record(&decision)?;
+    report_and_continue(&session, &target.dir, recorded)
+}
+
+/// Says what was committed and asks the next question, or shows the contradiction.
+pub(crate) fn report_and_continue(session: &Session, dir: &Path, recorded: Recorded) -> anyhow::Result<Outcome> {
+    match recorded {
         Recorded::Committed { id, message } => {
             println!("committed {} to {}: {message}", id.to_hex_with_len(8), session.branch);
         }
@@ -119,7 +125,7 @@ fn run(
         }
     }
     // Re-read the branch: the next question depends on the answer just committed.
-    let fresh = Session::open(&target.dir, Some(&session.slug))?;
+    let fresh = Session::open(dir, Some(&session.slug))?;
     match Plan::new(fresh.template()?, fresh.project()?).next_question() {
         Some(q) => anstream::print!("\n{}", super::ask::render(&fresh.slug, &q)),
         None => println!("\nno open questions left at this depth"),

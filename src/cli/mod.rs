@@ -2,12 +2,14 @@
 
 pub mod answer;
 pub mod ask;
+pub mod change;
 pub mod check;
 pub mod fmt;
 pub mod new;
 mod repo;
 pub mod status;
 pub mod template;
+pub mod why;
 
 use clap::{Parser, Subcommand};
 
@@ -36,6 +38,9 @@ pub enum Command {
     Answer(answer::AnswerArgs),
     Skip(answer::SkipArgs),
     Defer(answer::DeferArgs),
+    Change(change::ChangeArgs),
+    Lock(change::LockArgs),
+    Why(why::WhyArgs),
     Status(status::StatusArgs),
     Template(template::TemplateArgs),
     Fmt(fmt::FmtArgs),
@@ -58,6 +63,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Answer(args) => answer::answer(args),
         Command::Skip(args) => answer::skip(args),
         Command::Defer(args) => answer::defer(args),
+        Command::Change(args) => change::change(args),
+        Command::Lock(args) => change::lock(args),
+        Command::Why(args) => why::run(args),
         Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
         Command::Fmt(args) => fmt::run(args),
