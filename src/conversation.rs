@@ -101,6 +101,18 @@ impl Session {
     }
 }
 
+/// Where a command should read a project when no revision is given: the project's branch
+/// `spec/<slug>` if there is one (the conversation lives there), else the files on disk.
+pub fn conversation_ref(dir: &Path, slug: Option<&str>) -> Option<String> {
+    let repo = store::open(dir).ok()?;
+    let slug = match slug {
+        Some(slug) => slug.to_owned(),
+        None => only_project_branch(&repo).ok()?,
+    };
+    let branch = store::project_branch(&slug);
+    store::read_branch_head(&repo, &branch).ok()?.0.map(|_| format!("refs/heads/{branch}"))
+}
+
 /// The workspace of a snapshot, with the built-in templates available to its projects.
 pub fn workspace(snapshot: &Snapshot, layout: &Layout) -> Workspace {
     let mut workspace = Workspace::load(&snapshot.files, layout);
@@ -109,7 +121,7 @@ pub fn workspace(snapshot: &Snapshot, layout: &Layout) -> Workspace {
 }
 
 /// The slug of the only `spec/*` branch.
-fn only_project_branch(repo: &gix::Repository) -> anyhow::Result<String> {
+pub fn only_project_branch(repo: &gix::Repository) -> anyhow::Result<String> {
     let references = repo.references().context("listing branches")?;
     let slugs: Vec<String> = references
         .prefixed("refs/heads/spec/")

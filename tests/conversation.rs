@@ -173,3 +173,20 @@ fn change_lock_and_why() {
     assert!(out.contains("built on by: auth.signup"), "{out}");
     assert!(out.contains("why it is asked: Accounts are the root of permissions"), "{out}");
 }
+
+#[test]
+fn ask_status_and_why_read_the_project_branch_by_default() {
+    let dir = repository();
+    let root = dir.path();
+    run(root, &["new", "team-todo", "--depth", "quick"]);
+    let first = json(&specbuilder(&["ask", "--json"], root));
+    assert_eq!(first["question"]["key"], "product.audience");
+    run(root, &["answer", "product.audience", "1"]);
+    let second = json(&specbuilder(&["ask", "--json", "--project", "team-todo"], root));
+    assert_eq!(second["question"]["key"], "auth.accounts");
+    let status = String::from_utf8(specbuilder(&["status"], root).stdout).unwrap();
+    assert!(status.contains("team-todo (1 decision, template saas-web)"), "{status}");
+    assert!(status.contains("next: auth.accounts"), "{status}");
+    let why = specbuilder(&["why", "product.audience"], root);
+    assert_eq!(why.status.code(), Some(0), "{}", String::from_utf8_lossy(&why.stderr));
+}

@@ -30,7 +30,7 @@ pub struct AskArgs {
     #[arg(long, value_name = "SLUG")]
     pub project: Option<String>,
 
-    /// Read this git revision instead of the files on disk.
+    /// Read this git revision (default: the project's branch spec/<slug> if it exists, else the files on disk).
     #[arg(long = "ref", value_name = "REV")]
     pub rev: Option<String>,
 
@@ -40,7 +40,8 @@ pub struct AskArgs {
 }
 
 pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
-    let repo = Repo::load(&args.dir, args.rev.as_deref())?;
+    let rev = args.rev.clone().or_else(|| crate::conversation::conversation_ref(&args.dir, args.project.as_deref()));
+    let repo = Repo::load(&args.dir, rev.as_deref())?;
     let project = repo.project(args.project.as_deref())?;
     let catalog = Catalog::for_workspace(&repo.workspace);
     let template_id =

@@ -29,7 +29,7 @@ pub struct StatusArgs {
     #[arg(long, value_name = "SLUG")]
     pub project: Option<String>,
 
-    /// Read this git revision instead of the files on disk.
+    /// Read this git revision (default: the project's branch spec/<slug> if it exists, else the files on disk).
     #[arg(long = "ref", value_name = "REV")]
     pub rev: Option<String>,
 
@@ -51,7 +51,8 @@ struct ProjectStatus<'a> {
 }
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
-    let repo = Repo::load(&args.dir, args.rev.as_deref())?;
+    let rev = args.rev.clone().or_else(|| crate::conversation::conversation_ref(&args.dir, args.project.as_deref()));
+    let repo = Repo::load(&args.dir, rev.as_deref())?;
     let catalog = Catalog::for_workspace(&repo.workspace);
     let projects: Vec<&ProjectSpec> = match &args.project {
         Some(slug) => vec![repo.project(Some(slug))?],
@@ -99,7 +100,8 @@ fn text(statuses: &[ProjectStatus<'_>]) -> String {
     let mut out = String::new();
     for s in statuses {
         let template = s.template.map(|t| format!(", template {t}")).unwrap_or_default();
-        let _ = writeln!(out, "{BOLD}{}{BOLD:#} ({} decisions{template})", s.project, s.decisions);
+        let plural = if s.decisions == 1 { "" } else { "s" };
+        let _ = writeln!(out, "{BOLD}{}{BOLD:#} ({} decision{plural}{template})", s.project, s.decisions);
         if let Some(note) = &s.note {
             let _ = writeln!(out, "  {note}");
         }

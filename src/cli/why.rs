@@ -24,13 +24,14 @@ pub struct WhyArgs {
     /// The project (needed when there are several).
     #[arg(long, value_name = "SLUG")]
     pub project: Option<String>,
-    /// Read this git revision (e.g. spec/<slug>) instead of the files on disk.
+    /// Read this git revision (default: the project's branch spec/<slug> if it exists, else the files on disk).
     #[arg(long = "ref", value_name = "REV")]
     pub rev: Option<String>,
 }
 
 pub fn run(args: WhyArgs) -> anyhow::Result<Outcome> {
-    let repo = Repo::load(&args.dir, args.rev.as_deref())?;
+    let rev = args.rev.clone().or_else(|| crate::conversation::conversation_ref(&args.dir, args.project.as_deref()));
+    let repo = Repo::load(&args.dir, rev.as_deref())?;
     let project = repo.project(args.project.as_deref())?;
     let Some(doc) = project.decisions.iter().find(|d| d.decision().key == args.key) else {
         let keys = project.decisions.iter().map(|d| d.decision().key.as_str());
