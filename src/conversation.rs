@@ -2,11 +2,11 @@
 //! against it, and commit it. No printing here: the CLI and the bot say things their own way.
 
 use crate::config::Config;
-use crate::engine::{Catalog, record};
+use crate::engine::{Catalog, Plan, record};
 use crate::source::{self, Snapshot};
 use crate::store::{self, BranchHead};
 use anyhow::{Context, bail};
-use spec_format::model::{Decision, Template};
+use spec_format::model::{Answer, Decision, Status, Template};
 use spec_format::validate::check_answer;
 use spec_format::workspace::{DecisionDoc, parse_decision};
 use spec_format::{Finding, Layout, Severity, Workspace, write};
@@ -111,6 +111,70 @@ pub fn conversation_ref(dir: &Path, slug: Option<&str>) -> Option<String> {
     };
     let branch = store::project_branch(&slug);
     store::read_branch_head(&repo, &branch).ok()?.0.map(|_| format!("refs/heads/{branch}"))
+}
+
+impl Session {
+    /// Records, as assumptions, the questions that apply now but that the project's depth does
+    /// not ask: each with the template default and its reason, in one commit. An assumption
+    /// that would contradict the branch is left out (it stays listed by `status`).
+    /// Returns the commit and the keys assumed, if there were any.
+    pub fn assume_skipped(
+        &self,
+        by: impl Fn() -> record::Provenance,
+    ) -> anyhow::Result<Option<(gix::ObjectId, Vec<String>)>> {
+        let template = self.template()?;
+        let project = self.project()?;
+        let depth = project.project.as_ref().map(|p| p.value.depth).unwrap_or_default();
+        let mut index = self.workspace.fact_index(project);
+        let (mut files, mut keys) = (Vec::new(), Vec::new());
+        for assumption in Plan::new(template, project).assumptions() {
+            let Some(q) = template.questions.iter().find(|q| q.key == assumption.key) else { continue };
+            let reason = assumption.reason.map_or_else(|| format!("not asked at {depth:?} depth"), str::to_owned);
+            let answer = Answer::Text(assumption.default.to_owned());
+            let decision = record::decision(q, Some(answer), Status::Assumed, Some(reason), by());
+            let path = self.decision_path(&q.key);
+            let text = write::decision(&decision);
+            let parsed = parse_decision(&path, text.as_bytes()).parsed.context("a written decision always parses")?;
+            let doc = DecisionDoc {
+                facts: parsed.value.effective_facts(),
+                file_key: q.key.clone(),
+                sha256: None,
+                doc: parsed,
+            };
+            if check_answer(&index, &doc).iter().any(|f| f.severity == Severity::Error) {
+                continue;
+            }
+            index.add(&doc.contribution());
+            files.push((path, text.into_bytes()));
+            keys.push(q.key.clone());
+        }
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let message = format!(
+            "spec({}): assume {} (not asked at {} depth)",
+            self.slug,
+            keys.join(", "),
+            format!("{depth:?}").to_lowercase()
+        );
+        let id = store::commit_files(&self.repo, &self.branch, self.head, self.head.0, &files, &message)?;
+        Ok(Some((id, keys)))
+    }
+}
+
+/// Records skipped-depth assumptions until none apply: an assumption can make further
+/// questions apply. Returns every key assumed.
+pub fn assume_all_skipped(dir: &Path, slug: &str) -> anyhow::Result<Vec<String>> {
+    let mut assumed = Vec::new();
+    // Each round commits at least one decision, so this ends; the bound is a safety net.
+    for _ in 0..64 {
+        let session = Session::open(dir, Some(slug))?;
+        match session.assume_skipped(|| local_provenance(&session.repo))? {
+            Some((_, keys)) => assumed.extend(keys),
+            None => break,
+        }
+    }
+    Ok(assumed)
 }
 
 /// The workspace of a snapshot, with the built-in templates available to its projects.

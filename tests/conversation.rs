@@ -55,8 +55,11 @@ fn a_conversation_commits_one_decision_per_answer_and_leaves_the_worktree_alone(
         [
             "spec(team-todo): users.roles deferred",
             "spec(team-todo): product.platform = web (assumed)",
+            // auth.mfa applies once accounts are personal; quick depth does not ask it.
+            "spec(team-todo): assume auth.mfa (not asked at quick depth)",
             "spec(team-todo): auth.accounts = personal",
             "spec(team-todo): product.audience = smb",
+            "spec(team-todo): assume product.billing, users.scale, data.retention, compliance.soc2, ui.accessibility, ui.languages (not asked at quick depth)",
             "spec(team-todo): start the project from template saas-web",
             "init",
         ]
@@ -76,6 +79,8 @@ fn a_conversation_commits_one_decision_per_answer_and_leaves_the_worktree_alone(
     );
     let assumed = git_out(root, &["show", "spec/team-todo:specs/team-todo/decisions/product.platform.md"]);
     assert!(assumed.contains("status: assumed\nassumption: A web app reaches every platform with one codebase.\n"));
+    let by_depth = git_out(root, &["show", "spec/team-todo:specs/team-todo/decisions/product.billing.md"]);
+    assert!(by_depth.contains("answer: per_seat") && by_depth.contains("status: assumed"), "{by_depth}");
     let project = git_out(root, &["show", "spec/team-todo:specs/team-todo/project.md"]);
     assert!(project.contains("depth: quick") && project.ends_with("---\nTodos for teams\n"));
 
@@ -185,7 +190,7 @@ fn ask_status_and_why_read_the_project_branch_by_default() {
     let second = json(&specbuilder(&["ask", "--json", "--project", "team-todo"], root));
     assert_eq!(second["question"]["key"], "auth.accounts");
     let status = String::from_utf8(specbuilder(&["status"], root).stdout).unwrap();
-    assert!(status.contains("team-todo (1 decision, template saas-web)"), "{status}");
+    assert!(status.contains("team-todo (7 decisions, template saas-web)"), "one answer and six assumptions: {status}");
     assert!(status.contains("next: auth.accounts"), "{status}");
     let why = specbuilder(&["why", "product.audience"], root);
     assert_eq!(why.status.code(), Some(0), "{}", String::from_utf8_lossy(&why.stderr));

@@ -124,6 +124,10 @@ pub(crate) fn report_and_continue(session: &Session, dir: &Path, recorded: Recor
             return Ok(Outcome::Errors);
         }
     }
+    let assumed = crate::conversation::assume_all_skipped(dir, &session.slug)?;
+    if !assumed.is_empty() {
+        println!("assumed (not asked at this depth): {}", assumed.join(", "));
+    }
     // Re-read the branch: the next question depends on the answer just committed.
     let fresh = Session::open(dir, Some(&session.slug))?;
     match Plan::new(fresh.template()?, fresh.project()?).next_question() {
