@@ -7,10 +7,14 @@ use crate::engine::{Catalog, NextQuestion, Plan};
 use anstyle::{AnsiColor, Style};
 use clap::Args;
 use std::fmt::Write;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Show the next question of a project: the highest-priority question that applies given the
 /// answers so far, why it matters, its options and the recommended one.
+///
+/// On a terminal, for a project started with `new`, it keeps asking: choose with the arrow keys
+/// (or type a number) and each answer is committed like `answer`; Esc stops.
 ///
 /// With --json, one object for scripts and bots:
 ///   {"project": SLUG, "question": {key, text, why, category, format, options: [{number, id, label}],
@@ -67,12 +71,74 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
         println!("{}: no open questions at this depth", project.slug);
         return Ok(Outcome::Clean);
     };
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let on_branch = rev.as_deref().is_some_and(|r| r.starts_with("refs/heads/spec/"));
+    if interactive && on_branch && args.rev.is_none() {
+        let slug = project.slug.clone();
+        return converse(&args.dir, &slug);
+    }
     anstream::print!("{}", render(&project.slug, &q));
     Ok(Outcome::Clean)
 }
 
+/// Asks question after question on a terminal, recording each reply, until the person stops
+/// or nothing is left. Arrow keys or numbers choose; Esc or q stops.
+fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
+    use crate::conversation::{Session, assume_all_skipped, local_provenance};
+    use crate::engine::{record, reply};
+    use dialoguer::{Input, Select};
+    use spec_format::model::{AnswerFormat, Status};
+    loop {
+        let session = Session::open(dir, Some(slug))?;
+        let template = session.template()?;
+        let plan = Plan::new(template, session.project()?);
+        let Some(next) = plan.next_question() else {
+            println!("no open questions left at this depth");
+            return Ok(Outcome::Clean);
+        };
+        let Some(q) = template.questions.iter().find(|q| q.key == next.key) else { return Ok(Outcome::Clean) };
+        anstream::print!("\n{}", render_with(slug, &next, false));
+        let (answer, status, assumption) = if matches!(q.format, AnswerFormat::Single | AnswerFormat::Multi) {
+            let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
+            items.extend(["skip: take the recommended answer".to_owned(), "defer: decide later".to_owned()]);
+            let default = q.default.as_ref().and_then(|d| q.options.iter().position(|o| &o.id == d)).unwrap_or(0);
+            let Some(choice) = Select::new().items(&items).default(default).interact_opt()? else {
+                return Ok(Outcome::Clean);
+            };
+            match choice {
+                i if i < q.options.len() => (Some(reply::parse(q, &q.options[i].id)?), Status::Accepted, None),
+                i if i == q.options.len() && q.default.is_some() => {
+                    let default = q.default.clone().unwrap_or_default();
+                    (Some(spec_format::model::Answer::Text(default)), Status::Assumed, q.assume_reason.clone())
+                }
+                _ => (None, Status::Deferred, None),
+            }
+        } else {
+            let text: String = Input::new().with_prompt("your answer").interact_text()?;
+            (Some(reply::parse(q, &text)?), Status::Accepted, None)
+        };
+        let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
+        match session.record(&decision)? {
+            crate::conversation::Recorded::Committed { message, .. } => println!("committed: {message}"),
+            contradiction => {
+                super::answer::report_and_continue(&session, dir, contradiction)?;
+                continue;
+            }
+        }
+        let assumed = assume_all_skipped(dir, slug)?;
+        if !assumed.is_empty() {
+            println!("assumed (not asked at this depth): {}", assumed.join(", "));
+        }
+    }
+}
+
 /// A question as people read it: where it belongs, why we ask, numbered options.
 pub(crate) fn render(slug: &str, q: &NextQuestion<'_>) -> String {
+    render_with(slug, q, true)
+}
+
+/// [`render`], with or without the numbered options (a terminal menu shows them itself).
+fn render_with(slug: &str, q: &NextQuestion<'_>, with_options: bool) -> String {
     const BOLD: Style = Style::new().bold();
     const DIM: Style = Style::new().dimmed();
     const GREEN: Style = AnsiColor::Green.on_default();
@@ -83,7 +149,7 @@ pub(crate) fn render(slug: &str, q: &NextQuestion<'_>) -> String {
         let _ = writeln!(out, "{DIM}why we ask: {why}{DIM:#}");
     }
     let recommended = q.recommended.as_ref().map(|r| r.id);
-    for option in &q.options {
+    for option in q.options.iter().filter(|_| with_options) {
         let mark =
             if Some(option.id) == recommended { format!("  {GREEN}(recommended){GREEN:#}") } else { String::new() };
         let _ = writeln!(out, "  {}. {}{mark}", option.number, option.label);
