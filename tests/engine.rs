@@ -179,3 +179,45 @@ fn built_in_rules_hold_projects_that_name_the_template() {
     assert!(findings[0].message.contains("enterprise-needs-sso"));
     assert!(findings[0].related.iter().any(|r| r.path == "builtin:saas-web.yaml"));
 }
+
+/// Taking every recommended answer of a template, at every depth, never contradicts its rules.
+#[test]
+fn recommended_answers_never_contradict_each_other() {
+    let catalog = Catalog::built_in();
+    for (loaded, _) in catalog.iter() {
+        let template = &loaded.template.value;
+        for depth in ["quick", "standard", "thorough"] {
+            let mut files = vec![RepoFile::new(
+                "specs/app/project.md",
+                format!("---\nname: App\ntemplate: {}\ndepth: {depth}\n---\n", template.id),
+            )];
+            let mut asked = 0;
+            loop {
+                let mut ws = Workspace::load(&files, &Layout::default());
+                Catalog::provide_built_ins(&mut ws);
+                let plan = Plan::new(template, ws.project("app").unwrap());
+                let Some(next) = plan.next_question() else {
+                    let findings = spec_format::validate::validate(&ws, &Default::default());
+                    assert_eq!(findings, vec![], "{} at {depth}", template.id);
+                    break;
+                };
+                let q = template.questions.iter().find(|q| q.key == next.key).unwrap();
+                let option = q.options.iter().find(|o| Some(&o.id) == q.default.as_ref()).unwrap();
+                let facts: Vec<String> = option.facts.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect();
+                files.push(RepoFile::new(
+                    format!("specs/app/decisions/{}.md", q.key),
+                    format!(
+                        "---\nkey: {}\nquestion: {}\nformat: text\nanswer: {}\nfacts: {{ {} }}\n---\n",
+                        q.key,
+                        q.text,
+                        option.id,
+                        facts.join(", ")
+                    ),
+                ));
+                asked += 1;
+                assert!(asked <= template.questions.len(), "{}: a question came back", template.id);
+            }
+            assert!(asked >= 10, "{} at {depth} asked only {asked}", template.id);
+        }
+    }
+}

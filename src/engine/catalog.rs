@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The built-in templates, embedded at compile time.
-const BUILT_IN: &[(&str, &str)] = &[("saas-web", include_str!("templates/saas-web.yaml"))];
+const BUILT_IN: &[(&str, &str)] = &[
+    ("saas-web", include_str!("templates/saas-web.yaml")),
+    ("api-service", include_str!("templates/api-service.yaml")),
+];
 
 /// Where a template came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
