@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 const BUILT_IN: &[(&str, &str)] = &[
     ("saas-web", include_str!("templates/saas-web.yaml")),
     ("api-service", include_str!("templates/api-service.yaml")),
+    ("cli-tool", include_str!("templates/cli-tool.yaml")),
 ];
 
 /// Where a template came from.
