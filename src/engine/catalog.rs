@@ -11,6 +11,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("saas-web", include_str!("templates/saas-web.yaml")),
     ("api-service", include_str!("templates/api-service.yaml")),
     ("cli-tool", include_str!("templates/cli-tool.yaml")),
+    ("data-pipeline", include_str!("templates/data-pipeline.yaml")),
 ];
 
 /// Where a template came from.
