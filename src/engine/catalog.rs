@@ -12,6 +12,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("api-service", include_str!("templates/api-service.yaml")),
     ("cli-tool", include_str!("templates/cli-tool.yaml")),
     ("data-pipeline", include_str!("templates/data-pipeline.yaml")),
+    ("mobile-app", include_str!("templates/mobile-app.yaml")),
 ];
 
 /// Where a template came from.
