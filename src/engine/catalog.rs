@@ -13,6 +13,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("cli-tool", include_str!("templates/cli-tool.yaml")),
     ("data-pipeline", include_str!("templates/data-pipeline.yaml")),
     ("mobile-app", include_str!("templates/mobile-app.yaml")),
+    ("brownfield-change", include_str!("templates/brownfield-change.yaml")),
 ];
 
 /// Where a template came from.
