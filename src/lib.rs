@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod conversation;
 pub mod engine;
+pub mod llm;
 pub mod report;
 pub mod source;
 pub mod store;

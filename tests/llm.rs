@@ -1,0 +1,184 @@
+//! The optional model against a loopback fake of the chat completions API that the real
+//! async-openai client talks to: good answers, junk, errors and stalls.
+
+use serde_json::{Value, json};
+use specbuilder::llm::{Assistant, FollowUp, LlmConfig, LlmError, TextAnswer};
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+enum Reply {
+    /// A completion whose message content is this text.
+    Content(String),
+    /// An HTTP error with an OpenAI-style error body.
+    Status(u16),
+    /// No answer for this long.
+    Stall(Duration),
+}
+
+/// A stateful fake: answers each request with the next scripted reply and keeps the requests.
+struct FakeModel {
+    url: String,
+    requests: Arc<Mutex<Vec<Value>>>,
+}
+
+impl FakeModel {
+    fn start(script: Vec<Reply>) -> FakeModel {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(Mutex::new(VecDeque::from(script)));
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let (mut line, mut length, mut path) = (String::new(), 0usize, String::new());
+                reader.read_line(&mut line).unwrap();
+                path.push_str(line.split_whitespace().nth(1).unwrap_or_default());
+                loop {
+                    line.clear();
+                    reader.read_line(&mut line).unwrap();
+                    if line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                assert_eq!(path, "/v1/chat/completions", "the client calls the chat completions route");
+                seen.lock().unwrap().push(serde_json::from_slice(&body).unwrap());
+                let (status, body) = match script.lock().unwrap().pop_front() {
+                    Some(Reply::Content(content)) => (200, completion(&content)),
+                    Some(Reply::Status(code)) => (
+                        code,
+                        json!({"error": {"message": "boom", "type": "server_error", "param": null, "code": null}}),
+                    ),
+                    Some(Reply::Stall(time)) => {
+                        std::thread::sleep(time);
+                        continue;
+                    }
+                    None => (
+                        500,
+                        json!({"error": {"message": "script exhausted", "type": "server_error", "param": null, "code": null}}),
+                    ),
+                };
+                let body = body.to_string();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        FakeModel { url, requests }
+    }
+
+    fn assistant(&self, timeout: Duration) -> Assistant {
+        let config = LlmConfig {
+            base_url: self.url.clone(),
+            api_key: Some("sk-test".into()),
+            model: "spec-model".into(),
+            timeout,
+        };
+        Assistant::new(&config).unwrap()
+    }
+
+    fn requests(&self) -> Vec<Value> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn completion(content: &str) -> Value {
+    json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 1_764_000_000, "model": "spec-model",
+        "choices": [{ "index": 0, "finish_reason": "stop", "logprobs": null,
+                      "message": { "role": "assistant", "content": content, "refusal": null } }],
+        "usage": { "prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20 }
+    })
+}
+
+const SECOND: Duration = Duration::from_secs(1);
+
+#[test]
+fn a_gap_in_a_free_text_answer_gets_a_follow_up_question() {
+    let reply = json!({"gap": true, "question": "Which fields must a task have?", "why": "The schema needs them."});
+    let fake = FakeModel::start(vec![Reply::Content(reply.to_string())]);
+    let follow_up = fake.assistant(5 * SECOND).follow_up("What is a task?", "A thing to do").unwrap();
+    assert_eq!(
+        follow_up,
+        Some(FollowUp { question: "Which fields must a task have?".into(), why: "The schema needs them.".into() })
+    );
+    let request = &fake.requests()[0];
+    assert_eq!(request["model"], "spec-model");
+    assert_eq!(request["response_format"]["type"], "json_schema");
+    assert_eq!(request["response_format"]["json_schema"]["strict"], true);
+    assert_eq!(request["messages"][1]["content"], "Question: What is a task?\nAnswer: A thing to do");
+}
+
+#[test]
+fn no_gap_means_no_follow_up() {
+    let fake = FakeModel::start(vec![Reply::Content(json!({"gap": false, "question": null, "why": null}).to_string())]);
+    assert_eq!(fake.assistant(5 * SECOND).follow_up("Q", "A complete answer").unwrap(), None);
+}
+
+#[test]
+fn junk_is_refused_without_a_retry() {
+    for junk in [
+        "Sure! Here is a question: ...",
+        r#"{"gap": true, "question": "Q?", "why": "W", "extra": 1}"#,
+        r#"{"gap": true}"#,
+        r#"{"gap": true, "question": "", "why": "W"}"#,
+    ] {
+        let fake = FakeModel::start(vec![Reply::Content(junk.into())]);
+        let error = fake.assistant(5 * SECOND).follow_up("Q", "A").unwrap_err();
+        assert!(matches!(error, LlmError::Junk(_)), "{junk}: {error}");
+        assert_eq!(fake.requests().len(), 1, "junk is not asked again");
+    }
+}
+
+#[test]
+fn a_server_error_is_retried_once() {
+    let good = json!({"gap": false, "question": null, "why": null}).to_string();
+    let fake = FakeModel::start(vec![Reply::Status(500), Reply::Content(good)]);
+    assert_eq!(fake.assistant(5 * SECOND).follow_up("Q", "A").unwrap(), None);
+    assert_eq!(fake.requests().len(), 2);
+
+    let fake = FakeModel::start(vec![Reply::Status(503), Reply::Status(503)]);
+    assert!(matches!(fake.assistant(5 * SECOND).follow_up("Q", "A"), Err(LlmError::Endpoint(_))));
+}
+
+#[test]
+fn a_stalled_model_times_out() {
+    let fake = FakeModel::start(vec![Reply::Stall(10 * SECOND), Reply::Stall(10 * SECOND)]);
+    let started = Instant::now();
+    let error = fake.assistant(SECOND).follow_up("Q", "A").unwrap_err();
+    assert!(matches!(error, LlmError::Timeout(_)), "{error}");
+    assert!(started.elapsed() < 5 * SECOND, "two attempts of one second each, not ten");
+}
+
+#[test]
+fn semantic_warnings_name_known_decisions_only() {
+    let answers = [
+        TextAnswer { key: "ops.uptime", question: "Uptime?", answer: "Always on, never down" },
+        TextAnswer { key: "ops.maintenance", question: "Maintenance?", answer: "We stop the service every night" },
+    ];
+    let good = json!({"warnings": [{"keys": ["ops.uptime", "ops.maintenance"], "explanation": "Nightly stops contradict always-on."}]});
+    let fake = FakeModel::start(vec![Reply::Content(good.to_string())]);
+    let warnings = fake.assistant(5 * SECOND).semantic_warnings(&answers).unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].keys, ["ops.uptime".to_owned(), "ops.maintenance".to_owned()]);
+
+    let invented = json!({"warnings": [{"keys": ["ops.uptime", "ops.invented"], "explanation": "x"}]});
+    let fake = FakeModel::start(vec![Reply::Content(invented.to_string())]);
+    assert!(matches!(fake.assistant(5 * SECOND).semantic_warnings(&answers), Err(LlmError::Junk(_))));
+
+    let lonely = [TextAnswer { key: "a", question: "Q", answer: "A" }];
+    let fake = FakeModel::start(vec![]);
+    assert_eq!(fake.assistant(5 * SECOND).semantic_warnings(&lonely).unwrap(), vec![]);
+    assert!(fake.requests().is_empty(), "one answer cannot contradict another; nothing is sent");
+}
