@@ -182,3 +182,93 @@ fn semantic_warnings_name_known_decisions_only() {
     assert_eq!(fake.assistant(5 * SECOND).semantic_warnings(&lonely).unwrap(), vec![]);
     assert!(fake.requests().is_empty(), "one answer cannot contradict another; nothing is sent");
 }
+
+mod common;
+
+fn free_text_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |key: &str, answer: &str| {
+        format!("---\nkey: {key}\nquestion: What about {key}?\nformat: text\nanswer: {answer}\nstatus: accepted\n---\n")
+    };
+    common::write(dir.path(), "specs/app/project.md", common::PROJECT);
+    common::write(dir.path(), "specs/app/decisions/ops.uptime.md", text("ops.uptime", "Always on, never down"));
+    common::write(
+        dir.path(),
+        "specs/app/decisions/ops.maintenance.md",
+        text("ops.maintenance", "We stop it every night"),
+    );
+    dir
+}
+
+fn check_with_model(dir: &std::path::Path, fake: &FakeModel) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_specbuilder"))
+        .args(["check", "--llm", "--format", "json"])
+        .current_dir(dir)
+        .env("SPECBUILDER_LLM_BASE_URL", &fake.url)
+        .env("SPECBUILDER_LLM_MODEL", "spec-model")
+        .env("SPECBUILDER_LLM_TIMEOUT_SECS", "5")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_llm_adds_labelled_model_warnings_and_survives_junk() {
+    let dir = free_text_repo();
+    let good = json!({"warnings": [{"keys": ["ops.uptime", "ops.maintenance"], "explanation": "Nightly stops contradict always-on."}]});
+    let fake = FakeModel::start(vec![Reply::Content(good.to_string())]);
+    let out = check_with_model(dir.path(), &fake);
+    assert_eq!(out.status.code(), Some(0), "model findings are warnings, never errors");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "SB701");
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(finding["message"], "model: Nightly stops contradict always-on.");
+    assert_eq!(finding["path"], "specs/app/decisions/ops.uptime.md");
+    assert_eq!(finding["related"][0]["path"], "specs/app/decisions/ops.maintenance.md");
+
+    let fake = FakeModel::start(vec![Reply::Content("I think they are fine!".into())]);
+    let out = check_with_model(dir.path(), &fake);
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"], json!([]), "junk adds nothing");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checked without it"));
+
+    let unconfigured = common::specbuilder(&["check", "--llm"], dir.path());
+    assert_eq!(unconfigured.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unconfigured.stderr).contains("SPECBUILDER_LLM_BASE_URL"));
+}
+
+#[test]
+fn a_free_text_answer_gets_a_suggested_follow_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["config", "user.name", "Dana"]);
+    common::git(root, &["config", "user.email", "dana@example.com"]);
+    common::write(
+        root,
+        ".specbuilder/templates/notes.yaml",
+        "id: notes\nname: Notes\nversion: 1\nquestions:\n- key: product.idea\n  text: What should the app do?\n  why: Everything follows from it.\n  category: product\n  format: text\n",
+    );
+    common::git(root, &["add", "."]);
+    common::git(root, &["commit", "-qm", "template"]);
+    assert_eq!(common::specbuilder(&["new", "notes-app", "--template", "notes"], root).status.code(), Some(0));
+
+    let reply = json!({"gap": true, "question": "Who shares the notes?", "why": "Sharing decides accounts."});
+    let fake = FakeModel::start(vec![Reply::Content(reply.to_string())]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_specbuilder"))
+        .args(["answer", "product.idea", "Notes for teams"])
+        .current_dir(root)
+        .env("SPECBUILDER_LLM_BASE_URL", &fake.url)
+        .env("SPECBUILDER_LLM_MODEL", "spec-model")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("committed"), "the answer is committed first: {stdout}");
+    assert!(stdout.contains("follow-up (suggested by the model): Who shares the notes?"), "{stdout}");
+    assert_eq!(
+        fake.requests()[0]["messages"][1]["content"],
+        "Question: What should the app do?\nAnswer: Notes for teams"
+    );
+}

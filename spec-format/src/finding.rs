@@ -99,6 +99,7 @@ codes! {
     TemplateUnreachable = "SB603", "template-unreachable-question", Error, "A template question can never be asked: its `ask_if` needs a fact no option asserts, it depends on such a question, or no depth asks it.";
     TemplateContradiction = "SB604", "template-option-contradiction", Error, "A template option's own facts break one of the template's rules, so choosing it is always a contradiction.";
     TemplateQuestion = "SB605", "template-question-incomplete", Warning, "A template question lacks its one-line `why`, or has a `default` without an `assume_reason`.";
+    ModelWarning = "SB701", "model-warning", Warning, "A language model thinks two free-text answers contradict in meaning. Only with `check --llm`; never an error.";
 }
 
 impl fmt::Display for Code {

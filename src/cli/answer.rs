@@ -104,7 +104,33 @@ fn run(
     let (answer, status, assumption) = choose(q)?;
     let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
     let recorded = session.record(&decision)?;
-    report_and_continue(&session, &target.dir, recorded)
+    let committed = matches!(recorded, Recorded::Committed { .. });
+    let outcome = report_and_continue(&session, &target.dir, recorded)?;
+    let free_text = q.format == spec_format::model::AnswerFormat::Text
+        || decision
+            .answer
+            .as_ref()
+            .is_some_and(|a| a.to_string().starts_with(spec_format::model::decision::OTHER_PREFIX));
+    if committed && free_text {
+        suggest_follow_up(q, &decision);
+    }
+    Ok(outcome)
+}
+
+/// For a free-text answer, asks the optional model whether it leaves a gap worth a question.
+fn suggest_follow_up(q: &Question, decision: &spec_format::model::Decision) {
+    let Some(config) = crate::llm::LlmConfig::from_env() else { return };
+    let Some(answer) = &decision.answer else { return };
+    let result = crate::llm::Assistant::new(&config)
+        .map_err(|e| crate::llm::LlmError::Endpoint(e.to_string()))
+        .and_then(|assistant| assistant.follow_up(&q.text, &answer.to_string()));
+    match result {
+        Ok(Some(follow_up)) => {
+            println!("\nfollow-up (suggested by the model): {}\n  why: {}", follow_up.question, follow_up.why)
+        }
+        Ok(None) => {}
+        Err(error) => eprintln!("note: the model gave nothing usable ({error}); continuing without it"),
+    }
 }
 
 /// Says what was committed and asks the next question, or shows the contradiction.

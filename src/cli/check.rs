@@ -48,6 +48,11 @@ pub struct CheckArgs {
     /// Treat warnings (stale artifacts, undecided dependencies, ...) as errors.
     #[arg(long)]
     pub strict: bool,
+
+    /// Also ask the language model (SPECBUILDER_LLM_*) for contradictions in meaning between
+    /// free-text answers; they are reported as warnings (SB701), never errors.
+    #[arg(long)]
+    pub llm: bool,
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -62,6 +67,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let base_workspace = base.map(|b| crate::conversation::workspace(&b, &layout));
     let mut findings = snapshot.findings.clone();
     findings.extend(validate::validate(&workspace, &Options { strict: args.strict, base: base_workspace.as_ref() }));
+    if args.llm {
+        findings.extend(model_warnings(&workspace)?);
+    }
     spec_format::finding::sort_findings(&mut findings);
 
     let output = match args.format {
@@ -81,4 +89,53 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     stdout.write_all(output.as_bytes()).context("writing the report")?;
     stdout.flush().context("writing the report")?;
     Ok(if Summary::of(&findings).errors > 0 { Outcome::Errors } else { Outcome::Clean })
+}
+
+/// Semantic warnings from the model for each project's free-text answers. A model that fails
+/// is reported on stderr and the check goes on without it.
+fn model_warnings(workspace: &spec_format::Workspace) -> anyhow::Result<Vec<spec_format::Finding>> {
+    use crate::llm::{Assistant, LlmConfig, TextAnswer};
+    use spec_format::model::{AnswerFormat, decision::OTHER_PREFIX};
+    use spec_format::{Code, Finding, Location};
+    let config = LlmConfig::from_env().context(
+        "--llm needs SPECBUILDER_LLM_BASE_URL and SPECBUILDER_LLM_MODEL (and usually SPECBUILDER_LLM_API_KEY)",
+    )?;
+    let assistant = Assistant::new(&config)?;
+    let mut findings = Vec::new();
+    for project in &workspace.projects {
+        let free_text: Vec<(&spec_format::workspace::DecisionDoc, String)> = (project.decisions.iter())
+            .filter(|d| d.decision().status.is_in_force())
+            .filter_map(|d| {
+                let answer = d.decision().answer.as_ref()?.to_string();
+                (d.decision().format == AnswerFormat::Text || answer.starts_with(OTHER_PREFIX)).then_some((d, answer))
+            })
+            .collect();
+        let answers: Vec<TextAnswer<'_>> = (free_text.iter())
+            .map(|(d, answer)| TextAnswer { key: &d.decision().key, question: &d.decision().question, answer })
+            .collect();
+        match assistant.semantic_warnings(&answers) {
+            Ok(warnings) => {
+                for warning in warnings {
+                    let at = |key: &str| free_text.iter().find(|(d, _)| d.decision().key == key).map(|(d, _)| d);
+                    let (Some(first), Some(second)) = (at(&warning.keys[0]), at(&warning.keys[1])) else { continue };
+                    let line = |d: &spec_format::workspace::DecisionDoc| d.doc.lines.first_of(&["answer", "key"]);
+                    findings.push(
+                        Finding::new(
+                            Code::ModelWarning,
+                            first.path(),
+                            line(first),
+                            format!("model: {}", warning.explanation),
+                        )
+                        .related(
+                            Location::new(second.path(), line(second)).with_message(format!("`{}`", warning.keys[1])),
+                        ),
+                    );
+                }
+            }
+            Err(error) => {
+                eprintln!("note: the model gave nothing usable for `{}` ({error}); checked without it", project.slug)
+            }
+        }
+    }
+    Ok(findings)
 }
