@@ -138,22 +138,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Parses one decision file.
 pub fn parse_decision(path: &str, bytes: &[u8]) -> Outcome<Decision> {
-    let Outcome { parsed, findings } = document::parse_markdown::<Decision>(path, bytes, DECISION_FIELDS);
-    let parsed = parsed.map(|p| {
-        let (mut decision, body) = p.value;
-        decision.body = body;
-        Parsed { path: p.path, value: decision, lines: p.lines }
-    });
-    Outcome { parsed, findings }
+    parse_with_body(path, bytes, DECISION_FIELDS, |d: &mut Decision| &mut d.body)
 }
 
 /// Parses one `project.md`.
 pub fn parse_project(path: &str, bytes: &[u8]) -> Outcome<Project> {
-    let Outcome { parsed, findings } = document::parse_markdown::<Project>(path, bytes, PROJECT_FIELDS);
+    parse_with_body(path, bytes, PROJECT_FIELDS, |p: &mut Project| &mut p.body)
+}
+
+/// A Markdown document whose body (after the front matter) is kept in one of its fields.
+fn parse_with_body<T: serde::de::DeserializeOwned>(
+    path: &str,
+    bytes: &[u8],
+    fields: &[&str],
+    body_of: fn(&mut T) -> &mut String,
+) -> Outcome<T> {
+    let Outcome { parsed, findings } = document::parse_markdown::<T>(path, bytes, fields);
     let parsed = parsed.map(|p| {
-        let (mut project, body) = p.value;
-        project.body = body;
-        Parsed { path: p.path, value: project, lines: p.lines }
+        let (mut value, body) = p.value;
+        *body_of(&mut value) = body;
+        Parsed { path: p.path, value, lines: p.lines }
     });
     Outcome { parsed, findings }
 }

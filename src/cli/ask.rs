@@ -2,13 +2,12 @@
 //! recommended answer.
 
 use super::Outcome;
-use super::repo::Repo;
+use super::repo::{ProjectView, Repo};
 use crate::engine::{Catalog, NextQuestion, Plan};
 use anstyle::{AnsiColor, Style};
 use clap::Args;
 use std::fmt::Write;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 /// Show the next question of a project: the highest-priority question that applies given the
 /// answers so far, why it matters, its options and the recommended one.
@@ -26,17 +25,8 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct AskArgs {
-    /// The repository directory.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-
-    /// The project (needed when the repository has several).
-    #[arg(long, value_name = "SLUG")]
-    pub project: Option<String>,
-
-    /// Read this git revision (default: the project's branch spec/<slug> if it exists, else the files on disk).
-    #[arg(long = "ref", value_name = "REV")]
-    pub rev: Option<String>,
+    #[command(flatten)]
+    pub view: ProjectView,
 
     /// Print the question as JSON.
     #[arg(long)]
@@ -44,9 +34,9 @@ pub struct AskArgs {
 }
 
 pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
-    let rev = args.rev.clone().or_else(|| crate::conversation::conversation_ref(&args.dir, args.project.as_deref()));
-    let repo = Repo::load(&args.dir, rev.as_deref())?;
-    let project = repo.project(args.project.as_deref())?;
+    let rev = args.view.revision();
+    let repo = Repo::load(&args.view.dir, rev.as_deref())?;
+    let project = repo.project(args.view.project.as_deref())?;
     let catalog = Catalog::for_workspace(&repo.workspace);
     let template_id =
         project.project.as_ref().and_then(|p| p.value.template.as_deref()).ok_or_else(|| {
@@ -73,9 +63,9 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
     };
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let on_branch = rev.as_deref().is_some_and(|r| r.starts_with("refs/heads/spec/"));
-    if interactive && on_branch && args.rev.is_none() {
+    if interactive && on_branch && args.view.rev.is_none() {
         let slug = project.slug.clone();
-        return converse(&args.dir, &slug);
+        return converse(&args.view.dir, &slug);
     }
     anstream::print!("{}", render(&project.slug, &q));
     Ok(Outcome::Clean)

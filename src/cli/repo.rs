@@ -3,9 +3,10 @@
 
 use crate::config::Config;
 use crate::source::{self, Snapshot};
+use clap::Args;
 use spec_format::workspace::ProjectSpec;
 use spec_format::{Layout, Workspace};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub struct Repo {
     pub snapshot: Snapshot,
@@ -38,5 +39,32 @@ impl Repo {
             None if projects.is_empty() => anyhow::bail!("no projects under {}/", self.layout.specs_dir),
             None => anyhow::bail!("several projects; pick one with --project ({})", slugs()),
         }
+    }
+}
+
+/// Which repository state and project a reading command looks at.
+#[derive(Debug, Args)]
+pub struct ProjectView {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The project (needed when the repository has several).
+    #[arg(long, value_name = "SLUG")]
+    pub project: Option<String>,
+
+    /// Read this git revision (default: the project's branch spec/<slug> if it exists, else the files on disk).
+    #[arg(long = "ref", value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+impl ProjectView {
+    /// The revision to read: the one given, else the project's conversation branch, if any.
+    pub fn revision(&self) -> Option<String> {
+        self.rev.clone().or_else(|| crate::conversation::conversation_ref(&self.dir, self.project.as_deref()))
+    }
+
+    pub fn load(&self) -> anyhow::Result<Repo> {
+        Repo::load(&self.dir, self.revision().as_deref())
     }
 }

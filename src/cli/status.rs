@@ -1,7 +1,7 @@
 //! `specbuilder status`: how far each project is from generable artifacts.
 
 use super::Outcome;
-use super::repo::Repo;
+use super::repo::ProjectView;
 use crate::engine::{Assumption, Catalog, NextQuestion, Plan, TargetProgress};
 use crate::report::Format;
 use anstyle::{AnsiColor, Style};
@@ -9,7 +9,6 @@ use clap::Args;
 use serde::Serialize;
 use spec_format::workspace::ProjectSpec;
 use std::fmt::Write;
-use std::path::PathBuf;
 
 /// Show each project's progress per target artifact, what blocks it, and the next question.
 ///
@@ -21,17 +20,8 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct StatusArgs {
-    /// The repository directory.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-
-    /// Only this project.
-    #[arg(long, value_name = "SLUG")]
-    pub project: Option<String>,
-
-    /// Read this git revision (default: the project's branch spec/<slug> if it exists, else the files on disk).
-    #[arg(long = "ref", value_name = "REV")]
-    pub rev: Option<String>,
+    #[command(flatten)]
+    pub view: ProjectView,
 
     /// Output format (text or json).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -51,10 +41,9 @@ struct ProjectStatus<'a> {
 }
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
-    let rev = args.rev.clone().or_else(|| crate::conversation::conversation_ref(&args.dir, args.project.as_deref()));
-    let repo = Repo::load(&args.dir, rev.as_deref())?;
+    let repo = args.view.load()?;
     let catalog = Catalog::for_workspace(&repo.workspace);
-    let projects: Vec<&ProjectSpec> = match &args.project {
+    let projects: Vec<&ProjectSpec> = match &args.view.project {
         Some(slug) => vec![repo.project(Some(slug))?],
         None => repo.workspace.projects.iter().collect(),
     };

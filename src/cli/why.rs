@@ -1,12 +1,11 @@
 //! `specbuilder why`: a decision with its reasons and everything that leans on it.
 
 use super::Outcome;
-use super::repo::Repo;
+use super::repo::ProjectView;
 use crate::engine::{Catalog, record};
 use anyhow::bail;
 use clap::Args;
 use std::fmt::Write;
-use std::path::PathBuf;
 
 /// Explain a decision: the question and answer, who decided and when, why the question is
 /// asked, the facts it asserts, the rules that read them, and the decisions that build on it.
@@ -18,21 +17,13 @@ use std::path::PathBuf;
 pub struct WhyArgs {
     /// The decision's key.
     pub key: String,
-    /// The repository directory.
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
-    /// The project (needed when there are several).
-    #[arg(long, value_name = "SLUG")]
-    pub project: Option<String>,
-    /// Read this git revision (default: the project's branch spec/<slug> if it exists, else the files on disk).
-    #[arg(long = "ref", value_name = "REV")]
-    pub rev: Option<String>,
+    #[command(flatten)]
+    pub view: ProjectView,
 }
 
 pub fn run(args: WhyArgs) -> anyhow::Result<Outcome> {
-    let rev = args.rev.clone().or_else(|| crate::conversation::conversation_ref(&args.dir, args.project.as_deref()));
-    let repo = Repo::load(&args.dir, rev.as_deref())?;
-    let project = repo.project(args.project.as_deref())?;
+    let repo = args.view.load()?;
+    let project = repo.project(args.view.project.as_deref())?;
     let Some(doc) = project.decisions.iter().find(|d| d.decision().key == args.key) else {
         let keys = project.decisions.iter().map(|d| d.decision().key.as_str());
         let hint = spec_format::ident::did_you_mean(&args.key, keys).map(|s| format!("; did you mean `{s}`?"));
