@@ -9,8 +9,9 @@ use clap::Args;
 use std::fmt::Write;
 use std::io::IsTerminal;
 
-/// Show the next question of a project: the highest-priority question that applies given the
-/// answers so far, why it matters, its options and the recommended one.
+/// Show the next question of a project, why it matters and the recommended answer.
+///
+/// The next question is the highest-priority one that applies given the answers so far.
 ///
 /// On a terminal, for a project started with `new`, it keeps asking: choose with the arrow keys
 /// (or type a number) and each answer is committed like `answer`; Esc stops.

@@ -12,8 +12,10 @@ use spec_format::model::{Depth, Project, ProjectKind, ProjectStatus};
 use spec_format::{Layout, write};
 use std::path::PathBuf;
 
-/// Start a project: creates the branch `spec/<slug>` from HEAD with `specs/<slug>/project.md`,
-/// and shows the first question. Your working tree and current branch are not touched.
+/// Start a project on its own branch `spec/<slug>` and show the first question.
+///
+/// The branch starts at HEAD with `specs/<slug>/project.md`; your working tree and current
+/// branch are not touched.
 ///
 /// Examples:
 ///   specbuilder new team-todo --template saas-web --depth quick --targets prd,schema,openapi

@@ -7,8 +7,10 @@ use anyhow::bail;
 use clap::Args;
 use std::fmt::Write;
 
-/// Explain a decision: the question and answer, who decided and when, why the question is
-/// asked, the facts it asserts, the rules that read them, and the decisions that build on it.
+/// Explain a decision: its answer, reasons, facts, rules and the decisions built on it.
+///
+/// Shows the question and answer, who decided and when, why the question is asked, the facts
+/// it asserts, the rules that read them, and the decisions that build on it.
 ///
 /// Example:
 ///   specbuilder why auth.signup --project team-tracker examples/team-tracker
