@@ -163,18 +163,19 @@ impl Session {
 }
 
 /// Records skipped-depth assumptions until none apply: an assumption can make further
-/// questions apply. Returns every key assumed.
-pub fn assume_all_skipped(dir: &Path, slug: &str) -> anyhow::Result<Vec<String>> {
+/// questions apply. Returns every key assumed, and the session as the branch now stands, so
+/// the caller need not read the branch again.
+pub fn assume_all_skipped(dir: &Path, slug: &str) -> anyhow::Result<(Vec<String>, Session)> {
     let mut assumed = Vec::new();
     // Each round commits at least one decision, so this ends; the bound is a safety net.
     for _ in 0..64 {
         let session = Session::open(dir, Some(slug))?;
         match session.assume_skipped(|| local_provenance(&session.repo))? {
             Some((_, keys)) => assumed.extend(keys),
-            None => break,
+            None => return Ok((assumed, session)),
         }
     }
-    Ok(assumed)
+    Ok((assumed, Session::open(dir, Some(slug))?))
 }
 
 /// The workspace of a snapshot, with the built-in templates available to its projects.

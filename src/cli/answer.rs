@@ -150,12 +150,11 @@ pub(crate) fn report_and_continue(session: &Session, dir: &Path, recorded: Recor
             return Ok(Outcome::Errors);
         }
     }
-    let assumed = crate::conversation::assume_all_skipped(dir, &session.slug)?;
+    // The branch as it stands after the answer and the assumptions it made apply.
+    let (assumed, fresh) = crate::conversation::assume_all_skipped(dir, &session.slug)?;
     if !assumed.is_empty() {
         println!("assumed (not asked at this depth): {}", assumed.join(", "));
     }
-    // Re-read the branch: the next question depends on the answer just committed.
-    let fresh = Session::open(dir, Some(&session.slug))?;
     match Plan::new(fresh.template()?, fresh.project()?).next_question() {
         Some(q) => anstream::print!("\n{}", super::ask::render(&fresh.slug, &q)),
         None => println!("\nno open questions left at this depth"),

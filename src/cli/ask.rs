@@ -116,7 +116,7 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
                 continue;
             }
         }
-        let assumed = assume_all_skipped(dir, slug)?;
+        let (assumed, _) = assume_all_skipped(dir, slug)?;
         if !assumed.is_empty() {
             println!("assumed (not asked at this depth): {}", assumed.join(", "));
         }

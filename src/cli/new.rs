@@ -103,17 +103,11 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
     let files = [(path, write::project(&project).into_bytes())];
     let id = store::commit_files(&repository, &branch, BranchHead(None), parent, &files, &message)?;
     println!("created branch {branch} at {} with {}", id.to_hex_with_len(8), files[0].0);
-    let assumed = crate::conversation::assume_all_skipped(&args.dir, &args.slug)?;
+    let (assumed, session) = crate::conversation::assume_all_skipped(&args.dir, &args.slug)?;
     if !assumed.is_empty() {
         println!("assumed (not asked at this depth): {}", assumed.join(", "));
     }
-    let id = store::read_branch_head(&repository, &branch)?.0.unwrap_or(id);
-
-    let snapshot = source::read_revision(&args.dir, &id.to_string(), &layout.specs_dir)?;
-    let workspace = crate::conversation::workspace(&snapshot, &layout);
-    if let Some(spec) = workspace.project(&args.slug)
-        && let Some(q) = Plan::new(template, spec).next_question()
-    {
+    if let Some(q) = Plan::new(session.template()?, session.project()?).next_question() {
         anstream::print!("\n{}", super::ask::render(&args.slug, &q));
         println!("\nanswer with: specbuilder answer {} <number>", q.key);
     }
