@@ -5,9 +5,12 @@
 pub mod cli;
 pub mod config;
 pub mod conversation;
+pub mod delivery;
 pub mod engine;
+pub mod generate;
 pub mod llm;
 pub mod report;
 pub mod source;
 pub mod store;
 pub mod synth;
+pub mod verify;

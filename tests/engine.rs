@@ -202,15 +202,21 @@ fn recommended_answers_never_contradict_each_other() {
                     break;
                 };
                 let q = template.questions.iter().find(|q| q.key == next.key).unwrap();
-                let option = q.options.iter().find(|o| Some(&o.id) == q.default.as_ref()).unwrap();
-                let facts: Vec<String> = option.facts.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect();
+                let default = q.default.clone().unwrap();
+                // A text question's default is its answer; a choice's default names an option.
+                let (answer, facts) = match q.options.iter().find(|o| o.id == default) {
+                    Some(option) => {
+                        (option.id.clone(), option.facts.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect())
+                    }
+                    None => (default, Vec::new()),
+                };
                 files.push(RepoFile::new(
                     format!("specs/app/decisions/{}.md", q.key),
                     format!(
-                        "---\nkey: {}\nquestion: {}\nformat: text\nanswer: {}\nfacts: {{ {} }}\n---\n",
+                        "---\nkey: {}\nquestion: {:?}\nformat: text\nanswer: {:?}\nfacts: {{ {} }}\n---\n",
                         q.key,
                         q.text,
-                        option.id,
+                        answer,
                         facts.join(", ")
                     ),
                 ));

@@ -93,6 +93,9 @@ codes! {
     HandEditedArtifact = "SB402", "hand-edited-artifact", Info, "An artifact's content differs from what was generated; regeneration will keep the edit on record.";
     MissingArtifact = "SB403", "missing-artifact", Error, "The manifest lists an artifact file that does not exist.";
     UnlistedArtifact = "SB404", "unlisted-artifact", Info, "A file in `artifacts/` has no manifest entry, so nothing traces it to decisions.";
+    InvalidArtifact = "SB405", "invalid-artifact", Error, "An artifact fails the parser of its format (SQL, OpenAPI 3.1, GraphQL, protobuf, Gherkin, Mermaid, JSON, CSV, PDF), or its HTML holds script.";
+    RequirementWithoutTicket = "SB406", "requirement-without-ticket", Warning, "A PRD requirement (`REQ-<key>-<n>`) is covered by no ticket in `tickets/tickets.md`.";
+    RequirementWithoutScenario = "SB407", "requirement-without-scenario", Warning, "A PRD requirement is tagged on no Gherkin scenario.";
     LockedDecisionChanged = "SB501", "locked-decision-changed", Error, "A decision locked on the base revision was changed or removed.";
     TemplateDuplicate = "SB601", "template-duplicate", Error, "A template asks one key twice, or a question offers one option id or label twice.";
     TemplateReference = "SB602", "template-dangling-reference", Error, "A template's `depends_on`, `default` or `artifacts.<type>.requires` names a question or option that does not exist.";

@@ -42,11 +42,25 @@ pub fn template(t: &Template) -> String {
 
 /// `artifacts/manifest.json`: pretty-printed with sorted keys and a final newline.
 pub fn manifest(m: &Manifest) -> String {
-    // Going through `Value` sorts every object's keys (serde_json's map is a BTreeMap).
-    let value = serde_json::to_value(m).expect("the manifest always serialises to JSON");
+    let value = sorted(serde_json::to_value(m).expect("the manifest always serialises to JSON"));
     let mut text = serde_json::to_string_pretty(&value).expect("a JSON value always prints");
     text.push('\n');
     text
+}
+
+/// Sorts every object's keys explicitly: serde_json keeps insertion order when any crate in the
+/// build enables its `preserve_order` feature.
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@ use crate::report::{self, Format};
 use crate::source;
 use anyhow::Context;
 use clap::Args;
-use spec_format::Summary;
 use spec_format::validate::{self, Options};
+use spec_format::{Severity, Summary};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ use super::Outcome;
 use super::repo::Repo;
 
 /// Check the specs of a repository: format errors, contradictions, broken dependencies,
-/// stale artifacts and (with --base) changed locked decisions.
+/// stale or invalid artifacts, untraced requirements and (with --base) changed locked decisions.
 ///
 /// Every project under `specs/` is checked. A file that cannot be parsed is reported and the
 /// rest is still checked.
@@ -67,6 +67,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let base_workspace = base.map(|b| crate::conversation::workspace(&b, &layout));
     let mut findings = snapshot.findings.clone();
     findings.extend(validate::validate(&workspace, &Options { strict: args.strict, base: base_workspace.as_ref() }));
+    // Artifacts through the parsers of their formats, and requirements traced to tickets and tests.
+    for project in &workspace.projects {
+        let mut traced = crate::verify::check_project(project, &snapshot.files);
+        if args.strict {
+            traced.iter_mut().filter(|f| f.severity == Severity::Warning).for_each(|f| f.severity = Severity::Error);
+        }
+        findings.extend(traced);
+    }
     if args.llm {
         findings.extend(model_warnings(&workspace)?);
     }

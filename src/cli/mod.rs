@@ -4,7 +4,11 @@ pub mod answer;
 pub mod ask;
 pub mod change;
 pub mod check;
+pub mod demo;
+pub mod diff;
+pub mod export;
 pub mod fmt;
+pub mod generate;
 pub mod new;
 mod repo;
 pub mod status;
@@ -43,6 +47,10 @@ pub enum Command {
     Why(why::WhyArgs),
     Status(status::StatusArgs),
     Template(template::TemplateArgs),
+    Generate(generate::GenerateArgs),
+    Export(export::ExportArgs),
+    Diff(diff::DiffArgs),
+    Demo(demo::DemoArgs),
     Fmt(fmt::FmtArgs),
 }
 
@@ -68,6 +76,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Why(args) => why::run(args),
         Command::Status(args) => status::run(args),
         Command::Template(args) => template::run(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::Fmt(args) => fmt::run(args),
     }
 }

@@ -53,6 +53,35 @@ pub enum DepthArg {
 }
 
 pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
+    let started = start(&args)?;
+    println!(
+        "created branch {} at {} with {}",
+        started.session.branch,
+        started.commit.to_hex_with_len(8),
+        started.path
+    );
+    if !started.assumed.is_empty() {
+        println!("assumed (not asked at this depth): {}", started.assumed.join(", "));
+    }
+    let session = started.session;
+    if let Some(q) = Plan::new(session.template()?, session.project()?).next_question() {
+        anstream::print!("\n{}", super::ask::render(&args.slug, &q));
+        println!("\nanswer with: specbuilder answer {} <number>", q.key);
+    }
+    Ok(Outcome::Clean)
+}
+
+/// A project just started: its first commit, the file written, the assumptions made, and the
+/// conversation as it now stands.
+pub struct Started {
+    pub commit: gix::ObjectId,
+    pub path: String,
+    pub assumed: Vec<String>,
+    pub session: crate::conversation::Session,
+}
+
+/// Starts the project of `args` on its new branch, without printing.
+pub fn start(args: &NewArgs) -> anyhow::Result<Started> {
     if !is_slug(&args.slug) {
         bail!("`{}` is not a valid slug: use lowercase letters, digits and `-` (at most 63)", args.slug);
     }
@@ -102,14 +131,7 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
     let message = format!("spec({}): start the project from template {}", args.slug, template.id);
     let files = [(path, write::project(&project).into_bytes())];
     let id = store::commit_files(&repository, &branch, BranchHead(None), parent, &files, &message)?;
-    println!("created branch {branch} at {} with {}", id.to_hex_with_len(8), files[0].0);
     let (assumed, session) = crate::conversation::assume_all_skipped(&args.dir, &args.slug)?;
-    if !assumed.is_empty() {
-        println!("assumed (not asked at this depth): {}", assumed.join(", "));
-    }
-    if let Some(q) = Plan::new(session.template()?, session.project()?).next_question() {
-        anstream::print!("\n{}", super::ask::render(&args.slug, &q));
-        println!("\nanswer with: specbuilder answer {} <number>", q.key);
-    }
-    Ok(Outcome::Clean)
+    let [(path, _)] = files;
+    Ok(Started { commit: id, path, assumed, session })
 }

@@ -1,0 +1,106 @@
+//! `specbuilder generate`: artifacts from the decisions on the project's branch, committed with
+//! their provenance.
+
+use super::Outcome;
+use crate::conversation::Session;
+use crate::delivery::{self, Generated};
+use crate::generate::Target;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Generate artifacts from the decisions: PRD, schema, API contracts, tickets, C4, Gherkin, deploy.
+///
+/// First asks "can we generate this?": a target whose required decisions are missing is not
+/// generated; the missing questions are listed so you can answer them (or pass --partial to
+/// write what is possible, with the gaps marked in the artifact). Artifacts go to
+/// specs/<slug>/artifacts/ with a manifest.json recording the decisions each was built from,
+/// and are committed to the project branch spec/<slug>, like an answer.
+///
+/// Regenerating never silently discards a hand edit: if an artifact was edited since it was
+/// generated and would change, nothing is written and the diff is shown; --force replaces it
+/// (the edit stays in git history and the commit message names it).
+///
+/// Targets: prd (Markdown, HTML, JSON + JSON Schema, PDF), schema (PostgreSQL DDL, Mermaid ER),
+/// openapi (3.1 YAML), graphql (SDL), proto (proto3 + gRPC service), tickets (Markdown, GitHub
+/// and GitLab issues JSON, Linear and Jira CSV, AGENTS.md, CLAUDE.md, Cursor rules),
+/// c4 (Mermaid context, container, component), gherkin (.feature), deploy (Markdown plan).
+///
+/// Examples:
+///   specbuilder generate                      the project's targets (or all its template has)
+///   specbuilder generate prd openapi          just these
+///   specbuilder generate --partial            also what lacks decisions, gaps marked
+///   specbuilder generate schema --force       replace a hand-edited schema.sql
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct GenerateArgs {
+    /// What to generate (default: the project's targets).
+    #[arg(value_enum)]
+    pub targets: Vec<Target>,
+
+    /// The project (needed when the repository has several project branches).
+    #[arg(long, value_name = "SLUG")]
+    pub project: Option<String>,
+
+    /// The repository directory.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Generate targets whose required decisions are missing too, marking the gaps.
+    #[arg(long)]
+    pub partial: bool,
+
+    /// Replace artifacts that were edited by hand.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
+    let session = Session::open(&args.dir, args.project.as_deref())?;
+    let targets = if args.targets.is_empty() { delivery::default_targets(&session) } else { args.targets.clone() };
+    match delivery::generate_on_branch(&session, &targets, args.partial, args.force)? {
+        Generated::Committed { id, delivery, .. } => {
+            let written = delivery.files.len() - 1 - delivery.unchanged.len();
+            println!(
+                "committed {written} changed artifact file(s) and the manifest to {} at {}",
+                session.branch,
+                id.to_hex_with_len(8)
+            );
+            for (path, bytes) in &delivery.files {
+                println!("  {path}  ({} bytes)", bytes.len());
+            }
+            if !delivery.replaced_edits.is_empty() {
+                println!("replaced hand edits (kept in history): {}", delivery.replaced_edits.join(", "));
+            }
+            Ok(Outcome::Clean)
+        }
+        Generated::UpToDate { delivery } => {
+            println!("up to date: {} artifact file(s) already match the decisions", delivery.files.len() - 1);
+            Ok(Outcome::Clean)
+        }
+        Generated::Blocked(blocked) => {
+            eprintln!("cannot generate yet: decisions are missing (nothing was written)");
+            for (target, questions) in &blocked {
+                eprintln!("\n{target} needs:");
+                for q in questions {
+                    eprintln!("  {}  {}", q.key, q.text);
+                }
+            }
+            if let Some(q) = blocked.first().and_then(|(_, qs)| qs.first()) {
+                eprintln!(
+                    "\nanswer next: specbuilder ask --project {}   (or: specbuilder answer {} <choice>)",
+                    session.slug, q.key
+                );
+            }
+            eprintln!("or generate what is possible with the gaps marked: specbuilder generate --partial");
+            Ok(Outcome::Errors)
+        }
+        Generated::Refused(refusal) => {
+            eprintln!("these artifacts were edited by hand and would change; nothing was written:\n");
+            for (_, diff) in &refusal.diffs {
+                eprintln!("{diff}");
+            }
+            eprintln!("keep your edits (change the decisions instead), or replace them with --force");
+            Ok(Outcome::Errors)
+        }
+    }
+}

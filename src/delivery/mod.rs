@@ -1,0 +1,199 @@
+//! Delivering artifacts: the files and manifest a generation commits (never silently over a
+//! hand edit), what `export` hands out, and version diffs from git history.
+
+pub mod diff;
+pub mod export;
+
+use crate::conversation::Session;
+use crate::generate::spec::OpenQuestion;
+use crate::generate::{self, Artifact, GENERATOR_VERSION, Gaps, Spec, Target};
+use crate::store;
+use similar::TextDiff;
+use spec_format::RepoFile;
+use spec_format::model::manifest::{ArtifactEntry, Manifest};
+use spec_format::workspace::{ProjectSpec, sha256_hex};
+use std::collections::BTreeMap;
+
+/// What a generation writes: artifact files and the updated manifest, repository-relative.
+pub struct Delivery {
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Artifacts whose hand edits `--force` replaced (their old text stays in git history).
+    pub replaced_edits: Vec<String>,
+    /// Artifacts whose content did not change.
+    pub unchanged: Vec<String>,
+}
+
+/// Regeneration would replace hand edits: the diff from the edited file to the new one, per file.
+pub struct Refusal {
+    pub diffs: Vec<(String, String)>,
+}
+
+/// Plans the commit of `artifacts` into `project`: fills in each artifact's `based_on` hashes
+/// from the decision files, refuses (unless `force`) where a file was edited by hand and would
+/// change, and merges the manifest entries with the existing ones.
+pub fn prepare(
+    project: &ProjectSpec,
+    files: &[RepoFile],
+    mut artifacts: Vec<Artifact>,
+    model: Option<&str>,
+    force: bool,
+    now: &str,
+) -> Result<Delivery, Refusal> {
+    let by_path: BTreeMap<&str, &[u8]> = files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let decision_paths: BTreeMap<&str, &str> =
+        project.decisions.iter().map(|d| (d.decision().key.as_str(), d.path())).collect();
+    for artifact in &mut artifacts {
+        for (key, hash) in &mut artifact.based_on {
+            if hash.is_empty()
+                && let Some(bytes) = decision_paths.get(key.as_str()).and_then(|p| by_path.get(p))
+            {
+                *hash = sha256_hex(bytes);
+            }
+        }
+    }
+    let mut manifest: Manifest = project.manifest.as_ref().map(|m| m.value.clone()).unwrap_or_default();
+    let (mut out, mut diffs, mut replaced, mut unchanged) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for artifact in artifacts {
+        let path = format!("{}/artifacts/{}", project.dir, artifact.name);
+        let content_sha256 = sha256_hex(&artifact.bytes);
+        if let Some(current) = by_path.get(path.as_str()) {
+            let current_sha = sha256_hex(current);
+            let recorded = manifest.artifacts.get(&artifact.name).map(|e| e.content_sha256.as_str());
+            let hand_edited = recorded != Some(current_sha.as_str());
+            if current_sha == content_sha256 {
+                unchanged.push(artifact.name.clone());
+            } else if hand_edited && !force {
+                diffs.push((path.clone(), unified(&path, current, &artifact.bytes)));
+                continue;
+            } else if hand_edited {
+                replaced.push(artifact.name.clone());
+            }
+        }
+        let previous = manifest.artifacts.get(&artifact.name);
+        // An unchanged artifact keeps its generation time, so regenerating changes nothing.
+        let generated_at = match previous {
+            Some(entry) if entry.content_sha256 == content_sha256 && entry.based_on == artifact.based_on => {
+                entry.generated_at.clone()
+            }
+            _ => now.to_owned(),
+        };
+        manifest.artifacts.insert(
+            artifact.name.clone(),
+            ArtifactEntry {
+                kind: artifact.target.as_str().to_owned(),
+                format: artifact.format.to_owned(),
+                generator: format!("template:{}@{GENERATOR_VERSION}", artifact.target),
+                model: model.map(str::to_owned),
+                generated_at,
+                content_sha256,
+                based_on: artifact.based_on,
+            },
+        );
+        out.push((path, artifact.bytes));
+    }
+    if !diffs.is_empty() {
+        return Err(Refusal { diffs });
+    }
+    out.push((
+        format!("{}/artifacts/manifest.json", project.dir),
+        spec_format::write::manifest(&manifest).into_bytes(),
+    ));
+    Ok(Delivery { files: out, replaced_edits: replaced, unchanged })
+}
+
+/// A unified diff of two versions of a file; binary files are described, not diffed.
+pub fn unified(path: &str, old: &[u8], new: &[u8]) -> String {
+    match (std::str::from_utf8(old), std::str::from_utf8(new)) {
+        (Ok(old), Ok(new)) => TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string(),
+        _ => format!("Binary file {path} differs ({} -> {} bytes)\n", old.len(), new.len()),
+    }
+}
+
+/// What became of a generation on a project branch.
+pub enum Generated {
+    Committed {
+        id: gix::ObjectId,
+        delivery: Delivery,
+        targets: Vec<Target>,
+    },
+    /// Nothing to commit: every artifact is as generated already.
+    UpToDate {
+        delivery: Delivery,
+    },
+    /// Decisions are missing for these targets (and `--partial` was not given).
+    Blocked(Vec<(Target, Vec<OpenQuestion>)>),
+    /// Hand-edited artifacts would change (and `--force` was not given).
+    Refused(Refusal),
+}
+
+/// The targets a project asks for: its `targets`, else every target its template describes,
+/// else all.
+pub fn default_targets(session: &Session) -> Vec<Target> {
+    let project = session.project().ok().and_then(|p| p.project.as_ref()).map(|p| &p.value);
+    let named: Vec<Target> =
+        project.map(|p| p.targets.iter().filter_map(|t| Target::parse(t)).collect()).unwrap_or_default();
+    if !named.is_empty() {
+        return named;
+    }
+    match session.template() {
+        Ok(template) => Target::ALL.into_iter().filter(|t| template.artifacts.contains_key(t.as_str())).collect(),
+        Err(_) => Target::ALL.to_vec(),
+    }
+}
+
+/// Generates `targets` from the branch of `session` and commits them with the manifest, in one
+/// commit with compare-and-swap on the branch.
+pub fn generate_on_branch(
+    session: &Session,
+    targets: &[Target],
+    partial: bool,
+    force: bool,
+) -> anyhow::Result<Generated> {
+    let project = session.project()?;
+    let template = session.template().ok();
+    let spec = Spec::new(project, template).map_err(|e| anyhow::anyhow!(e))?;
+    let mut blocked = Vec::new();
+    let mut artifacts = Vec::new();
+    for &target in targets {
+        let blockers = spec.blockers(target.as_str());
+        if !blockers.is_empty() && !partial {
+            blocked.push((target, blockers));
+            continue;
+        }
+        artifacts.extend(generate::generate(&spec, target, &Gaps(blockers)));
+    }
+    if !blocked.is_empty() {
+        return Ok(Generated::Blocked(blocked));
+    }
+    for artifact in &artifacts {
+        if let Err(e) = crate::verify::verify(&artifact.name, &artifact.bytes) {
+            anyhow::bail!(
+                "generated `{}` failed its own parser ({}); nothing was committed. This is a bug in specbuilder.",
+                artifact.name,
+                e.message
+            );
+        }
+    }
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let delivery = match prepare(project, &session.snapshot.files, artifacts, None, force, &now) {
+        Ok(delivery) => delivery,
+        Err(refusal) => return Ok(Generated::Refused(refusal)),
+    };
+    let current: BTreeMap<&str, &[u8]> =
+        session.snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    if delivery.files.iter().all(|(path, bytes)| current.get(path.as_str()) == Some(&bytes.as_slice())) {
+        return Ok(Generated::UpToDate { delivery });
+    }
+    let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+    let mut message = format!("spec({}): generate {}", session.slug, names.join(", "));
+    if !delivery.replaced_edits.is_empty() {
+        message.push_str(&format!("\n\nReplaced hand edits (kept in history): {}", delivery.replaced_edits.join(", ")));
+    }
+    let id =
+        store::commit_files(&session.repo, &session.branch, session.head, session.head.0, &delivery.files, &message)?;
+    Ok(Generated::Committed { id, delivery, targets: targets.to_vec() })
+}

@@ -1,0 +1,336 @@
+//! The database schema: tables built as data from the entities and the data decisions
+//! (tenancy, accounts, roles, soft delete, audit, API tokens), printed as PostgreSQL DDL and as a
+//! Mermaid ER diagram.
+
+use super::entities::FieldType;
+use super::{Gaps, Spec, one_line};
+use std::fmt::Write;
+
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+    /// Column lists that are unique together.
+    pub unique: Vec<Vec<String>>,
+    pub primary_key: Vec<String>,
+    pub comment: Option<String>,
+}
+
+pub struct Column {
+    pub name: String,
+    pub sql_type: String,
+    pub nullable: bool,
+    pub default: Option<String>,
+    pub references: Option<String>,
+    pub check: Option<String>,
+}
+
+impl Column {
+    fn new(name: &str, sql_type: &str) -> Column {
+        Column {
+            name: name.to_owned(),
+            sql_type: sql_type.to_owned(),
+            nullable: false,
+            default: None,
+            references: None,
+            check: None,
+        }
+    }
+
+    fn default(mut self, value: &str) -> Column {
+        self.default = Some(value.to_owned());
+        self
+    }
+
+    fn nullable(mut self) -> Column {
+        self.nullable = true;
+        self
+    }
+
+    fn references(mut self, table: &str) -> Column {
+        self.references = Some(table.to_owned());
+        self
+    }
+}
+
+/// How customers' rows are kept apart, from `tenancy.model`.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Tenancy {
+    /// A workspace id on every row.
+    Shared,
+    /// One schema (or deployment) per customer: the tables carry no tenant column.
+    Separate,
+}
+
+pub fn tenancy(spec: &Spec<'_>) -> Tenancy {
+    match spec.word("tenancy.model").as_deref() {
+        Some("shared") => Tenancy::Shared,
+        Some(_) => Tenancy::Separate,
+        // Undecided: the template default of most SaaS templates.
+        None => Tenancy::Shared,
+    }
+}
+
+pub fn type_word(ty: &FieldType) -> &str {
+    match ty {
+        FieldType::Text => "text",
+        FieldType::Int => "int",
+        FieldType::Bool => "bool",
+        FieldType::Decimal => "decimal",
+        FieldType::Date => "date",
+        FieldType::DateTime => "datetime",
+        FieldType::Uuid => "uuid",
+        FieldType::Json => "json",
+        FieldType::Ref(target) => target,
+    }
+}
+
+fn sql_type(ty: &FieldType) -> &'static str {
+    match ty {
+        FieldType::Text => "text",
+        FieldType::Int => "bigint",
+        FieldType::Bool => "boolean",
+        FieldType::Decimal => "numeric(14, 2)",
+        FieldType::Date => "date",
+        FieldType::DateTime => "timestamptz",
+        FieldType::Uuid | FieldType::Ref(_) => "uuid",
+        FieldType::Json => "jsonb",
+    }
+}
+
+pub fn tables(spec: &Spec<'_>) -> Vec<Table> {
+    let tenancy = tenancy(spec);
+    let accounts = spec.flag("auth.accounts") || spec.fact("auth.accounts").is_none();
+    let soft_delete = spec.flag("data.soft_delete");
+    let audit = spec.word("data.audit");
+    let tokens = spec.is("api.auth", "tokens");
+    let id = || Column::new("id", "uuid").default("gen_random_uuid()");
+    let stamps = || {
+        [
+            Column::new("created_at", "timestamptz").default("now()"),
+            Column::new("updated_at", "timestamptz").default("now()"),
+        ]
+    };
+    let mut tables = Vec::new();
+    if tenancy == Tenancy::Shared {
+        let mut columns = vec![id(), Column::new("name", "text")];
+        columns.extend(stamps());
+        tables.push(Table {
+            name: "workspaces".into(),
+            columns,
+            unique: vec![],
+            primary_key: vec!["id".into()],
+            comment: Some("One customer; every row of theirs carries its id.".into()),
+        });
+    }
+    if accounts {
+        let mut columns = vec![id(), Column::new("email", "text"), Column::new("name", "text")];
+        columns.extend(stamps());
+        if soft_delete {
+            columns.push(Column::new("deleted_at", "timestamptz").nullable());
+        }
+        tables.push(Table {
+            name: "users".into(),
+            columns,
+            unique: vec![vec!["email".into()]],
+            primary_key: vec!["id".into()],
+            comment: Some("A person who signs in.".into()),
+        });
+        if tenancy == Tenancy::Shared {
+            let roles: Vec<String> = spec.roles().iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect();
+            let mut role = Column::new("role", "text");
+            role.check = Some(format!("role IN ({})", roles.join(", ")));
+            tables.push(Table {
+                name: "memberships".into(),
+                columns: vec![
+                    Column::new("workspace_id", "uuid").references("workspaces"),
+                    Column::new("user_id", "uuid").references("users"),
+                    role,
+                    Column::new("created_at", "timestamptz").default("now()"),
+                ],
+                unique: vec![],
+                primary_key: vec!["workspace_id".into(), "user_id".into()],
+                comment: Some("Who belongs to which workspace, in which role.".into()),
+            });
+        }
+    }
+    for entity in spec.entities() {
+        let mut columns = vec![id()];
+        if tenancy == Tenancy::Shared {
+            columns.push(Column::new("workspace_id", "uuid").references("workspaces"));
+        }
+        let mut unique = Vec::new();
+        for field in &entity.fields {
+            let mut column = Column::new(&field.column(), sql_type(&field.ty));
+            column.nullable = field.optional;
+            if let FieldType::Ref(target) = &field.ty {
+                column.references = Some(super::entities::plural(target));
+            }
+            if field.unique {
+                let mut key = Vec::new();
+                if tenancy == Tenancy::Shared {
+                    key.push("workspace_id".to_owned());
+                }
+                key.push(column.name.clone());
+                unique.push(key);
+            }
+            columns.push(column);
+        }
+        columns.extend(stamps());
+        if soft_delete {
+            columns.push(Column::new("deleted_at", "timestamptz").nullable());
+        }
+        tables.push(Table { name: entity.plural(), columns, unique, primary_key: vec!["id".into()], comment: None });
+    }
+    if matches!(audit.as_deref(), Some("changes" | "full_history")) {
+        let mut columns = vec![Column::new("id", "bigserial")];
+        if tenancy == Tenancy::Shared {
+            columns.push(Column::new("workspace_id", "uuid").references("workspaces"));
+        }
+        if accounts {
+            columns.push(Column::new("actor_id", "uuid").nullable().references("users"));
+        }
+        columns.extend([
+            Column::new("table_name", "text"),
+            Column::new("row_id", "uuid"),
+            Column::new("action", "text"),
+            Column::new("at", "timestamptz").default("now()"),
+        ]);
+        if let Some(action) = columns.iter_mut().find(|c| c.name == "action") {
+            action.check = Some("action IN ('insert', 'update', 'delete')".into());
+        }
+        if audit.as_deref() == Some("full_history") {
+            columns.push(Column::new("before", "jsonb").nullable());
+            columns.push(Column::new("after", "jsonb").nullable());
+        } else {
+            columns.push(Column::new("changed_fields", "text[]").default("'{}'"));
+        }
+        tables.push(Table {
+            name: "audit_events".into(),
+            columns,
+            unique: vec![],
+            primary_key: vec!["id".into()],
+            comment: Some("Who changed what, and when.".into()),
+        });
+    }
+    if tokens && accounts {
+        tables.push(Table {
+            name: "api_tokens".into(),
+            columns: vec![
+                id(),
+                Column::new("user_id", "uuid").references("users"),
+                Column::new("name", "text"),
+                Column::new("token_sha256", "text"),
+                Column::new("last_used_at", "timestamptz").nullable(),
+                Column::new("expires_at", "timestamptz").nullable(),
+                Column::new("created_at", "timestamptz").default("now()"),
+            ],
+            unique: vec![vec!["token_sha256".into()]],
+            primary_key: vec!["id".into()],
+            comment: Some("Personal access tokens; only their hash is stored.".into()),
+        });
+    }
+    tables
+}
+
+pub fn generate(spec: &Spec<'_>, gaps: &Gaps) -> Vec<(String, &'static str, Vec<u8>)> {
+    let tables = tables(spec);
+    let sql = sql(spec, &tables, gaps);
+    let er = er_diagram(&tables, gaps);
+    vec![("schema.sql".into(), "sql", sql.into_bytes()), ("schema.mmd".into(), "mermaid", er.into_bytes())]
+}
+
+fn sql(spec: &Spec<'_>, tables: &[Table], gaps: &Gaps) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "-- {}: database schema (PostgreSQL), generated by specbuilder.", one_line(&spec.name));
+    let _ = writeln!(out, "-- Regenerate with `specbuilder generate schema`; hand edits are kept on record.");
+    if let Some(store) = spec.word("data.store").filter(|s| s != "postgres") {
+        let _ = writeln!(out, "-- The data store decided is `{store}`; this PostgreSQL DDL documents the model.");
+    }
+    if tenancy(spec) == Tenancy::Separate {
+        let _ = writeln!(out, "-- Tenancy: one schema or deployment per customer; apply this file in each.");
+    }
+    if spec.flag("data.soft_delete") {
+        let _ = writeln!(out, "-- Soft delete: rows are hidden by setting deleted_at; queries filter on it.");
+    }
+    out.push_str(&gaps.comment("-- "));
+    out.push('\n');
+    for table in tables {
+        if let Some(comment) = &table.comment {
+            let _ = writeln!(out, "-- {comment}");
+        }
+        let _ = writeln!(out, "CREATE TABLE {} (", table.name);
+        let mut lines: Vec<String> = (table.columns.iter())
+            .map(|c| {
+                let mut line = format!("    {} {}", c.name, c.sql_type);
+                if !c.nullable {
+                    line.push_str(" NOT NULL");
+                }
+                if let Some(default) = &c.default {
+                    let _ = write!(line, " DEFAULT {default}");
+                }
+                if let Some(check) = &c.check {
+                    let _ = write!(line, " CHECK ({check})");
+                }
+                line
+            })
+            .collect();
+        lines.push(format!("    PRIMARY KEY ({})", table.primary_key.join(", ")));
+        for key in &table.unique {
+            lines.push(format!("    UNIQUE ({})", key.join(", ")));
+        }
+        let _ = writeln!(out, "{}\n);\n", lines.join(",\n"));
+    }
+    // Foreign keys after every table exists, so references may point either way.
+    for table in tables {
+        for column in &table.columns {
+            if let Some(target) = &column.references {
+                let on_delete = if column.nullable { "SET NULL" } else { "CASCADE" };
+                let _ = writeln!(
+                    out,
+                    "ALTER TABLE {} ADD CONSTRAINT {}_{}_fkey FOREIGN KEY ({}) REFERENCES {target} (id) ON DELETE {on_delete};",
+                    table.name, table.name, column.name, column.name
+                );
+            }
+        }
+    }
+    out.push('\n');
+    for table in tables {
+        for column in table.columns.iter().filter(|c| c.references.is_some()) {
+            if table.primary_key.first() == Some(&column.name) {
+                continue;
+            }
+            let _ =
+                writeln!(out, "CREATE INDEX {}_{}_idx ON {} ({});", table.name, column.name, table.name, column.name);
+        }
+    }
+    out
+}
+
+fn er_diagram(tables: &[Table], gaps: &Gaps) -> String {
+    let mut out = String::from("erDiagram\n");
+    out.push_str(&gaps.comment("    %% "));
+    for table in tables {
+        let _ = writeln!(out, "    {} {{", table.name);
+        for c in &table.columns {
+            let ty = c.sql_type.split(['(', '[']).next().unwrap_or("text").trim();
+            let ty = if c.sql_type.ends_with("[]") { format!("{ty}_array") } else { ty.to_owned() };
+            let key = match (table.primary_key.contains(&c.name), c.references.is_some()) {
+                (true, true) => " PK, FK",
+                (true, false) => " PK",
+                (false, true) => " FK",
+                (false, false) => "",
+            };
+            let _ = writeln!(out, "        {ty} {}{key}", c.name);
+        }
+        let _ = writeln!(out, "    }}");
+    }
+    for table in tables {
+        for c in &table.columns {
+            if let Some(target) = &c.references {
+                let left = if c.nullable { "|o" } else { "||" };
+                let _ = writeln!(out, "    {target} {left}--o{{ {} : \"{}\"", table.name, c.name);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,246 @@
+//! What every generator reads: a project's decisions turned into requirements, entities and
+//! facts, with a record of which decisions each artifact actually used (its `based_on`).
+
+use super::entities::{self, Entity};
+use spec_format::model::{Answer, Decision, Question, Status, Template};
+use spec_format::value::{FactValue, Scalar};
+use spec_format::workspace::{DecisionDoc, ProjectSpec};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The key of the text decision that lists the product's entities.
+pub const ENTITIES_KEY: &str = "data.entities";
+
+/// One requirement of the PRD: `REQ-<key>-<n>`, traced through tickets and scenarios.
+#[derive(Clone, Debug)]
+pub struct Requirement {
+    pub id: String,
+    pub key: String,
+    pub category: String,
+    pub statement: String,
+    pub assumed: bool,
+    /// The entity this requirement is about, for the entity requirements of `data.entities`.
+    pub entity: Option<usize>,
+}
+
+/// A question the spec does not answer yet.
+#[derive(Clone, Debug)]
+pub struct OpenQuestion {
+    pub key: String,
+    pub text: String,
+    pub deferred: bool,
+}
+
+/// The project as generators see it.
+pub struct Spec<'a> {
+    pub slug: &'a str,
+    pub name: String,
+    pub idea: String,
+    pub template: Option<&'a Template>,
+    /// Decisions in force (accepted or assumed), by key.
+    pub decisions: Vec<&'a DecisionDoc>,
+    pub open: Vec<OpenQuestion>,
+    pub entities: Vec<Entity>,
+    pub requirements: Vec<Requirement>,
+    /// Fact name -> (value, key of the decision asserting it).
+    facts: BTreeMap<&'a str, (&'a FactValue, &'a str)>,
+    /// Decision keys read since the last [`Spec::take_reads`].
+    reads: RefCell<BTreeSet<String>>,
+}
+
+impl<'a> Spec<'a> {
+    pub fn new(project: &'a ProjectSpec, template: Option<&'a Template>) -> Result<Spec<'a>, String> {
+        let head = project.project.as_ref().map(|p| &p.value);
+        let mut decisions: Vec<&DecisionDoc> =
+            project.decisions.iter().filter(|d| d.decision().status.is_in_force()).collect();
+        decisions.sort_by(|a, b| a.decision().key.cmp(&b.decision().key));
+        let mut facts = BTreeMap::new();
+        for doc in &decisions {
+            for (name, value) in &doc.facts {
+                facts.entry(name.as_str()).or_insert((value, doc.decision().key.as_str()));
+            }
+        }
+        let decided: BTreeSet<&str> = decisions.iter().map(|d| d.decision().key.as_str()).collect();
+        let mut open: Vec<OpenQuestion> = (project.decisions.iter())
+            .filter(|d| d.decision().status == Status::Deferred)
+            .map(|d| OpenQuestion {
+                key: d.decision().key.clone(),
+                text: d.decision().question.clone(),
+                deferred: true,
+            })
+            .collect();
+        if let Some(template) = template {
+            let listed: BTreeSet<String> = open.iter().map(|q| q.key.clone()).collect();
+            for q in &template.questions {
+                if !decided.contains(q.key.as_str()) && !listed.contains(&q.key) && applies(q, &facts) {
+                    open.push(OpenQuestion { key: q.key.clone(), text: q.text.clone(), deferred: false });
+                }
+            }
+        }
+        let entities = match decisions.iter().find(|d| d.decision().key == ENTITIES_KEY) {
+            Some(doc) => match &doc.decision().answer {
+                Some(Answer::Text(text)) => {
+                    entities::parse(text).map_err(|e| format!("{}: `{ENTITIES_KEY}`: {e}", doc.path()))?
+                }
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        let requirements = requirements(&decisions, &entities);
+        Ok(Spec {
+            slug: &project.slug,
+            name: head.map_or_else(|| project.slug.clone(), |p| p.name.clone()),
+            idea: head.map(|p| p.body.trim().to_owned()).unwrap_or_default(),
+            template,
+            decisions,
+            open,
+            entities,
+            requirements,
+            facts,
+            reads: RefCell::default(),
+        })
+    }
+
+    /// A fact's value, noting the decision it came from as read.
+    pub fn fact(&self, name: &str) -> Option<&'a FactValue> {
+        let (value, key) = self.facts.get(name)?;
+        self.reads.borrow_mut().insert((*key).to_owned());
+        Some(value)
+    }
+
+    /// A single-valued fact as text (`api.style` -> `rest`).
+    pub fn word(&self, name: &str) -> Option<String> {
+        match self.fact(name)? {
+            FactValue::One(s) => Some(s.to_string()),
+            FactValue::List(list) => list.first().map(ToString::to_string),
+        }
+    }
+
+    /// Whether a fact holds as `true` (or as the given word).
+    pub fn is(&self, name: &str, expected: &str) -> bool {
+        self.fact(name).is_some_and(|v| v.scalars().iter().any(|s| s.to_string() == expected))
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.fact(name).is_some_and(|v| v.scalars().contains(&Scalar::Bool(true)))
+    }
+
+    /// A list fact's elements as words.
+    pub fn words(&self, name: &str) -> Vec<String> {
+        self.fact(name).map(|v| v.scalars().iter().map(ToString::to_string).collect()).unwrap_or_default()
+    }
+
+    /// The entities, noting `data.entities` as read.
+    pub fn entities(&self) -> &[Entity] {
+        if !self.entities.is_empty() {
+            self.reads.borrow_mut().insert(ENTITIES_KEY.to_owned());
+        }
+        &self.entities
+    }
+
+    /// Every requirement, noting every decision as read.
+    pub fn requirements(&self) -> &[Requirement] {
+        self.read_all();
+        &self.requirements
+    }
+
+    pub fn read_all(&self) {
+        self.reads.borrow_mut().extend(self.decisions.iter().map(|d| d.decision().key.clone()));
+    }
+
+    /// The decisions read since the last call, with the sha256 of each file.
+    pub fn take_reads(&self) -> BTreeMap<String, String> {
+        let reads = std::mem::take(&mut *self.reads.borrow_mut());
+        (self.decisions.iter())
+            .filter(|d| reads.contains(&d.decision().key))
+            .map(|d| (d.decision().key.clone(), d.sha256.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    /// The `users.roles` fact, or a single `member` role.
+    pub fn roles(&self) -> Vec<String> {
+        let roles = self.words("users.roles");
+        if roles.is_empty() { vec!["member".to_owned()] } else { roles }
+    }
+
+    /// Keys a target needs (the template's `artifacts.<target>.requires`) that are not decided.
+    pub fn blockers(&self, target: &str) -> Vec<OpenQuestion> {
+        let Some(template) = self.template else { return Vec::new() };
+        let Some(needs) = template.artifacts.get(target) else { return Vec::new() };
+        (needs.requires.iter())
+            .filter(|key| !self.decisions.iter().any(|d| &d.decision().key == *key))
+            .map(|key| {
+                let text = (template.questions.iter().find(|q| &q.key == key))
+                    .map_or_else(|| "(not a question of the template)".to_owned(), |q| q.text.clone());
+                OpenQuestion { key: key.clone(), text, deferred: false }
+            })
+            .collect()
+    }
+
+    /// A decision by key, if in force.
+    pub fn decision(&self, key: &str) -> Option<&'a Decision> {
+        self.decisions.iter().find(|d| d.decision().key == key).map(|d| d.decision())
+    }
+
+    /// The project name as an identifier in PascalCase (`Team Todo` -> `TeamTodo`).
+    pub fn type_name(&self) -> String {
+        entities::pascal(&self.name)
+    }
+}
+
+/// Whether a template question applies to the facts decided so far (its `ask_if` holds).
+fn applies(q: &Question, facts: &BTreeMap<&str, (&FactValue, &str)>) -> bool {
+    q.ask_if.iter().all(|(name, allowed)| facts.get(name.as_str()).is_some_and(|(v, _)| v.holds_under(allowed)))
+}
+
+/// The answer of a decision in words: the chosen options' labels, or the text.
+pub fn answer_text(decision: &Decision) -> String {
+    match &decision.answer {
+        None => String::new(),
+        Some(Answer::Text(text)) => match decision.options.iter().find(|o| &o.id == text) {
+            Some(option) => option.label.clone(),
+            None => text.strip_prefix(spec_format::model::decision::OTHER_PREFIX).unwrap_or(text).trim().to_owned(),
+        },
+        Some(Answer::List(ids)) => (ids.iter())
+            .map(|id| decision.options.iter().find(|o| &o.id == id).map_or(id.as_str(), |o| o.label.as_str()))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Some(Answer::Form(fields)) => fields.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; "),
+    }
+}
+
+fn requirements(decisions: &[&DecisionDoc], entities: &[Entity]) -> Vec<Requirement> {
+    let mut out = Vec::new();
+    for doc in decisions {
+        let d = doc.decision();
+        let category = d.category.clone().unwrap_or_else(|| d.key.split('.').next().unwrap_or("").to_owned());
+        let assumed = d.status == Status::Assumed;
+        if d.key == ENTITIES_KEY && !entities.is_empty() {
+            for (i, entity) in entities.iter().enumerate() {
+                out.push(Requirement {
+                    id: format!("REQ-{}-{}", d.key, i + 1),
+                    key: d.key.clone(),
+                    category: category.clone(),
+                    statement: format!(
+                        "People can create, list, view, change and delete {} ({}).",
+                        entity.plural_title(),
+                        entity.field_summary()
+                    ),
+                    assumed,
+                    entity: Some(i),
+                });
+            }
+            continue;
+        }
+        let question = d.question.trim_end_matches('?');
+        out.push(Requirement {
+            id: format!("REQ-{}-1", d.key),
+            key: d.key.clone(),
+            category,
+            statement: format!("{question}: {}.", answer_text(d).trim_end_matches('.')),
+            assumed,
+            entity: None,
+        });
+    }
+    out
+}
