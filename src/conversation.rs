@@ -214,3 +214,38 @@ pub fn local_provenance(repo: &gix::Repository) -> record::Provenance {
         source: None,
     }
 }
+
+/// Answers every question the plan asks, from `script` (key, reply) or else the recommended
+/// option, through the engine, one commit each; an answer that contradicts is replaced by the
+/// recommendation, else deferred. Returns how many were answered and deferred.
+pub fn autopilot(dir: &Path, mut session: Session, script: &[(&str, &str)]) -> anyhow::Result<(usize, usize)> {
+    let (mut answered, mut deferred) = (0, 0);
+    // Each round records one decision, so the plan runs out; the bound is a safety net.
+    for _ in 0..200 {
+        let template = session.template()?;
+        let Some(next) = Plan::new(template, session.project()?).next_question() else { break };
+        let q = template.questions.iter().find(|q| q.key == next.key).context("the plan asks template questions")?;
+        let scripted = script.iter().find(|(key, _)| *key == q.key).map(|(_, a)| (*a).to_owned());
+        let mut choices: Vec<String> = scripted.into_iter().chain(q.default.clone()).collect();
+        if choices.is_empty() {
+            choices.extend(q.options.first().map(|o| o.id.clone()));
+        }
+        let mut done = false;
+        for choice in choices {
+            let by = local_provenance(&session.repo);
+            let decision = record::decision(q, Some(Answer::Text(choice)), Status::Accepted, None, by);
+            if let Recorded::Committed { .. } = session.record(&decision)? {
+                answered += 1;
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            let by = local_provenance(&session.repo);
+            session.record(&record::decision(q, None, Status::Deferred, None, by))?;
+            deferred += 1;
+        }
+        session = assume_all_skipped(dir, &session.slug)?.1;
+    }
+    Ok((answered, deferred))
+}

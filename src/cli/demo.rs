@@ -2,14 +2,12 @@
 
 use super::Outcome;
 use super::new::{DepthArg, NewArgs};
-use crate::conversation::{self, Recorded, Session};
+use crate::conversation::{self, Session};
 use crate::delivery::{self, Generated};
-use crate::engine::{Plan, record};
 use crate::generate::Target;
 use anyhow::{Context, bail};
 use clap::Args;
 use spec_format::Severity;
-use spec_format::model::{Answer, Status};
 use spec_format::validate::{self, Options};
 use std::path::{Path, PathBuf};
 
@@ -83,7 +81,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     })?;
     println!("started {SLUG} from template saas-web; {} assumption(s) recorded", started.assumed.len());
 
-    let (answered, deferred) = converse(&dir, started.session)?;
+    let (answered, deferred) = conversation::autopilot(&dir, started.session, SCRIPT)?;
     println!("answered {answered} question(s) through the engine, one commit each; deferred {deferred}");
 
     let session = Session::open(&dir, Some(SLUG))?;
@@ -115,40 +113,6 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     }
     println!("\nnext: cd {} && git log --oneline | head && specbuilder status", dir.display());
     Ok(if errors == 0 { Outcome::Clean } else { Outcome::Errors })
-}
-
-/// Answers every question the plan asks, scripted or recommended, through the engine; an
-/// answer that contradicts is replaced by the recommendation, else deferred.
-fn converse(dir: &Path, mut session: Session) -> anyhow::Result<(usize, usize)> {
-    let (mut answered, mut deferred) = (0, 0);
-    // Each round records one decision, so the plan runs out; the bound is a safety net.
-    for _ in 0..200 {
-        let template = session.template()?;
-        let Some(next) = Plan::new(template, session.project()?).next_question() else { break };
-        let q = template.questions.iter().find(|q| q.key == next.key).context("the plan asks template questions")?;
-        let scripted = SCRIPT.iter().find(|(key, _)| *key == q.key).map(|(_, a)| (*a).to_owned());
-        let mut choices: Vec<String> = scripted.into_iter().chain(q.default.clone()).collect();
-        if choices.is_empty() {
-            choices.extend(q.options.first().map(|o| o.id.clone()));
-        }
-        let mut done = false;
-        for choice in choices {
-            let by = conversation::local_provenance(&session.repo);
-            let decision = record::decision(q, Some(Answer::Text(choice)), Status::Accepted, None, by);
-            if let Recorded::Committed { .. } = session.record(&decision)? {
-                answered += 1;
-                done = true;
-                break;
-            }
-        }
-        if !done {
-            let by = conversation::local_provenance(&session.repo);
-            session.record(&record::decision(q, None, Status::Deferred, None, by))?;
-            deferred += 1;
-        }
-        session = conversation::assume_all_skipped(dir, &session.slug)?.1;
-    }
-    Ok((answered, deferred))
 }
 
 /// Writes the files of `commit` into the working tree and the index, as `git checkout` would

@@ -109,6 +109,8 @@ impl Gaps {
 /// Generates `target` from `spec`. `gaps` are the missing decisions of a `--partial` run.
 pub fn generate(spec: &Spec<'_>, target: Target, gaps: &Gaps) -> Vec<Artifact> {
     spec.take_reads();
+    // What the template says the target needs is part of what it was built from.
+    spec.note_required(target.as_str());
     let files: Vec<(String, &'static str, Vec<u8>)> = match target {
         Target::Prd => prd::generate(spec, gaps),
         Target::Schema => schema::generate(spec, gaps),

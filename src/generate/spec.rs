@@ -144,6 +144,13 @@ impl<'a> Spec<'a> {
         &self.requirements
     }
 
+    /// Notes the decided keys the template requires for `target` as read.
+    pub fn note_required(&self, target: &str) {
+        let Some(needs) = self.template.and_then(|t| t.artifacts.get(target)) else { return };
+        let decided = needs.requires.iter().filter(|key| self.decision(key).is_some()).cloned();
+        self.reads.borrow_mut().extend(decided);
+    }
+
     pub fn read_all(&self) {
         self.reads.borrow_mut().extend(self.decisions.iter().map(|d| d.decision().key.clone()));
     }

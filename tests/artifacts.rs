@@ -1,0 +1,181 @@
+//! Every built-in template's artifacts, generated through the real engine on a real git
+//! repository, then read by real parsers: PostgreSQL for the DDL, the official OpenAPI 3.1
+//! schema and the `oas3` crate, apollo-compiler, protox, the gherkin crate, merman (Mermaid),
+//! the PRD's JSON Schema, lopdf for the PDF, csv for the imports.
+
+mod common;
+use common::*;
+
+use specbuilder::cli::new::{DepthArg, NewArgs, start};
+use specbuilder::conversation::{Session, autopilot};
+use specbuilder::delivery::{Generated, generate_on_branch};
+use specbuilder::generate::Target;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+const TEMPLATES: &[&str] = &["saas-web", "api-service", "cli-tool", "data-pipeline", "mobile-app", "brownfield-change"];
+
+/// A repository with project `app` from `template`, every question answered as recommended,
+/// and every target generated. Returns the artifacts by name.
+fn generated(dir: &Path, template: &str, idea: &str) -> BTreeMap<String, Vec<u8>> {
+    git(dir, &["init", "-q"]);
+    let args = NewArgs {
+        slug: "app".into(),
+        template: template.into(),
+        depth: DepthArg::Thorough,
+        targets: Vec::new(),
+        name: Some(format!("App from {template}")),
+        idea: Some(idea.into()),
+        dir: dir.to_owned(),
+    };
+    let started = start(&args).expect("the project starts");
+    autopilot(dir, started.session, &[]).expect("the conversation runs");
+    let session = Session::open(dir, Some("app")).unwrap();
+    match generate_on_branch(&session, &Target::ALL, true, false).expect("generation runs") {
+        Generated::Committed { .. } => {}
+        _ => panic!("{template}: nothing was committed"),
+    }
+    let session = Session::open(dir, Some("app")).unwrap();
+    let prefix = "specs/app/artifacts/";
+    (session.snapshot.files.iter())
+        .filter_map(|f| f.path.strip_prefix(prefix).map(|name| (name.to_owned(), f.bytes.clone())))
+        .collect()
+}
+
+fn text(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    String::from_utf8(files.get(name).unwrap_or_else(|| panic!("no {name}")).clone()).unwrap()
+}
+
+#[test]
+fn every_template_generates_artifacts_that_pass_their_parsers() {
+    for template in TEMPLATES {
+        let scratch = tempfile::tempdir().unwrap();
+        let files = generated(scratch.path(), template, "An idea <script>alert(1)</script> with \"quotes\".");
+        for (name, bytes) in &files {
+            if let Err(e) = specbuilder::verify::verify(name, bytes) {
+                panic!("{template}: {name} is invalid: {}:{}", e.line, e.message);
+            }
+        }
+        let prd: serde_json::Value = serde_json::from_slice(&files["prd.json"]).unwrap();
+        let requirements = prd["requirements"].as_array().unwrap().len();
+        assert!(requirements >= 20, "{template}: {requirements} requirements");
+
+        // OpenAPI: loaded by an OpenAPI crate, same resources as the schema.
+        let openapi = oas3::from_yaml(text(&files, "openapi.yaml")).expect("oas3 loads the document");
+        assert_eq!(openapi.openapi, "3.1.0");
+        let entities = prd["entities"].as_array().unwrap().len();
+        assert_eq!(openapi.paths.as_ref().map_or(0, |p| p.len()), 2 * entities, "{template}");
+
+        // GraphQL: parsed and validated; one object type per entity.
+        let sdl = text(&files, "schema.graphql");
+        let schema = apollo_compiler::Schema::parse_and_validate(&sdl, "schema.graphql").expect("valid SDL");
+        for entity in prd["entities"].as_array().unwrap() {
+            let name = pascal(entity["name"].as_str().unwrap());
+            assert!(schema.types.contains_key(name.as_str()), "{template}: no GraphQL type {name}");
+        }
+
+        // protobuf: compiled; five methods per entity.
+        let descriptors = compile_proto(&text(&files, "api.proto"));
+        let file = descriptors.file.iter().find(|f| f.name() == "api.proto").unwrap();
+        let methods = file.service[0].method.len();
+        assert_eq!(methods, if entities == 0 { 1 } else { 5 * entities }, "{template}");
+
+        // Gherkin: one scenario per requirement across the features, each tagged with its id.
+        let mut scenarios = 0;
+        for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".feature")) {
+            let feature = gherkin::Feature::parse(String::from_utf8(bytes.clone()).unwrap(), Default::default())
+                .unwrap_or_else(|e| panic!("{template}: {name}: {e}"));
+            for scenario in &feature.scenarios {
+                assert!(scenario.steps.len() >= 3, "{template}: {name}: {}", scenario.name);
+                assert!(scenario.tags.iter().any(|t| t.starts_with("REQ-")), "{template}: {name}: untagged");
+            }
+            scenarios += feature.scenarios.len();
+        }
+        assert_eq!(scenarios, requirements, "{template}");
+
+        // PDF: read back as text.
+        let pdf = lopdf::Document::load_mem(&files["prd.pdf"]).unwrap();
+        let first_page = pdf.extract_text(&[1]).unwrap();
+        assert!(first_page.contains(&format!("App from {template}")), "{template}: {first_page}");
+
+        // HTML: what was typed is shown, never run.
+        let html = text(&files, "prd.html").to_lowercase();
+        assert!(!html.contains("<script"), "{template}: script in the HTML");
+        assert!(html.contains("alert(1)"), "{template}: the idea's text is lost");
+
+        // Trackers: the columns their importers need, one row per ticket.
+        let tickets: Vec<serde_json::Value> = serde_json::from_slice(&files["tickets/github-issues.json"]).unwrap();
+        let mut jira = csv::Reader::from_reader(files["tickets/jira.csv"].as_slice());
+        assert_eq!(jira.headers().unwrap().get(0), Some("Summary"));
+        assert_eq!(jira.records().count(), tickets.len());
+        let gitlab: Vec<serde_json::Value> = serde_json::from_slice(&files["tickets/gitlab-issues.json"]).unwrap();
+        assert!(gitlab.iter().all(|i| i["title"].is_string() && i["description"].is_string()));
+    }
+}
+
+fn pascal(snake: &str) -> String {
+    snake.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+}
+
+struct OneFile(String);
+
+impl protox::file::FileResolver for OneFile {
+    fn open_file(&self, name: &str) -> Result<protox::file::File, protox::Error> {
+        match name {
+            "api.proto" => protox::file::File::from_source(name, &self.0),
+            _ => protox::file::GoogleFileResolver::new().open_file(name),
+        }
+    }
+}
+
+fn compile_proto(source: &str) -> prost_types::FileDescriptorSet {
+    let mut compiler = protox::Compiler::with_file_resolver(OneFile(source.to_owned()));
+    compiler.open_file("api.proto").expect("the proto compiles");
+    compiler.file_descriptor_set()
+}
+
+/// A PostgreSQL to apply the DDL to: `DATABASE_URL`, else the server on 127.0.0.1:5432.
+fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn psql(url: &str, args: &[&str]) -> std::process::Output {
+    Command::new("psql")
+        .arg(url)
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+        .args(args)
+        .output()
+        .expect("psql runs (install postgresql-client, or run `bash .ci/run`, which does)")
+}
+
+#[test]
+fn the_ddl_of_every_template_applies_to_a_real_postgres() {
+    let url = database_url();
+    let probe = psql(&url, &["-c", "SELECT 1"]);
+    assert!(
+        probe.status.success(),
+        "no PostgreSQL at {url}: set DATABASE_URL (bash .ci/run starts one): {}",
+        String::from_utf8_lossy(&probe.stderr)
+    );
+    for template in TEMPLATES {
+        let scratch = tempfile::tempdir().unwrap();
+        let files = generated(scratch.path(), template, "An idea.");
+        let sql = text(&files, "schema.sql");
+        let schema = format!("sb_test_{}_{}", template.replace('-', "_"), std::process::id());
+        // Each template in a schema of its own, dropped afterwards; the transaction makes a
+        // failed DDL leave nothing behind.
+        let script = format!(
+            "BEGIN;\nCREATE SCHEMA {schema};\nSET LOCAL search_path TO {schema}, public;\n{sql}\n\
+             SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}';\nROLLBACK;\n"
+        );
+        let path = scratch.path().join("apply.sql");
+        std::fs::write(&path, script).unwrap();
+        let out = psql(&url, &["-t", "-A", "-f", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{template}: {}\n{sql}", String::from_utf8_lossy(&out.stderr));
+        let tables: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        let expected = sql.matches("CREATE TABLE ").count();
+        assert_eq!(tables, expected, "{template}: tables created");
+        assert!(tables >= 1, "{template}");
+    }
+}
