@@ -81,6 +81,12 @@ pub struct Assistant {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct OverviewReply {
+    overview: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FollowUpReply {
     gap: bool,
     question: Option<String>,
@@ -140,6 +146,27 @@ impl Assistant {
             }
             _ => Err(LlmError::Junk("a gap without a question".to_owned())),
         }
+    }
+
+    /// A short overview paragraph for the PRD, from the idea and the requirements. Prose only:
+    /// the requirements themselves always come from the decisions.
+    pub fn prd_overview(&self, name: &str, idea: &str, requirements: &[String]) -> Result<String, LlmError> {
+        let schema = json!({
+            "type": "object",
+            "properties": { "overview": { "type": "string" } },
+            "required": ["overview"],
+            "additionalProperties": false
+        });
+        let system = "You write the overview of a product requirements document: one paragraph of at most \
+                      120 words, plain prose without Markdown, saying what the product is, for whom, and what \
+                      the first release includes. Use only what the idea and requirements say. Reply with JSON only.";
+        let user = format!("Product: {name}\nIdea: {idea}\nRequirements:\n{}", requirements.join("\n"));
+        let reply: OverviewReply = self.ask("prd_overview", schema, system, &user)?;
+        let overview = reply.overview.trim();
+        if overview.is_empty() {
+            return Err(LlmError::Junk("an empty overview".to_owned()));
+        }
+        Ok(overview.chars().take(2_000).collect())
     }
 
     /// Pairs of free-text answers that contradict each other in meaning.

@@ -100,3 +100,19 @@ pub fn template(id: &str, questions: usize) -> String {
     text.push_str("]\n");
     text
 }
+
+/// A `data.entities` decision naming `count` entities of six fields, each referencing the one
+/// before it, for benchmarks of the generators.
+pub fn entities_decision(count: usize) -> String {
+    let mut answer = String::new();
+    for i in 0..count {
+        answer.push_str(&format!("Thing{i}: name!, notes:text?, amount:decimal, due:date?, done:bool, data:json?"));
+        if i > 0 {
+            answer.push_str(&format!(", parent:Thing{}", i - 1));
+        }
+        answer.push_str("; ");
+    }
+    format!(
+        "---\nkey: data.entities\nquestion: What are the main things the product keeps track of?\ncategory: data\nformat: text\nanswer: \"{answer}\"\nstatus: accepted\n---\n"
+    )
+}

@@ -32,7 +32,7 @@ fn generated(dir: &Path, template: &str, idea: &str) -> BTreeMap<String, Vec<u8>
     let started = start(&args).expect("the project starts");
     autopilot(dir, started.session, &[]).expect("the conversation runs");
     let session = Session::open(dir, Some("app")).unwrap();
-    match generate_on_branch(&session, &Target::ALL, true, false).expect("generation runs") {
+    match generate_on_branch(&session, &Target::ALL, true, false, None).expect("generation runs") {
         Generated::Committed { .. } => {}
         _ => panic!("{template}: nothing was committed"),
     }

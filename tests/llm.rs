@@ -272,3 +272,48 @@ fn a_free_text_answer_gets_a_suggested_follow_up() {
         "Question: What should the app do?\nAnswer: Notes for teams"
     );
 }
+
+#[test]
+fn the_model_writes_the_prd_overview_and_the_manifest_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["commit", "-q", "--allow-empty", "-m", "init"]);
+    let new = common::specbuilder(&["new", "tracker", "--template", "saas-web", "--depth", "quick"], root);
+    assert_eq!(new.status.code(), Some(0));
+    let generate = |fake: &FakeModel| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_specbuilder"))
+            .args(["generate", "prd", "--partial"])
+            .current_dir(root)
+            .env("SPECBUILDER_LLM_BASE_URL", &fake.url)
+            .env("SPECBUILDER_LLM_MODEL", "spec-model")
+            .env("SPECBUILDER_LLM_TIMEOUT_SECS", "5")
+            .output()
+            .unwrap()
+    };
+    let show = |path: &str| {
+        let out = std::process::Command::new("git").args(["show", path]).current_dir(root).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Junk first: the PRD is generated without prose, and says nothing of a model.
+    let fake = FakeModel::start(vec![Reply::Content("Sure! Here is an overview".into())]);
+    let out = generate(&fake);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("generated without it"));
+    assert!(!show("spec/tracker:specs/tracker/artifacts/prd.md").contains("## Overview"));
+
+    let reply = json!({"overview": "Team Tracker helps small teams <b>ship</b> on time."});
+    let fake = FakeModel::start(vec![Reply::Content(reply.to_string())]);
+    let out = generate(&fake);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let prd = show("spec/tracker:specs/tracker/artifacts/prd.md");
+    assert!(prd.contains("## Overview\n\nTeam Tracker helps small teams \\<b\\>ship\\</b\\> on time."), "{prd}");
+    assert!(prd.contains("Written by the language model `spec-model`"), "{prd}");
+    let html = show("spec/tracker:specs/tracker/artifacts/prd.html");
+    assert!(!html.contains("<b>ship"), "model text is escaped: {html}");
+    let manifest: Value = serde_json::from_str(&show("spec/tracker:specs/tracker/artifacts/manifest.json")).unwrap();
+    assert_eq!(manifest["artifacts"]["prd.md"]["model"], "spec-model");
+    assert_eq!(manifest["artifacts"]["prd.json"]["model"], "spec-model");
+    let request = &fake.requests()[0];
+    assert!(request["messages"][1]["content"].as_str().unwrap().contains("REQ-"), "the model sees the requirements");
+}

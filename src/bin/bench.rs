@@ -86,6 +86,62 @@ fn conversation_paths(runs: usize) -> (Duration, Duration) {
     (next, answer)
 }
 
+/// The generators: every target for a project of 1,000 decisions and 20 entities (with the
+/// manifest), the PRD alone, checking every artifact with its parser, and a zip export.
+struct ArtifactTimes {
+    files: usize,
+    bytes: usize,
+    all: Duration,
+    prd: Duration,
+    verify: Duration,
+    export: Duration,
+}
+
+fn artifact_paths(runs: usize) -> ArtifactTimes {
+    use specbuilder::delivery::{export, prepare};
+    use specbuilder::generate::{Gaps, Spec, Target, generate};
+    let mut files = synth::project("gen", 1_000, 200);
+    files.push(spec_format::RepoFile::new("specs/gen/decisions/data.entities.md", synth::entities_decision(20)));
+    let ws = specbuilder::conversation::workspace(
+        &specbuilder::source::Snapshot { files: files.clone(), findings: Vec::new() },
+        &Layout::default(),
+    );
+    let catalog = specbuilder::engine::Catalog::for_workspace(&ws);
+    let template = &catalog.get("saas-web").expect("the built-in template").template.value;
+    let project = ws.project("gen").expect("the synthetic project loads");
+    let everything = || {
+        let spec = Spec::new(project, Some(template)).expect("the entities parse");
+        let artifacts: Vec<_> = Target::ALL.iter().flat_map(|&t| generate(&spec, t, &Gaps(Vec::new()))).collect();
+        prepare(project, &files, artifacts, true, "2026-11-24T10:00:00Z").ok().expect("nothing hand-edited")
+    };
+    let all = time(runs, everything);
+    let prd = time(runs, || {
+        let spec = Spec::new(project, Some(template)).expect("the entities parse");
+        generate(&spec, Target::Prd, &Gaps(Vec::new()))
+    });
+    let delivery = everything();
+    let verify =
+        time(runs, || delivery.files.iter().filter(|(p, b)| specbuilder::verify::verify(p, b).is_err()).count());
+    let failed = delivery.files.iter().filter(|(p, b)| specbuilder::verify::verify(p, b).is_err()).count();
+    assert_eq!(failed, 0, "every generated artifact passes its parser");
+    let repo_files: Vec<spec_format::RepoFile> =
+        delivery.files.iter().map(|(p, b)| spec_format::RepoFile::new(p.clone(), b.clone())).collect();
+    let zip = std::env::temp_dir().join(format!("specbuilder-bench-{}.zip", std::process::id()));
+    let export = time(runs, || {
+        let picked = export::collect(&repo_files, "specs/gen", "gen", |_| true);
+        export::to_zip(&zip, &picked).expect("the zip is written")
+    });
+    let _ = std::fs::remove_file(&zip);
+    ArtifactTimes {
+        files: delivery.files.len(),
+        bytes: delivery.files.iter().map(|(_, b)| b.len()).sum(),
+        all,
+        prd,
+        verify,
+        export,
+    }
+}
+
 fn write_repository(root: &std::path::Path, files: &[spec_format::RepoFile]) {
     for file in files {
         let path = root.join(&file.path);
@@ -164,6 +220,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&scratch);
 
     let (next_question, answer_commit) = conversation_paths(runs);
+    let artifacts = artifact_paths(runs);
 
     println!(
         "Spec Builder hot paths ({decisions} decisions, {rules} rules, {:.1} MB of spec text; median of {runs} runs)\n",
@@ -181,6 +238,15 @@ fn main() {
         "| `answer` with 1,000 decisions on the branch: read it, validate, commit (gix) | {} |",
         fmt(answer_commit)
     );
+    println!(
+        "| generate every target for 1,000 decisions + 20 entities ({} files, {:.1} MB, with the manifest) | {} |",
+        artifacts.files,
+        artifacts.bytes as f64 / 1e6,
+        fmt(artifacts.all)
+    );
+    println!("| of which the PRD (Markdown, HTML, JSON, PDF) | {} |", fmt(artifacts.prd));
+    println!("| check every generated artifact with its parser | {} |", fmt(artifacts.verify));
+    println!("| export them all as a zip | {} |", fmt(artifacts.export));
     println!("\npeak memory: {:.0} MiB with the project loaded (process baseline {:.0} MiB)", loaded_rss, base_rss);
     println!("findings: whole project {findings}, changed answer {answer_findings}");
 }

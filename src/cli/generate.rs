@@ -4,7 +4,9 @@
 use super::Outcome;
 use crate::conversation::Session;
 use crate::delivery::{self, Generated};
-use crate::generate::Target;
+use crate::generate::spec::Overview;
+use crate::generate::{Spec, Target};
+use crate::llm::{Assistant, LlmConfig};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -19,6 +21,9 @@ use std::path::PathBuf;
 /// Regenerating never silently discards a hand edit: if an artifact was edited since it was
 /// generated and would change, nothing is written and the diff is shown; --force replaces it
 /// (the edit stays in git history and the commit message names it).
+///
+/// With SPECBUILDER_LLM_* set, a language model writes the PRD's overview paragraph (recorded
+/// as `model` in the manifest); without it, or if it fails, the PRD is fully deterministic.
 ///
 /// Targets: prd (Markdown, HTML, JSON + JSON Schema, PDF), schema (PostgreSQL DDL, Mermaid ER),
 /// openapi (3.1 YAML), graphql (SDL), proto (proto3 + gRPC service), tickets (Markdown, GitHub
@@ -57,7 +62,8 @@ pub struct GenerateArgs {
 pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
     let session = Session::open(&args.dir, args.project.as_deref())?;
     let targets = if args.targets.is_empty() { delivery::default_targets(&session) } else { args.targets.clone() };
-    match delivery::generate_on_branch(&session, &targets, args.partial, args.force)? {
+    let overview = if targets.contains(&Target::Prd) { model_overview(&session) } else { None };
+    match delivery::generate_on_branch(&session, &targets, args.partial, args.force, overview)? {
         Generated::Committed { id, delivery, .. } => {
             let written = delivery.files.len() - 1 - delivery.unchanged.len();
             println!(
@@ -101,6 +107,25 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
             }
             eprintln!("keep your edits (change the decisions instead), or replace them with --force");
             Ok(Outcome::Errors)
+        }
+    }
+}
+
+/// PRD prose from the configured model (SPECBUILDER_LLM_*), if any; on any failure a note on
+/// stderr and the deterministic PRD.
+fn model_overview(session: &Session) -> Option<Overview> {
+    let config = LlmConfig::from_env()?;
+    let project = session.project().ok()?;
+    let spec = Spec::new(project, session.template().ok()).ok()?;
+    let requirements: Vec<String> = spec.requirements.iter().map(|r| format!("{}: {}", r.id, r.statement)).collect();
+    let result = Assistant::new(&config)
+        .map_err(|e| crate::llm::LlmError::Endpoint(e.to_string()))
+        .and_then(|assistant| assistant.prd_overview(&spec.name, &spec.idea, &requirements));
+    match result {
+        Ok(text) => Some(Overview { model: config.model, text }),
+        Err(e) => {
+            eprintln!("note: no model-written overview ({e}); the PRD is generated without it");
+            None
         }
     }
 }

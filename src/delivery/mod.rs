@@ -5,7 +5,7 @@ pub mod diff;
 pub mod export;
 
 use crate::conversation::Session;
-use crate::generate::spec::OpenQuestion;
+use crate::generate::spec::{OpenQuestion, Overview};
 use crate::generate::{self, Artifact, GENERATOR_VERSION, Gaps, Spec, Target};
 use crate::store;
 use similar::TextDiff;
@@ -35,7 +35,6 @@ pub fn prepare(
     project: &ProjectSpec,
     files: &[RepoFile],
     mut artifacts: Vec<Artifact>,
-    model: Option<&str>,
     force: bool,
     now: &str,
 ) -> Result<Delivery, Refusal> {
@@ -83,7 +82,7 @@ pub fn prepare(
                 kind: artifact.target.as_str().to_owned(),
                 format: artifact.format.to_owned(),
                 generator: format!("template:{}@{GENERATOR_VERSION}", artifact.target),
-                model: model.map(str::to_owned),
+                model: artifact.model,
                 generated_at,
                 content_sha256,
                 based_on: artifact.based_on,
@@ -146,16 +145,19 @@ pub fn default_targets(session: &Session) -> Vec<Target> {
 }
 
 /// Generates `targets` from the branch of `session` and commits them with the manifest, in one
-/// commit with compare-and-swap on the branch.
+/// commit with compare-and-swap on the branch. `overview` is model-written PRD prose, if a
+/// model was asked.
 pub fn generate_on_branch(
     session: &Session,
     targets: &[Target],
     partial: bool,
     force: bool,
+    overview: Option<Overview>,
 ) -> anyhow::Result<Generated> {
     let project = session.project()?;
     let template = session.template().ok();
-    let spec = Spec::new(project, template).map_err(|e| anyhow::anyhow!(e))?;
+    let mut spec = Spec::new(project, template).map_err(|e| anyhow::anyhow!(e))?;
+    spec.overview = overview;
     let mut blocked = Vec::new();
     let mut artifacts = Vec::new();
     for &target in targets {
@@ -179,7 +181,7 @@ pub fn generate_on_branch(
         }
     }
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let delivery = match prepare(project, &session.snapshot.files, artifacts, None, force, &now) {
+    let delivery = match prepare(project, &session.snapshot.files, artifacts, force, &now) {
         Ok(delivery) => delivery,
         Err(refusal) => return Ok(Generated::Refused(refusal)),
     };

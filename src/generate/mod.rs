@@ -84,6 +84,8 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
     /// Decision key -> sha256 of the decision file, for the manifest's `based_on`.
     pub based_on: BTreeMap<String, String>,
+    /// The language model that wrote part of it, if any.
+    pub model: Option<String>,
 }
 
 /// The version of the generators, recorded in the manifest as `template:<type>@<version>`.
@@ -123,8 +125,16 @@ pub fn generate(spec: &Spec<'_>, target: Target, gaps: &Gaps) -> Vec<Artifact> {
         Target::Deploy => vec![("deploy.md".into(), "markdown", deploy::generate(spec, gaps).into_bytes())],
     };
     let based_on = spec.take_reads();
+    let model = spec.overview.as_ref().filter(|_| target == Target::Prd).map(|o| o.model.clone());
     (files.into_iter())
-        .map(|(name, format, bytes)| Artifact { name, target, format, bytes, based_on: based_on.clone() })
+        .map(|(name, format, bytes)| Artifact {
+            name,
+            target,
+            format,
+            bytes,
+            based_on: based_on.clone(),
+            model: model.clone(),
+        })
         .collect()
 }
 

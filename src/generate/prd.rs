@@ -34,6 +34,14 @@ fn markdown(spec: &Spec<'_>, gaps: &Gaps) -> String {
         }
         md.push('\n');
     }
+    if let Some(overview) = &spec.overview {
+        let _ = writeln!(
+            md,
+            "## Overview\n\n{}\n\n*Written by the language model `{}`; the requirements below come from the decisions.*\n",
+            md_inline(&overview.text),
+            md_inline(&overview.model)
+        );
+    }
     let requirements = spec.requirements();
     let assumed = requirements.iter().filter(|r| r.assumed).count();
     let _ = writeln!(md, "## Summary\n");
@@ -161,6 +169,7 @@ fn document(spec: &Spec<'_>, gaps: &Gaps) -> Value {
         "project": spec.slug,
         "name": spec.name,
         "idea": spec.idea,
+        "overview": spec.overview.as_ref().map(|o| json!({ "text": o.text, "model": o.model })),
         "template": spec.template.map(|t| t.id.as_str()),
         "requirements": requirements,
         "entities": entities,

@@ -31,8 +31,17 @@ pub struct OpenQuestion {
     pub deferred: bool,
 }
 
+/// PRD prose written by a language model, and which model wrote it (for the manifest).
+#[derive(Clone, Debug)]
+pub struct Overview {
+    pub model: String,
+    pub text: String,
+}
+
 /// The project as generators see it.
 pub struct Spec<'a> {
+    /// Optional model-written overview for the PRD; everything else is deterministic.
+    pub overview: Option<Overview>,
     pub slug: &'a str,
     pub name: String,
     pub idea: String,
@@ -88,6 +97,7 @@ impl<'a> Spec<'a> {
         };
         let requirements = requirements(&decisions, &entities);
         Ok(Spec {
+            overview: None,
             slug: &project.slug,
             name: head.map_or_else(|| project.slug.clone(), |p| p.name.clone()),
             idea: head.map(|p| p.body.trim().to_owned()).unwrap_or_default(),
