@@ -8,7 +8,7 @@ use common::*;
 
 use specbuilder::cli::new::{DepthArg, NewArgs, start};
 use specbuilder::conversation::{Session, autopilot};
-use specbuilder::delivery::{Generated, generate_on_branch};
+use specbuilder::delivery::{Generated, Request, generate_on_branch};
 use specbuilder::generate::Target;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,7 +32,8 @@ fn generated(dir: &Path, template: &str, idea: &str) -> BTreeMap<String, Vec<u8>
     let started = start(&args).expect("the project starts");
     autopilot(dir, started.session, &[]).expect("the conversation runs");
     let session = Session::open(dir, Some("app")).unwrap();
-    match generate_on_branch(&session, &Target::ALL, true, false, None).expect("generation runs") {
+    let request = Request { targets: &Target::ALL, partial: true, force: false, overview: None };
+    match generate_on_branch(&session, request).expect("generation runs") {
         Generated::Committed { .. } => {}
         _ => panic!("{template}: nothing was committed"),
     }

@@ -85,17 +85,7 @@ fn strict_turns_a_stale_artifact_into_a_failure() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&examples().join("team-tracker"), dir.path());
     let decisions = "specs/team-tracker/decisions";
-    let hash = |key: &str| sha256_hex(&std::fs::read(dir.path().join(format!("{decisions}/{key}.md"))).unwrap());
-    let prd = "# PRD\n";
-    let manifest = serde_json::json!({"artifacts": {"prd.md": {
-        "type": "prd", "format": "markdown", "generator": "template:prd@1", "model": null,
-        "generated_at": "2026-11-24T10:00:00Z",
-        "content_sha256": sha256_hex(prd.as_bytes()),
-        "based_on": {"auth.signup": hash("auth.signup")}
-    }}});
-    write(dir.path(), "specs/team-tracker/artifacts/prd.md", prd);
-    write(dir.path(), "specs/team-tracker/artifacts/manifest.json", manifest.to_string());
-    assert_eq!(specbuilder(&["check", "--strict"], dir.path()).status.code(), Some(0), "fresh artifact");
+    assert_eq!(specbuilder(&["check", "--strict"], dir.path()).status.code(), Some(0), "fresh artifacts");
 
     let signup = dir.path().join(format!("{decisions}/auth.signup.md"));
     let text =
@@ -103,7 +93,8 @@ fn strict_turns_a_stale_artifact_into_a_failure() {
     std::fs::write(&signup, text).unwrap();
     let lenient = specbuilder(&["check", "--format", "json"], dir.path());
     assert_eq!(lenient.status.code(), Some(0));
-    assert_eq!(codes(&json(&lenient)), ["SB401"]);
+    let found = codes(&json(&lenient));
+    assert!(found.len() >= 5 && found.iter().all(|c| c == "SB401"), "{found:?}");
     let strict = specbuilder(&["check", "--strict", "--format", "json"], dir.path());
     assert_eq!(strict.status.code(), Some(1));
     assert_eq!(json(&strict)["findings"][0]["severity"], "error");
@@ -139,7 +130,6 @@ fn fmt_rewrites_a_hand_written_decision_and_keeps_its_meaning() {
     assert_eq!(specbuilder(&["check"], dir.path()).status.code(), Some(0));
 }
 
-use spec_format::workspace::sha256_hex;
 use std::path::Path;
 
 #[test]

@@ -470,13 +470,15 @@ mod tests {
     #[test]
     fn canonical_files_take_the_fast_path_and_agree() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/team-tracker/specs/team-tracker");
-        let mut taken = 0;
+        let (mut taken, mut files) = (0, 0);
         for entry in std::fs::read_dir(format!("{root}/decisions")).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             let yaml = text.split("---\n").nth(1).unwrap();
             taken += usize::from(agrees(yaml));
+            files += 1;
         }
-        assert_eq!(taken, 26, "every canonical decision is read by the fast path");
+        assert!(files >= 26);
+        assert_eq!(taken, files, "every canonical decision is read by the fast path");
         let hand_written = std::fs::read_to_string(format!("{root}/rules.yaml")).unwrap();
         assert!(agrees(&hand_written), "short flow lists like `[roles, fine_grained]` are read too");
         let rules = crate::write::rules(&yaml_serde::from_str(&hand_written).unwrap());

@@ -86,9 +86,10 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
 
     let session = Session::open(&dir, Some(SLUG))?;
     let targets = Target::ALL.to_vec();
-    let files = match delivery::generate_on_branch(&session, &targets, true, false, None)? {
-        Generated::Committed { delivery, .. } | Generated::UpToDate { delivery } => delivery.files,
-        Generated::Blocked(_) | Generated::Refused(_) => bail!("the demo could not generate its artifacts"),
+    let request = delivery::Request { targets: &targets, partial: true, force: false, overview: None };
+    let files = match delivery::generate_on_branch(&session, request)? {
+        Generated::Committed { delivery, .. } | Generated::UpToDate(delivery) => delivery.files,
+        _ => bail!("the demo could not generate its artifacts"),
     };
 
     let session = Session::open(&dir, Some(SLUG))?;

@@ -2,12 +2,16 @@
 //! their provenance.
 
 use super::Outcome;
-use crate::conversation::Session;
-use crate::delivery::{self, Generated};
+use super::repo::Repo;
+use crate::conversation::{Session, conversation_ref};
+use crate::delivery::{self, Generated, Request};
+use crate::engine::Catalog;
 use crate::generate::spec::Overview;
 use crate::generate::{Spec, Target};
 use crate::llm::{Assistant, LlmConfig};
 use clap::Args;
+use spec_format::model::Template;
+use spec_format::workspace::ProjectSpec;
 use std::path::PathBuf;
 
 /// Generate artifacts from the decisions: PRD, schema, API contracts, tickets, C4, Gherkin, deploy.
@@ -16,7 +20,8 @@ use std::path::PathBuf;
 /// generated; the missing questions are listed so you can answer them (or pass --partial to
 /// write what is possible, with the gaps marked in the artifact). Artifacts go to
 /// specs/<slug>/artifacts/ with a manifest.json recording the decisions each was built from,
-/// and are committed to the project branch spec/<slug>, like an answer.
+/// and are committed to the project branch spec/<slug>, like an answer. A project without such
+/// a branch (specs written by hand on your branch) gets the files in the working tree instead.
 ///
 /// Regenerating never silently discards a hand edit: if an artifact was edited since it was
 /// generated and would change, nothing is written and the diff is shown; --force replaces it
@@ -60,26 +65,58 @@ pub struct GenerateArgs {
 }
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
-    let session = Session::open(&args.dir, args.project.as_deref())?;
-    let targets = if args.targets.is_empty() { delivery::default_targets(&session) } else { args.targets.clone() };
-    let overview = if targets.contains(&Target::Prd) { model_overview(&session) } else { None };
-    match delivery::generate_on_branch(&session, &targets, args.partial, args.force, overview)? {
-        Generated::Committed { id, delivery, .. } => {
-            let written = delivery.files.len() - 1 - delivery.unchanged.len();
-            println!(
-                "committed {written} changed artifact file(s) and the manifest to {} at {}",
-                session.branch,
-                id.to_hex_with_len(8)
-            );
+    // The conversation's branch when there is one; else the files on disk, written back there.
+    let on_branch = conversation_ref(&args.dir, args.project.as_deref()).is_some();
+    if on_branch {
+        let session = Session::open(&args.dir, args.project.as_deref())?;
+        let project = session.project()?;
+        let template = session.template().ok();
+        let targets = chosen(&args, project, template);
+        let overview = if targets.contains(&Target::Prd) { model_overview(project, template) } else { None };
+        let request = Request { targets: &targets, partial: args.partial, force: args.force, overview };
+        report(delivery::generate_on_branch(&session, request)?, &session.branch, &session.slug)
+    } else {
+        let repo = Repo::load(&args.dir, None)?;
+        let project = repo.project(args.project.as_deref())?;
+        let catalog = Catalog::for_workspace(&repo.workspace);
+        let template = (project.project.as_ref().and_then(|p| p.value.template.as_deref()))
+            .and_then(|id| catalog.get(id))
+            .map(|t| &t.template.value);
+        let targets = chosen(&args, project, template);
+        let overview = if targets.contains(&Target::Prd) { model_overview(project, template) } else { None };
+        let request = Request { targets: &targets, partial: args.partial, force: args.force, overview };
+        let generated = match delivery::plan(project, template, &repo.snapshot.files, request)? {
+            Generated::Ready(delivery) => {
+                delivery::write_to_disk(&args.dir, &delivery)?;
+                Generated::Written(delivery)
+            }
+            other => other,
+        };
+        report(generated, "the working tree", &project.slug)
+    }
+}
+
+fn chosen(args: &GenerateArgs, project: &ProjectSpec, template: Option<&Template>) -> Vec<Target> {
+    if args.targets.is_empty() { delivery::default_targets(project, template) } else { args.targets.clone() }
+}
+
+fn report(generated: Generated, place: &str, slug: &str) -> anyhow::Result<Outcome> {
+    match generated {
+        Generated::Committed { delivery, .. } | Generated::Written(delivery) | Generated::Ready(delivery) => {
+            let changed = delivery.files.len() - 1 - delivery.unchanged.len();
+            println!("wrote {changed} changed artifact file(s) and the manifest to {place}:");
             for (path, bytes) in &delivery.files {
                 println!("  {path}  ({} bytes)", bytes.len());
             }
             if !delivery.replaced_edits.is_empty() {
                 println!("replaced hand edits (kept in history): {}", delivery.replaced_edits.join(", "));
             }
+            if place == "the working tree" {
+                println!("there is no branch spec/{slug}: review and commit them yourself");
+            }
             Ok(Outcome::Clean)
         }
-        Generated::UpToDate { delivery } => {
+        Generated::UpToDate(delivery) => {
             println!("up to date: {} artifact file(s) already match the decisions", delivery.files.len() - 1);
             Ok(Outcome::Clean)
         }
@@ -93,8 +130,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
             }
             if let Some(q) = blocked.first().and_then(|(_, qs)| qs.first()) {
                 eprintln!(
-                    "\nanswer next: specbuilder ask --project {}   (or: specbuilder answer {} <choice>)",
-                    session.slug, q.key
+                    "\nanswer next: specbuilder ask --project {slug}   (or: specbuilder answer {} <choice>)",
+                    q.key
                 );
             }
             eprintln!("or generate what is possible with the gaps marked: specbuilder generate --partial");
@@ -113,10 +150,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
 
 /// PRD prose from the configured model (SPECBUILDER_LLM_*), if any; on any failure a note on
 /// stderr and the deterministic PRD.
-fn model_overview(session: &Session) -> Option<Overview> {
+fn model_overview(project: &ProjectSpec, template: Option<&Template>) -> Option<Overview> {
     let config = LlmConfig::from_env()?;
-    let project = session.project().ok()?;
-    let spec = Spec::new(project, session.template().ok()).ok()?;
+    let spec = Spec::new(project, template).ok()?;
     let requirements: Vec<String> = spec.requirements.iter().map(|r| format!("{}: {}", r.id, r.statement)).collect();
     let result = Assistant::new(&config)
         .map_err(|e| crate::llm::LlmError::Endpoint(e.to_string()))

@@ -10,6 +10,7 @@ use crate::generate::{self, Artifact, GENERATOR_VERSION, Gaps, Spec, Target};
 use crate::store;
 use similar::TextDiff;
 use spec_format::RepoFile;
+use spec_format::model::Template;
 use spec_format::model::manifest::{ArtifactEntry, Manifest};
 use spec_format::workspace::{ProjectSpec, sha256_hex};
 use std::collections::BTreeMap;
@@ -112,17 +113,16 @@ pub fn unified(path: &str, old: &[u8], new: &[u8]) -> String {
     }
 }
 
-/// What became of a generation on a project branch.
+/// What became of a generation.
 pub enum Generated {
-    Committed {
-        id: gix::ObjectId,
-        delivery: Delivery,
-        targets: Vec<Target>,
-    },
-    /// Nothing to commit: every artifact is as generated already.
-    UpToDate {
-        delivery: Delivery,
-    },
+    /// Planned and ready to write (what [`plan`] returns when all is well).
+    Ready(Delivery),
+    /// Committed to the project branch.
+    Committed { id: gix::ObjectId, delivery: Delivery },
+    /// Written to the working tree (a project without a branch).
+    Written(Delivery),
+    /// Nothing to write: every artifact is as generated already.
+    UpToDate(Delivery),
     /// Decisions are missing for these targets (and `--partial` was not given).
     Blocked(Vec<(Target, Vec<OpenQuestion>)>),
     /// Hand-edited artifacts would change (and `--force` was not given).
@@ -131,38 +131,45 @@ pub enum Generated {
 
 /// The targets a project asks for: its `targets`, else every target its template describes,
 /// else all.
-pub fn default_targets(session: &Session) -> Vec<Target> {
-    let project = session.project().ok().and_then(|p| p.project.as_ref()).map(|p| &p.value);
+pub fn default_targets(project: &ProjectSpec, template: Option<&Template>) -> Vec<Target> {
+    let head = project.project.as_ref().map(|p| &p.value);
     let named: Vec<Target> =
-        project.map(|p| p.targets.iter().filter_map(|t| Target::parse(t)).collect()).unwrap_or_default();
+        head.map(|p| p.targets.iter().filter_map(|t| Target::parse(t)).collect()).unwrap_or_default();
     if !named.is_empty() {
         return named;
     }
-    match session.template() {
-        Ok(template) => Target::ALL.into_iter().filter(|t| template.artifacts.contains_key(t.as_str())).collect(),
-        Err(_) => Target::ALL.to_vec(),
+    match template {
+        Some(template) => Target::ALL.into_iter().filter(|t| template.artifacts.contains_key(t.as_str())).collect(),
+        None => Target::ALL.to_vec(),
     }
 }
 
-/// Generates `targets` from the branch of `session` and commits them with the manifest, in one
-/// commit with compare-and-swap on the branch. `overview` is model-written PRD prose, if a
-/// model was asked.
-pub fn generate_on_branch(
-    session: &Session,
-    targets: &[Target],
-    partial: bool,
-    force: bool,
-    overview: Option<Overview>,
+/// What to generate, and how.
+pub struct Request<'a> {
+    pub targets: &'a [Target],
+    /// Generate targets whose required decisions are missing, with the gaps marked.
+    pub partial: bool,
+    /// Replace hand-edited artifacts.
+    pub force: bool,
+    /// Model-written PRD prose, if a model was asked.
+    pub overview: Option<Overview>,
+}
+
+/// Generates the requested targets of `project` (whose repository files are `files`), checks
+/// each artifact with its parser, and plans the files to write with the manifest. Writes nothing.
+pub fn plan(
+    project: &ProjectSpec,
+    template: Option<&Template>,
+    files: &[RepoFile],
+    request: Request<'_>,
 ) -> anyhow::Result<Generated> {
-    let project = session.project()?;
-    let template = session.template().ok();
     let mut spec = Spec::new(project, template).map_err(|e| anyhow::anyhow!(e))?;
-    spec.overview = overview;
+    spec.overview = request.overview;
     let mut blocked = Vec::new();
     let mut artifacts = Vec::new();
-    for &target in targets {
+    for &target in request.targets {
         let blockers = spec.blockers(target.as_str());
-        if !blockers.is_empty() && !partial {
+        if !blockers.is_empty() && !request.partial {
             blocked.push((target, blockers));
             continue;
         }
@@ -174,28 +181,51 @@ pub fn generate_on_branch(
     for artifact in &artifacts {
         if let Err(e) = crate::verify::verify(&artifact.name, &artifact.bytes) {
             anyhow::bail!(
-                "generated `{}` failed its own parser ({}); nothing was committed. This is a bug in specbuilder.",
+                "generated `{}` failed its own parser ({}); nothing was written. This is a bug in specbuilder.",
                 artifact.name,
                 e.message
             );
         }
     }
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let delivery = match prepare(project, &session.snapshot.files, artifacts, force, &now) {
+    let delivery = match prepare(project, files, artifacts, request.force, &now) {
         Ok(delivery) => delivery,
         Err(refusal) => return Ok(Generated::Refused(refusal)),
     };
-    let current: BTreeMap<&str, &[u8]> =
-        session.snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let current: BTreeMap<&str, &[u8]> = files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
     if delivery.files.iter().all(|(path, bytes)| current.get(path.as_str()) == Some(&bytes.as_slice())) {
-        return Ok(Generated::UpToDate { delivery });
+        return Ok(Generated::UpToDate(delivery));
     }
-    let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+    Ok(Generated::Ready(delivery))
+}
+
+/// Generates from the branch of `session` and commits the artifacts with the manifest, in one
+/// commit with compare-and-swap on the branch.
+pub fn generate_on_branch(session: &Session, request: Request<'_>) -> anyhow::Result<Generated> {
+    let names: Vec<&str> = request.targets.iter().map(|t| t.as_str()).collect();
     let mut message = format!("spec({}): generate {}", session.slug, names.join(", "));
+    let project = session.project()?;
+    let delivery = match plan(project, session.template().ok(), &session.snapshot.files, request)? {
+        Generated::Ready(delivery) => delivery,
+        other => return Ok(other),
+    };
     if !delivery.replaced_edits.is_empty() {
         message.push_str(&format!("\n\nReplaced hand edits (kept in history): {}", delivery.replaced_edits.join(", ")));
     }
     let id =
         store::commit_files(&session.repo, &session.branch, session.head, session.head.0, &delivery.files, &message)?;
-    Ok(Generated::Committed { id, delivery, targets: targets.to_vec() })
+    Ok(Generated::Committed { id, delivery })
+}
+
+/// Writes planned files under `root` (the repository directory the paths are relative to).
+pub fn write_to_disk(root: &std::path::Path, delivery: &Delivery) -> anyhow::Result<()> {
+    use anyhow::Context;
+    for (path, bytes) in &delivery.files {
+        let target = root.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
+    }
+    Ok(())
 }

@@ -1,0 +1,27 @@
+Feature: Auth
+  The auth requirements of Team Tracker, as acceptance tests.
+
+  @REQ-auth.accounts-1
+  Scenario: Do people have personal accounts
+    Given the product is built as the spec decides in "auth.accounts"
+    When someone relies on that behaviour
+    Then it holds that "Do people have personal accounts: Yes, every user signs in."
+
+  @REQ-auth.method-1
+  Scenario: How do people sign in
+    Given the product is built as the spec decides in "auth.method"
+    When someone relies on that behaviour
+    Then it holds that "How do people sign in: Magic link by email."
+
+  @REQ-auth.signup-1
+  Scenario: Who can create an account
+    Given the product is built as the spec decides in "auth.signup"
+    When someone relies on that behaviour
+    Then it holds that "Who can create an account: Invited users only."
+
+  @REQ-authz.model-1
+  Scenario: How are permissions decided
+    Given the product is built as the spec decides in "authz.model"
+    When someone relies on that behaviour
+    Then it holds that "How are permissions decided: Fixed roles per team."
+

@@ -1,0 +1,15 @@
+Feature: Compliance
+  The compliance requirements of Team Tracker, as acceptance tests.
+
+  @REQ-compliance.erasure-1
+  Scenario: How is a user's data erased on request
+    Given the product is built as the spec decides in "compliance.erasure"
+    When someone relies on that behaviour
+    Then it holds that "How is a user's data erased on request: Users delete their account themselves."
+
+  @REQ-compliance.gdpr-1
+  Scenario: Do we serve customers in the EU
+    Given the product is built as the spec decides in "compliance.gdpr"
+    When someone relies on that behaviour
+    Then it holds that "Do we serve customers in the EU: Yes, GDPR applies."
+
