@@ -1,7 +1,8 @@
 //! `specbuilder export`: everything a user downloads, as a folder or a zip.
 
 use super::Outcome;
-use crate::conversation::Session;
+use super::repo::Repo;
+use crate::conversation::conversation_ref;
 use crate::delivery::export;
 use anyhow::bail;
 use clap::Args;
@@ -9,7 +10,8 @@ use std::path::PathBuf;
 
 /// Export the committed artifacts of a project (and the spec they came from).
 ///
-/// Reads the project branch spec/<slug> as committed: run `specbuilder generate` first.
+/// Reads the project branch spec/<slug> as committed (or, for a project without one, the files
+/// on disk): run `specbuilder generate` first.
 /// The export holds <slug>/artifacts/... and, unless --only-artifacts, <slug>/project.md and
 /// <slug>/decisions/. --format keeps artifacts of the given manifest formats or types only
 /// (e.g. `--format openapi --format github-issues`, `--format tickets`).
@@ -51,10 +53,12 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
-    let session = Session::open(&args.dir, args.project.as_deref())?;
-    let project = session.project()?;
+    // The project's branch when there is one, else the files on disk.
+    let rev = conversation_ref(&args.dir, args.project.as_deref());
+    let repo = Repo::load(&args.dir, rev.as_deref())?;
+    let project = repo.project(args.project.as_deref())?;
     let Some(manifest) = &project.manifest else {
-        bail!("project `{}` has no artifacts yet; run `specbuilder generate` first", session.slug);
+        bail!("project `{}` has no artifacts yet; run `specbuilder generate` first", project.slug);
     };
     let manifest = &manifest.value;
     for format in &args.formats {
@@ -80,7 +84,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
             !args.only_artifacts && (inner == "project.md" || inner == "rules.yaml" || inner.starts_with("decisions/"))
         }
     };
-    let files = export::collect(&session.snapshot.files, &project.dir, &session.slug, keep);
+    let files = export::collect(&repo.snapshot.files, &project.dir, &project.slug, keep);
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     match (&args.to, &args.zip) {
         (Some(dir), _) => {

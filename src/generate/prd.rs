@@ -54,7 +54,7 @@ fn markdown(spec: &Spec<'_>, gaps: &Gaps) -> String {
 
     let _ = writeln!(md, "## Requirements\n");
     for (category, group) in by_category(requirements) {
-        let _ = writeln!(md, "### {}\n", md_inline(&title_case(&category)));
+        let _ = writeln!(md, "### {}\n", md_inline(&area_name(&category)));
         for r in group {
             let mark = if r.assumed { " *(assumed)*" } else { "" };
             let _ = writeln!(md, "- **{}** {}{mark}", r.id, md_inline(&r.statement));
@@ -118,6 +118,15 @@ pub fn category_rank(category: &str) -> usize {
     const ORDER: &[&str] =
         &["product", "users", "auth", "data", "api", "ui", "security", "compliance", "ops", "deployment"];
     ORDER.iter().position(|c| *c == category).unwrap_or(ORDER.len())
+}
+
+/// How an area (a decision category) is named in headings: `API`, `UI`, else capitalised.
+pub fn area_name(category: &str) -> String {
+    match category {
+        "api" => "API".to_owned(),
+        "ui" => "UI".to_owned(),
+        other => title_case(other),
+    }
 }
 
 pub fn title_case(word: &str) -> String {

@@ -3,7 +3,7 @@
 //! each with acceptance criteria and the requirement ids it covers. Printed for people
 //! (Markdown), for trackers (GitHub, GitLab, Linear, Jira) and for coding agents.
 
-use super::prd::{by_category, category_rank, title_case};
+use super::prd::{area_name, by_category, category_rank};
 use super::spec::{ENTITIES_KEY, Requirement};
 use super::{Gaps, Spec, md_inline, one_line};
 use serde_json::json;
@@ -59,9 +59,10 @@ pub fn tickets(spec: &Spec<'_>) -> Vec<Ticket> {
             for r in &area_reqs {
                 home.insert(r.key.clone(), index);
             }
+            let keys: Vec<String> = area_reqs.iter().map(|r| format!("`{}`", r.key)).collect();
             drafts.push(Draft {
-                title: format!("{}: build what was decided", title_case(&category)),
-                summary: format!("Implement the {category} decisions of the spec."),
+                title: area_title(&category),
+                summary: format!("Build what the spec decides in {}.", keys.join(", ")),
                 label: category.clone(),
                 requirements: area_reqs.into_iter().cloned().collect(),
                 needs: BTreeSet::new(),
@@ -138,6 +139,24 @@ pub fn tickets(spec: &Spec<'_>) -> Vec<Ticket> {
             }
         })
         .collect()
+}
+
+/// A ticket title for the requirements of one area.
+fn area_title(category: &str) -> String {
+    let what = match category {
+        "product" => "launch scope, audience and pricing",
+        "users" => "roles, tenancy and scale",
+        "auth" => "accounts, sign-up and sign-in",
+        "data" => "storage, deletion, audit and retention",
+        "api" => "the public API contract",
+        "ui" => "screens, live updates, accessibility and languages",
+        "security" => "encryption and secrets",
+        "compliance" => "privacy and compliance duties",
+        "ops" => "hosting, monitoring and backups",
+        "deployment" => "environments and rollout",
+        _ => "what the spec decides",
+    };
+    format!("{}: {what}", area_name(category))
 }
 
 pub fn generate(spec: &Spec<'_>, gaps: &Gaps) -> Vec<(String, &'static str, Vec<u8>)> {

@@ -1,4 +1,4 @@
-Feature: Api
+Feature: API
   The api requirements of Team Tracker, as acceptance tests.
 
   @REQ-api.auth-1
@@ -9,9 +9,9 @@ Feature: Api
 
   @REQ-api.pagination-1
   Scenario: How are long lists paged
-    Given the product is built as the spec decides in "api.pagination"
-    When someone relies on that behaviour
-    Then it holds that "How are long lists paged: Opaque cursors."
+    Given more items than fit on one page
+    When a client lists them
+    Then the response holds the first page and a cursor for the next
 
   @REQ-api.style-1
   Scenario: Which public API do we offer

@@ -15,9 +15,10 @@ Feature: Auth
 
   @REQ-auth.signup-1
   Scenario: Who can create an account
-    Given the product is built as the spec decides in "auth.signup"
-    When someone relies on that behaviour
-    Then it holds that "Who can create an account: Invited users only."
+    Given an owner of a workspace
+    When they invite "new@example.com"
+    Then that person can create an account from the invitation
+    And someone without an invitation cannot create an account
 
   @REQ-authz.model-1
   Scenario: How are permissions decided

@@ -3,9 +3,9 @@ Feature: Compliance
 
   @REQ-compliance.erasure-1
   Scenario: How is a user's data erased on request
-    Given the product is built as the spec decides in "compliance.erasure"
-    When someone relies on that behaviour
-    Then it holds that "How is a user's data erased on request: Users delete their account themselves."
+    Given a signed-in owner
+    When they ask to erase their account
+    Then their personal data is deleted and they are signed out
 
   @REQ-compliance.gdpr-1
   Scenario: Do we serve customers in the EU

@@ -3,9 +3,9 @@ Feature: Ops
 
   @REQ-ops.backups-1
   Scenario: How often is the database backed up
-    Given the product is built as the spec decides in "ops.backups"
-    When someone relies on that behaviour
-    Then it holds that "How often is the database backed up: Point-in-time recovery."
+    Given a production database with data
+    When the database is restored to a minute an hour ago
+    Then the restored data matches the source at that time
 
   @REQ-ops.hosting-1
   Scenario: Where does it run

@@ -3,9 +3,9 @@ Feature: Security
 
   @REQ-auth.mfa-1
   Scenario: Is two-factor authentication offered
-    Given the product is built as the spec decides in "auth.mfa"
-    When someone relies on that behaviour
-    Then it holds that "Is two-factor authentication offered: Optional TOTP."
+    Given a owner who turned on a second factor
+    When they sign in with their password only
+    Then they are asked for the second factor
 
   @REQ-security.encryption-1
   Scenario: How is data encrypted
