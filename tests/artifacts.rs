@@ -19,6 +19,11 @@ const TEMPLATES: &[&str] = &["saas-web", "api-service", "cli-tool", "data-pipeli
 /// A repository with project `app` from `template`, every question answered as recommended,
 /// and every target generated. Returns the artifacts by name.
 fn generated(dir: &Path, template: &str, idea: &str) -> BTreeMap<String, Vec<u8>> {
+    generated_with(dir, template, idea, &[])
+}
+
+/// [`generated`] with some replies scripted.
+fn generated_with(dir: &Path, template: &str, idea: &str, script: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
     git(dir, &["init", "-q"]);
     let args = NewArgs {
         slug: "app".into(),
@@ -30,7 +35,7 @@ fn generated(dir: &Path, template: &str, idea: &str) -> BTreeMap<String, Vec<u8>
         dir: dir.to_owned(),
     };
     let started = start(&args).expect("the project starts");
-    autopilot(dir, started.session, &[]).expect("the conversation runs");
+    autopilot(dir, started.session, script).expect("the conversation runs");
     let session = Session::open(dir, Some("app")).unwrap();
     let request = Request { targets: &Target::ALL, partial: true, force: false, overview: None };
     match generate_on_branch(&session, request).expect("generation runs") {
@@ -179,4 +184,32 @@ fn the_ddl_of_every_template_applies_to_a_real_postgres() {
         assert_eq!(tables, expected, "{template}: tables created");
         assert!(tables >= 1, "{template}");
     }
+}
+
+/// Entity and field names that are key words somewhere (SQL, GraphQL, protobuf) still give
+/// valid artifacts, and the DDL applies.
+#[test]
+fn key_words_as_names_stay_valid_in_every_format() {
+    let entities = "Order: user, group:text!, type, key, default:int?, from:date, to:date?, select:bool; \
+                    Line Item: order:Order, position:int, message, service, package:text?, option:json?; \
+                    Table: column, end:datetime?";
+    let scratch = tempfile::tempdir().unwrap();
+    let files = generated_with(scratch.path(), "saas-web", "Orders.", &[("data.entities", entities)]);
+    for (name, bytes) in &files {
+        if let Err(e) = specbuilder::verify::verify(name, bytes) {
+            panic!("{name} is invalid: {}:{}", e.line, e.message);
+        }
+    }
+    let sql = text(&files, "schema.sql");
+    assert!(sql.contains("    \"column\" text NOT NULL"), "{sql}");
+    assert!(sql.contains("    \"user\" text NOT NULL"), "{sql}");
+    let url = database_url();
+    let script = format!(
+        "BEGIN;\nCREATE SCHEMA sb_kw_{pid};\nSET LOCAL search_path TO sb_kw_{pid}, public;\n{sql}\nROLLBACK;\n",
+        pid = std::process::id()
+    );
+    let path = scratch.path().join("apply.sql");
+    std::fs::write(&path, script).unwrap();
+    let out = psql(&url, &["-f", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -59,6 +59,9 @@ const TYPES: &[(&str, FieldType)] = &[
 /// Names the generated schema adds itself; an entity may not reuse them.
 const RESERVED_FIELDS: &[&str] = &["id", "created_at", "updated_at", "deleted_at", "workspace_id"];
 const RESERVED_ENTITIES: &[&str] = &["user", "workspace", "membership", "audit_event", "api_token"];
+/// Type names the API contracts define themselves (GraphQL scalars and roots, shared messages).
+const RESERVED_TYPES: &[&str] =
+    &["query", "mutation", "subscription", "page_info", "date_time", "date", "decimal", "json", "problem", "empty"];
 
 #[derive(Debug, PartialEq)]
 pub struct EntityError {
@@ -81,6 +84,9 @@ pub fn parse(text: &str) -> Result<Vec<Entity>, EntityError> {
         let name = snake(name).ok_or_else(|| error(format!("`{}` is not a name", name.trim())))?;
         if RESERVED_ENTITIES.contains(&name.as_str()) {
             return Err(error(format!("`{name}` is added by the generator itself; choose another name")));
+        }
+        if RESERVED_TYPES.contains(&name.as_str()) {
+            return Err(error(format!("`{name}` is a type name the API contracts use; choose another name")));
         }
         let mut parsed = Vec::new();
         for field in fields.split(',').map(str::trim).filter(|f| !f.is_empty()) {
@@ -134,7 +140,14 @@ pub fn parse(text: &str) -> Result<Vec<Entity>, EntityError> {
                     }
                 },
             };
-            out.push(Field { name: fname, ty, optional, unique });
+            let field = Field { name: fname, ty, optional, unique };
+            if out.iter().any(|f: &Field| f.column() == field.column()) {
+                return Err(EntityError {
+                    line: i + 1,
+                    message: format!("`{name}` has two fields stored as `{}`; rename one", field.column()),
+                });
+            }
+            out.push(field);
         }
         entities.push(Entity { name, fields: out });
     }
@@ -276,6 +289,9 @@ mod tests {
         assert!(parse("Task: a; Task: b").unwrap_err().message.contains("twice"));
         assert!(parse("Task: id:uuid").unwrap_err().message.contains("added by the generator"));
         assert!(parse("User: name").is_err());
+        assert!(parse("Query: name").unwrap_err().message.contains("API contracts"));
+        let clash = parse("Project: name; Task: project:Project, project_id:uuid").unwrap_err();
+        assert!(clash.message.contains("`project_id`"), "{clash}");
         assert!(parse("Ta$k: name").is_err());
     }
 

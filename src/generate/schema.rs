@@ -232,6 +232,117 @@ pub fn tables(spec: &Spec<'_>) -> Vec<Table> {
     tables
 }
 
+/// PostgreSQL's reserved key words (and those reserved but allowed as function or type names):
+/// a column or table by one of these names is quoted.
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "lateral",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "right",
+    "select",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// An identifier as SQL: quoted when it is a reserved word.
+fn ident(name: &str) -> String {
+    if RESERVED.binary_search(&name).is_ok() { format!("\"{name}\"") } else { name.to_owned() }
+}
+
 pub fn generate(spec: &Spec<'_>, gaps: &Gaps) -> Vec<(String, &'static str, Vec<u8>)> {
     let tables = tables(spec);
     let sql = sql(spec, &tables, gaps);
@@ -258,10 +369,10 @@ fn sql(spec: &Spec<'_>, tables: &[Table], gaps: &Gaps) -> String {
         if let Some(comment) = &table.comment {
             let _ = writeln!(out, "-- {comment}");
         }
-        let _ = writeln!(out, "CREATE TABLE {} (", table.name);
+        let _ = writeln!(out, "CREATE TABLE {} (", ident(&table.name));
         let mut lines: Vec<String> = (table.columns.iter())
             .map(|c| {
-                let mut line = format!("    {} {}", c.name, c.sql_type);
+                let mut line = format!("    {} {}", ident(&c.name), c.sql_type);
                 if !c.nullable {
                     line.push_str(" NOT NULL");
                 }
@@ -274,9 +385,10 @@ fn sql(spec: &Spec<'_>, tables: &[Table], gaps: &Gaps) -> String {
                 line
             })
             .collect();
-        lines.push(format!("    PRIMARY KEY ({})", table.primary_key.join(", ")));
+        let list = |columns: &[String]| columns.iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ");
+        lines.push(format!("    PRIMARY KEY ({})", list(&table.primary_key)));
         for key in &table.unique {
-            lines.push(format!("    UNIQUE ({})", key.join(", ")));
+            lines.push(format!("    UNIQUE ({})", list(key)));
         }
         let _ = writeln!(out, "{}\n);\n", lines.join(",\n"));
     }
@@ -287,8 +399,12 @@ fn sql(spec: &Spec<'_>, tables: &[Table], gaps: &Gaps) -> String {
                 let on_delete = if column.nullable { "SET NULL" } else { "CASCADE" };
                 let _ = writeln!(
                     out,
-                    "ALTER TABLE {} ADD CONSTRAINT {}_{}_fkey FOREIGN KEY ({}) REFERENCES {target} (id) ON DELETE {on_delete};",
-                    table.name, table.name, column.name, column.name
+                    "ALTER TABLE {} ADD CONSTRAINT {}_{}_fkey FOREIGN KEY ({}) REFERENCES {} (id) ON DELETE {on_delete};",
+                    ident(&table.name),
+                    table.name,
+                    column.name,
+                    ident(&column.name),
+                    ident(target)
                 );
             }
         }
@@ -299,8 +415,8 @@ fn sql(spec: &Spec<'_>, tables: &[Table], gaps: &Gaps) -> String {
             if table.primary_key.first() == Some(&column.name) {
                 continue;
             }
-            let _ =
-                writeln!(out, "CREATE INDEX {}_{}_idx ON {} ({});", table.name, column.name, table.name, column.name);
+            let (name, on) = (format!("{}_{}_idx", table.name, column.name), ident(&table.name));
+            let _ = writeln!(out, "CREATE INDEX {name} ON {on} ({});", ident(&column.name));
         }
     }
     out
@@ -333,4 +449,14 @@ fn er_diagram(tables: &[Table], gaps: &Gaps) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reserved_words_are_sorted_for_binary_search() {
+        assert!(super::RESERVED.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(super::ident("order"), "\"order\"");
+        assert_eq!(super::ident("title"), "title");
+    }
 }
