@@ -100,6 +100,20 @@ fn every_template_generates_artifacts_that_pass_their_parsers() {
         }
         assert_eq!(scenarios, requirements, "{template}");
 
+        // Mermaid: the parser's model holds every table, relation and component we emitted.
+        let sql = text(&files, "schema.sql");
+        let er = mermaid(&text(&files, "schema.mmd"));
+        assert_eq!(er["entities"].as_object().unwrap().len(), sql.matches("CREATE TABLE ").count(), "{template}");
+        assert_eq!(er["relationships"].as_array().unwrap().len(), sql.matches("FOREIGN KEY").count(), "{template}");
+        let component = mermaid(&text(&files, "c4-component.mmd"));
+        let shapes = component["shapes"].as_array().unwrap();
+        assert_eq!(shapes.len(), 3 + entities, "{template}: auth, access, db and one per entity");
+        for name in ["c4-context.mmd", "c4-container.mmd"] {
+            let model = mermaid(&text(&files, name));
+            assert!(model["shapes"].as_array().unwrap().len() >= 3, "{template}: {name}");
+            assert!(!model["rels"].as_array().unwrap().is_empty(), "{template}: {name}");
+        }
+
         // PDF: read back as text.
         let pdf = lopdf::Document::load_mem(&files["prd.pdf"]).unwrap();
         let first_page = pdf.extract_text(&[1]).unwrap();
@@ -118,6 +132,13 @@ fn every_template_generates_artifacts_that_pass_their_parsers() {
         let gitlab: Vec<serde_json::Value> = serde_json::from_slice(&files["tickets/gitlab-issues.json"]).unwrap();
         assert!(gitlab.iter().all(|i| i["title"].is_string() && i["description"].is_string()));
     }
+}
+
+/// The semantic model merman (a port of Mermaid's parsers) builds from a diagram.
+fn mermaid(source: &str) -> serde_json::Value {
+    let engine = merman_core::Engine::new();
+    let parsed = engine.parse_diagram_sync(source, merman_core::ParseOptions::strict()).expect("valid Mermaid");
+    parsed.expect("a diagram type is recognised").model.as_value().clone()
 }
 
 fn pascal(snake: &str) -> String {
