@@ -1,0 +1,222 @@
+//! Calls to GitHub as an App through octocrab: the App JWT mints installation tokens, which
+//! octocrab caches and renews before they expire; a token GitHub refuses anyway (401: revoked,
+//! clock skew) is replaced once and the call retried. octocrab's own retry is off: a retried
+//! content-creating call could post twice.
+
+use octocrab::models::{CommentId, InstallationId};
+use octocrab::service::middleware::retry::RetryConfig;
+use octocrab::{EncodingKey, Octocrab};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+/// GitHub's limit on a comment body, in characters.
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// Where GitHub is, and who the app is.
+pub struct AppConfig {
+    /// `https://api.github.com`, or `https://HOST/api/v3` on GitHub Enterprise Server.
+    pub api_url: String,
+    pub app_id: u64,
+    /// The app's private key, PEM.
+    pub private_key_pem: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the app's private key is not an RSA key in PEM: {0}")]
+    Key(String),
+    #[error("GitHub API: {0}")]
+    Api(#[from] octocrab::Error),
+}
+
+/// An issue or pull request of a repository.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IssueRef {
+    pub owner: String,
+    pub repo: String,
+    pub number: u64,
+}
+
+/// The app's view of GitHub: one octocrab client per installation, shared (not cloned: a clone
+/// of an octocrab client copies its token cache, so every clone would mint its own token).
+pub struct GitHubApp {
+    app: Octocrab,
+    installations: Mutex<HashMap<u64, Arc<Octocrab>>>,
+}
+
+impl GitHubApp {
+    pub fn new(config: &AppConfig) -> Result<GitHubApp, ClientError> {
+        let key = EncodingKey::from_rsa_pem(config.private_key_pem.as_bytes())
+            .map_err(|e| ClientError::Key(e.to_string()))?;
+        let app = Octocrab::builder()
+            .base_uri(config.api_url.as_str())?
+            .add_retry_config(RetryConfig::None)
+            .app(config.app_id.into(), key)
+            .build()?;
+        Ok(GitHubApp { app, installations: Mutex::new(HashMap::new()) })
+    }
+
+    /// The client of an installation, made (and its token cache started) on first use.
+    fn installation(&self, id: u64, fresh: bool) -> Result<Arc<Octocrab>, ClientError> {
+        let mut clients = self.installations.lock().unwrap_or_else(|e| e.into_inner());
+        if fresh || !clients.contains_key(&id) {
+            clients.insert(id, Arc::new(self.app.installation(InstallationId(id))?));
+        }
+        Ok(clients[&id].clone())
+    }
+
+    /// Runs `call` as installation `id`; on a 401 the installation's token is replaced and the
+    /// call runs once more. Only for calls that are safe to repeat after a 401, which GitHub
+    /// answers before doing anything.
+    pub async fn as_installation<T, F, Fut>(&self, id: u64, call: F) -> Result<T, ClientError>
+    where
+        F: Fn(Arc<Octocrab>) -> Fut,
+        Fut: Future<Output = octocrab::Result<T>>,
+    {
+        match call(self.installation(id, false)?).await {
+            Err(e) if status_of(&e) == Some(401) => Ok(call(self.installation(id, true)?).await?),
+            other => Ok(other?),
+        }
+    }
+
+    /// Creates or updates the app's one comment on `topic` in an issue or pull request: the
+    /// comment carries a hidden marker, so posting the same topic again edits it in place
+    /// instead of adding another. A body over GitHub's limit is split across several comments.
+    pub async fn ensure_comment(
+        &self,
+        installation: u64,
+        issue: &IssueRef,
+        topic: &str,
+        body: &str,
+    ) -> Result<Vec<u64>, ClientError> {
+        let existing = self.app_comments(installation, issue).await?;
+        let parts = split_comment(body, COMMENT_LIMIT - 200);
+        let mut ids = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let marker = marker(topic, i);
+            let text = format!("{part}\n\n{marker}");
+            let found = existing.iter().find(|(_, body)| body.contains(&marker)).map(|(id, _)| *id);
+            let (owner, repo) = (issue.owner.as_str(), issue.repo.as_str());
+            let comment = match found {
+                Some(id) => {
+                    // PATCH, as GitHub documents it (octocrab's `update_comment` sends POST).
+                    let route = format!("/repos/{owner}/{repo}/issues/comments/{}", CommentId(id));
+                    self.as_installation(installation, |crab| {
+                        let (route, body) = (route.clone(), serde_json::json!({ "body": text }));
+                        async move { crab.patch::<octocrab::models::issues::Comment, _, _>(route, Some(&body)).await }
+                    })
+                    .await?
+                }
+                None => {
+                    self.as_installation(installation, |crab| {
+                        let text = text.clone();
+                        async move { crab.issues(owner, repo).create_comment(issue.number, text).await }
+                    })
+                    .await?
+                }
+            };
+            ids.push(comment.id.0);
+        }
+        Ok(ids)
+    }
+
+    /// The comments of an issue that carry one of our markers, as (id, body).
+    async fn app_comments(&self, installation: u64, issue: &IssueRef) -> Result<Vec<(u64, String)>, ClientError> {
+        let mut out = Vec::new();
+        for page in 1u32.. {
+            let comments = self
+                .as_installation(installation, |crab| async move {
+                    crab.issues(&issue.owner, &issue.repo)
+                        .list_comments(issue.number)
+                        .per_page(100)
+                        .page(page)
+                        .send()
+                        .await
+                })
+                .await?;
+            let count = comments.items.len();
+            out.extend(
+                (comments.items.into_iter())
+                    .filter_map(|c| c.body.filter(|b| b.contains(MARKER_PREFIX)).map(|b| (c.id.0, b))),
+            );
+            if count < 100 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+const MARKER_PREFIX: &str = "<!-- specbuilder:topic=";
+
+/// The hidden marker of part `i` of a topic's comment. Topics are sanitised so a marker can never
+/// close early or be forged from user text that merely mentions it.
+fn marker(topic: &str, i: usize) -> String {
+    let topic: String =
+        topic.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')).collect();
+    if i == 0 { format!("{MARKER_PREFIX}{topic} -->") } else { format!("{MARKER_PREFIX}{topic}#{} -->", i + 1) }
+}
+
+/// Splits `body` into parts of at most `limit` characters, at line breaks where possible.
+pub fn split_comment(body: &str, limit: usize) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut length = 0;
+    for line in body.split_inclusive('\n') {
+        let mut line = line;
+        loop {
+            let chars = line.chars().count();
+            if length + chars <= limit {
+                current.push_str(line);
+                length += chars;
+                break;
+            }
+            if length > 0 {
+                parts.push(std::mem::take(&mut current));
+                length = 0;
+                continue;
+            }
+            // One line longer than the limit: cut it.
+            let cut = line.char_indices().nth(limit).map_or(line.len(), |(i, _)| i);
+            parts.push(line[..cut].to_owned());
+            line = &line[cut..];
+        }
+    }
+    if !current.is_empty() || parts.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+/// The HTTP status of a GitHub error, if it was one.
+pub fn status_of(error: &octocrab::Error) -> Option<u16> {
+    match error {
+        octocrab::Error::GitHub { source, .. } => Some(source.status_code.as_u16()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_comments_split_at_lines_and_cut_overlong_lines() {
+        assert_eq!(split_comment("a\nb\n", 10), vec!["a\nb\n"]);
+        assert_eq!(split_comment("aaaa\nbbbb\n", 6), vec!["aaaa\n", "bbbb\n"]);
+        assert_eq!(split_comment("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(split_comment("", 3), vec![""]);
+        let big = "é".repeat(70_000);
+        let parts = split_comment(&big, COMMENT_LIMIT);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts.concat(), big);
+        assert!(parts.iter().all(|p| p.chars().count() <= COMMENT_LIMIT));
+    }
+
+    #[test]
+    fn markers_cannot_be_closed_by_the_topic() {
+        assert_eq!(marker("q/auth.signup", 0), "<!-- specbuilder:topic=q/auth.signup -->");
+        assert_eq!(marker("x --> <b>", 1), "<!-- specbuilder:topic=x--b#2 -->");
+    }
+}

@@ -1,0 +1,96 @@
+//! The app's GitHub client (octocrab underneath) against the fake GitHub: App JWT to
+//! installation token, comment upserts by hidden marker, long comments split, a token that
+//! expires mid-run replaced once — and nothing sent that GitHub's API description forbids.
+
+mod fake_github;
+
+use fake_github::{APP_ID, FakeGitHub, INSTALLATION_ID};
+use github_app::{AppConfig, GitHubApp, IssueRef};
+
+fn app(fake: &FakeGitHub) -> GitHubApp {
+    let key = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-app-key.pem")).unwrap();
+    GitHubApp::new(&AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: key }).unwrap()
+}
+
+fn issue(number: u64) -> IssueRef {
+    IssueRef { owner: "octo".into(), repo: "tracker".into(), number }
+}
+
+#[tokio::test]
+async fn ensure_comment_creates_once_then_edits_in_place() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    fake.add_comment(12, "dana", "/spec new tracker");
+    // Someone quoting a marker-like text is not our comment: its topic differs.
+    fake.add_comment(12, "eve", "<!-- specbuilder:topic=other -->");
+
+    let first = github.ensure_comment(INSTALLATION_ID, &issue(12), "q/auth.signup", "Who can sign up?").await.unwrap();
+    let again =
+        github.ensure_comment(INSTALLATION_ID, &issue(12), "q/auth.signup", "Who can sign up? (edited)").await.unwrap();
+    assert_eq!(first, again, "the same topic edits the same comment");
+    let ours: Vec<_> = fake.comments(12).into_iter().filter(|c| c.login == "specbuilder[bot]").collect();
+    assert_eq!(ours.len(), 1);
+    assert!(ours[0].body.starts_with("Who can sign up? (edited)\n\n<!-- specbuilder:topic=q/auth.signup -->"));
+    assert_eq!(fake.comments(12).len(), 3, "other people's comments are untouched");
+
+    let state = fake.state.lock().unwrap();
+    assert_eq!(state.tokens_minted, 1, "the installation token is cached between calls");
+    assert_eq!(state.violations, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_comment_over_githubs_limit_is_split_and_each_part_upserted() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    let line = format!("{}\n", "x".repeat(99));
+    let body = line.repeat(1_500); // 150,000 characters
+    let ids = github.ensure_comment(INSTALLATION_ID, &issue(3), "status", &body).await.unwrap();
+    assert_eq!(ids.len(), 3);
+    let comments = fake.comments(3);
+    assert!(comments.iter().all(|c| c.body.chars().count() <= github_app::client::COMMENT_LIMIT));
+    let joined: String = comments.iter().map(|c| c.body.split("\n\n<!-- ").next().unwrap()).collect();
+    assert_eq!(joined, body.trim_end_matches('\n').to_owned() + "\n", "nothing is lost between parts");
+    let again = github.ensure_comment(INSTALLATION_ID, &issue(3), "status", &body).await.unwrap();
+    assert_eq!(ids, again);
+    assert_eq!(fake.comments(3).len(), 3);
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_token_that_expires_mid_run_is_replaced_once_and_the_call_succeeds() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    github.ensure_comment(INSTALLATION_ID, &issue(5), "q/one", "First").await.unwrap();
+    fake.expire_tokens();
+    github.ensure_comment(INSTALLATION_ID, &issue(5), "q/two", "Second").await.unwrap();
+    let state = fake.state.lock().unwrap();
+    assert_eq!(state.tokens_minted, 2, "one new token after the 401");
+    assert_eq!(state.comments.iter().filter(|c| c.issue == 5).count(), 2, "nothing posted twice");
+    assert_eq!(state.violations, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn the_contract_catches_a_request_github_would_refuse() {
+    let fake = FakeGitHub::start().await;
+    let client =
+        reqwest_free_post(&fake.url, "/repos/octo/tracker/issues/1/comments?sort=up", r#"{"text":"no body field"}"#)
+            .await;
+    assert!(client.contains("401") || client.contains("201"), "{client}");
+    let violations = fake.violations();
+    assert!(violations.iter().any(|v| v.contains("`sort` is not declared")), "{violations:?}");
+}
+
+/// A raw HTTP request, to send what octocrab never would.
+async fn reqwest_free_post(base: &str, path: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
