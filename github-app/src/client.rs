@@ -9,6 +9,7 @@ use octocrab::{EncodingKey, Octocrab};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// GitHub's limit on a comment body, in characters.
 pub const COMMENT_LIMIT: usize = 65_536;
@@ -43,6 +44,38 @@ pub struct IssueRef {
 pub struct GitHubApp {
     app: Octocrab,
     installations: Mutex<HashMap<u64, Arc<Octocrab>>>,
+    /// One lock per installation: calls that create content run one at a time, as GitHub asks
+    /// of integrations to avoid secondary rate limits.
+    writers: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+    pub policy: RetryPolicy,
+}
+
+/// How long to wait for GitHub when it says "not now".
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Attempts after a rate limit (403/429 with Retry-After or an exhausted quota) or, for
+    /// reads only, a 5xx.
+    pub retries: u32,
+    /// The longest single wait; a longer Retry-After is an error for the caller to schedule.
+    pub max_wait: Duration,
+    /// The first backoff after a 5xx, doubled each time.
+    pub backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { retries: 3, max_wait: Duration::from_secs(60), backoff: Duration::from_millis(500) }
+    }
+}
+
+/// Whether a call may be repeated when its outcome is unknown (a 5xx after it reached GitHub).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// Reads: repeating changes nothing.
+    Read,
+    /// Creates or changes content: repeated only when GitHub said it did nothing (401, rate
+    /// limits), and serialised per installation.
+    Write,
 }
 
 impl GitHubApp {
@@ -54,7 +87,12 @@ impl GitHubApp {
             .add_retry_config(RetryConfig::None)
             .app(config.app_id.into(), key)
             .build()?;
-        Ok(GitHubApp { app, installations: Mutex::new(HashMap::new()) })
+        Ok(GitHubApp {
+            app,
+            installations: Mutex::new(HashMap::new()),
+            writers: Mutex::new(HashMap::new()),
+            policy: RetryPolicy::default(),
+        })
     }
 
     /// The client of an installation, made (and its token cache started) on first use.
@@ -66,18 +104,47 @@ impl GitHubApp {
         Ok(clients[&id].clone())
     }
 
-    /// Runs `call` as installation `id`; on a 401 the installation's token is replaced and the
-    /// call runs once more. Only for calls that are safe to repeat after a 401, which GitHub
-    /// answers before doing anything.
-    pub async fn as_installation<T, F, Fut>(&self, id: u64, call: F) -> Result<T, ClientError>
+    /// Runs `call` as installation `id`. A 401 replaces the installation's token once; a rate
+    /// limit (GitHub did nothing) waits as GitHub says and tries again; a 5xx is retried with
+    /// backoff for reads only, since a write may have happened. Writes run one at a time per
+    /// installation.
+    pub async fn as_installation<T, F, Fut>(&self, id: u64, kind: Call, call: F) -> Result<T, ClientError>
     where
         F: Fn(Arc<Octocrab>) -> Fut,
         Fut: Future<Output = octocrab::Result<T>>,
     {
-        match call(self.installation(id, false)?).await {
-            Err(e) if status_of(&e) == Some(401) => Ok(call(self.installation(id, true)?).await?),
-            other => Ok(other?),
+        let writer = (kind == Call::Write).then(|| self.writer(id));
+        let _turn = match &writer {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        let (mut refreshed, mut attempt, mut backoff) = (false, 0, self.policy.backoff);
+        loop {
+            let error = match call(self.installation(id, false)?).await {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            let wait = match classify(&error) {
+                Failure::Unauthorized if !refreshed => {
+                    refreshed = true;
+                    self.installation(id, true)?;
+                    continue;
+                }
+                Failure::RateLimited(wait) if attempt < self.policy.retries && wait <= self.policy.max_wait => wait,
+                Failure::Server if kind == Call::Read && attempt < self.policy.retries => {
+                    backoff *= 2;
+                    backoff / 2
+                }
+                _ => return Err(error.into()),
+            };
+            attempt += 1;
+            tokio::time::sleep(wait).await;
         }
+    }
+
+    fn writer(&self, id: u64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut writers = self.writers.lock().unwrap_or_else(|e| e.into_inner());
+        writers.entry(id).or_default().clone()
     }
 
     /// Creates or updates the app's one comment on `topic` in an issue or pull request: the
@@ -102,14 +169,14 @@ impl GitHubApp {
                 Some(id) => {
                     // PATCH, as GitHub documents it (octocrab's `update_comment` sends POST).
                     let route = format!("/repos/{owner}/{repo}/issues/comments/{}", CommentId(id));
-                    self.as_installation(installation, |crab| {
+                    self.as_installation(installation, Call::Write, |crab| {
                         let (route, body) = (route.clone(), serde_json::json!({ "body": text }));
                         async move { crab.patch::<octocrab::models::issues::Comment, _, _>(route, Some(&body)).await }
                     })
                     .await?
                 }
                 None => {
-                    self.as_installation(installation, |crab| {
+                    self.as_installation(installation, Call::Write, |crab| {
                         let text = text.clone();
                         async move { crab.issues(owner, repo).create_comment(issue.number, text).await }
                     })
@@ -126,7 +193,7 @@ impl GitHubApp {
         let mut out = Vec::new();
         for page in 1u32.. {
             let comments = self
-                .as_installation(installation, |crab| async move {
+                .as_installation(installation, Call::Read, |crab| async move {
                     crab.issues(&issue.owner, &issue.repo)
                         .list_comments(issue.number)
                         .per_page(100)
@@ -187,6 +254,45 @@ pub fn split_comment(body: &str, limit: usize) -> Vec<String> {
         parts.push(current);
     }
     parts
+}
+
+/// What a failed call means for trying again.
+enum Failure {
+    Unauthorized,
+    /// GitHub refused for now and did nothing; wait this long.
+    RateLimited(Duration),
+    Server,
+    Other,
+}
+
+fn classify(error: &octocrab::Error) -> Failure {
+    let octocrab::Error::GitHub { source, .. } = error else { return Failure::Other };
+    let header = |name: &str| {
+        (source.headers.as_ref())
+            .and_then(|h| h.get(name))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    match source.status_code.as_u16() {
+        401 => Failure::Unauthorized,
+        403 | 429 => {
+            if let Some(seconds) = header("retry-after") {
+                return Failure::RateLimited(Duration::from_secs(seconds));
+            }
+            if header("x-ratelimit-remaining") == Some(0) {
+                let reset = header("x-ratelimit-reset").or(source.rate_limit_reset).unwrap_or_default();
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+                return Failure::RateLimited(Duration::from_secs(reset.saturating_sub(now.as_secs()).max(1)));
+            }
+            // GitHub's advice for a secondary limit without headers: wait at least a minute.
+            if source.status_code.as_u16() == 429 || source.message.contains("secondary rate limit") {
+                return Failure::RateLimited(Duration::from_secs(60));
+            }
+            Failure::Other
+        }
+        500..=599 => Failure::Server,
+        _ => Failure::Other,
+    }
 }
 
 /// The HTTP status of a GitHub error, if it was one.

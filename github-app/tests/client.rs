@@ -4,12 +4,20 @@
 
 mod fake_github;
 
-use fake_github::{APP_ID, FakeGitHub, INSTALLATION_ID};
-use github_app::{AppConfig, GitHubApp, IssueRef};
+use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID};
+use github_app::{Annotation, AppConfig, CheckReport, GitHubApp, IssueRef, Level};
+use std::time::{Duration, Instant};
 
 fn app(fake: &FakeGitHub) -> GitHubApp {
     let key = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-app-key.pem")).unwrap();
-    GitHubApp::new(&AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: key }).unwrap()
+    let mut app =
+        GitHubApp::new(&AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: key }).unwrap();
+    app.policy.backoff = Duration::from_millis(20);
+    app
+}
+
+fn posts(fake: &FakeGitHub) -> usize {
+    fake.state.lock().unwrap().requests.iter().filter(|(m, p)| m == "POST" && p.ends_with("/comments")).count()
 }
 
 fn issue(number: u64) -> IssueRef {
@@ -93,4 +101,89 @@ async fn reqwest_free_post(base: &str, path: &str, body: &str) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     response
+}
+
+#[tokio::test]
+async fn a_secondary_rate_limit_is_waited_out_and_the_comment_posted_once() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    let message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+    fake.fail_next(Fault { method: "POST", status: 403, headers: vec![("retry-after", "1".into())], message });
+    let started = Instant::now();
+    github.ensure_comment(INSTALLATION_ID, &issue(8), "q/x", "Hello").await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was honoured: {:?}", started.elapsed());
+    assert_eq!(posts(&fake), 2, "refused once, then sent again");
+    assert_eq!(fake.comments(8).len(), 1, "posted once");
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn an_exhausted_quota_waits_until_the_reset() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 1;
+    let headers = vec![("x-ratelimit-remaining", "0".into()), ("x-ratelimit-reset", reset.to_string())];
+    fake.fail_next(Fault { method: "GET", status: 429, headers, message: "API rate limit exceeded" });
+    github.ensure_comment(INSTALLATION_ID, &issue(9), "q/y", "Hi").await.unwrap();
+    assert_eq!(fake.comments(9).len(), 1);
+}
+
+#[tokio::test]
+async fn a_server_error_is_retried_for_reads_but_never_for_writes() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    fake.fail_next(Fault { method: "GET", status: 502, headers: vec![], message: "Server Error" });
+    github.ensure_comment(INSTALLATION_ID, &issue(4), "q/read", "Listed after a retry").await.unwrap();
+    assert_eq!(fake.comments(4).len(), 1);
+
+    fake.fail_next(Fault { method: "POST", status: 502, headers: vec![], message: "Server Error" });
+    let error = github.ensure_comment(INSTALLATION_ID, &issue(6), "q/write", "Maybe posted").await.unwrap_err();
+    assert!(error.to_string().contains("Server Error") || format!("{error:?}").contains("502"), "{error:?}");
+    assert_eq!(posts(&fake), 2, "the failed create was not sent again: its outcome is unknown");
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_check_run_with_120_annotations_arrives_complete_in_batches_of_50() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    let annotations: Vec<Annotation> = (1..=120)
+        .map(|i| Annotation {
+            path: format!("specs/app/decisions/q{i}.md"),
+            start_line: i,
+            end_line: i,
+            annotation_level: if i % 2 == 0 { Level::Failure } else { Level::Warning },
+            message: format!("finding {i}"),
+            title: Some("SB202 rule-violation".into()),
+        })
+        .collect();
+    let report = CheckReport {
+        name: "Spec Builder".into(),
+        head_sha: "a".repeat(40),
+        conclusion: "failure",
+        title: "60 errors, 60 warnings".into(),
+        summary: "Contradictions found.".into(),
+        annotations,
+    };
+    let id = github.publish_check_run(INSTALLATION_ID, "octo", "tracker", &report).await.unwrap();
+    let state = fake.state.lock().unwrap();
+    let run = state.check_runs.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(run.name, "Spec Builder");
+    assert_eq!(run.conclusion.as_deref(), Some("failure"));
+    let lines: Vec<u64> = run.annotations.iter().map(|a| a["start_line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, (1..=120).collect::<Vec<_>>(), "every annotation, in order, none twice");
+    let requests: Vec<&str> =
+        state.requests.iter().filter(|(_, p)| p.contains("check-runs")).map(|(m, _)| m.as_str()).collect();
+    assert_eq!(requests, ["POST", "PATCH", "PATCH"]);
+    assert_eq!(state.violations, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_users_role_on_the_repository_is_read_from_github() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    fake.state.lock().unwrap().roles.insert("dana".into(), "maintain".into());
+    assert_eq!(github.permission(INSTALLATION_ID, "octo", "tracker", "dana").await.unwrap(), "maintain");
+    assert_eq!(github.permission(INSTALLATION_ID, "octo", "tracker", "eve").await.unwrap(), "read");
+    assert_eq!(fake.violations(), Vec::<String>::new());
 }

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use contract::Contract;
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 pub const APP_ID: u64 = 4242;
@@ -24,9 +24,21 @@ pub struct Comment {
     pub login: String,
 }
 
+#[derive(Clone, Debug)]
+pub struct CheckRun {
+    pub id: u64,
+    pub name: String,
+    pub head_sha: String,
+    pub conclusion: Option<String>,
+    pub annotations: Vec<Value>,
+}
+
 #[derive(Default)]
 pub struct State {
     pub comments: Vec<Comment>,
+    pub check_runs: Vec<CheckRun>,
+    /// login -> role (`admin`, `maintain`, `write`, `triage`, `read`).
+    pub roles: HashMap<String, String>,
     next_id: u64,
     /// Installation token -> still valid.
     tokens: HashMap<String, bool>,
@@ -35,6 +47,17 @@ pub struct State {
     pub requests: Vec<(String, String)>,
     /// Requests or responses that broke GitHub's API description.
     pub violations: Vec<String>,
+    /// Scripted failures: the next request with this method gets this answer instead.
+    faults: VecDeque<Fault>,
+}
+
+/// A scripted answer: status, headers, message.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub method: &'static str,
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub message: &'static str,
 }
 
 pub struct FakeGitHub {
@@ -60,6 +83,11 @@ impl FakeGitHub {
     /// Every installation token minted so far stops working, as at expiry.
     pub fn expire_tokens(&self) {
         self.state.lock().unwrap().tokens.values_mut().for_each(|valid| *valid = false);
+    }
+
+    /// The next request with `fault.method` fails as scripted (after authentication).
+    pub fn fail_next(&self, fault: Fault) {
+        self.state.lock().unwrap().faults.push_back(fault);
     }
 
     /// A comment written by someone else.
@@ -122,6 +150,59 @@ fn handle(
                 (template, 201, body)
             }
         }
+        ("POST", ["repos", owner, repo, "check-runs"]) if state.tokens.get(&bearer) == Some(&true) => {
+            let template = "/repos/{owner}/{repo}/check-runs";
+            let body = json_body.clone().unwrap_or_default();
+            state.next_id += 1;
+            let run = CheckRun {
+                id: state.next_id,
+                name: body["name"].as_str().unwrap_or_default().to_owned(),
+                head_sha: body["head_sha"].as_str().unwrap_or_default().to_owned(),
+                conclusion: body["conclusion"].as_str().map(str::to_owned),
+                annotations: body["output"]["annotations"].as_array().cloned().unwrap_or_default(),
+            };
+            if run.annotations.len() > 50 {
+                state
+                    .violations
+                    .push(format!("{} annotations in one request (GitHub takes 50)", run.annotations.len()));
+            }
+            let response = check_run_json(owner, repo, &run, &body["output"]);
+            state.check_runs.push(run);
+            (template, 201, response)
+        }
+        ("PATCH", ["repos", owner, repo, "check-runs", id]) if state.tokens.get(&bearer) == Some(&true) => {
+            let template = "/repos/{owner}/{repo}/check-runs/{check_run_id}";
+            let body = json_body.clone().unwrap_or_default();
+            let id: u64 = id.parse().unwrap_or_default();
+            let added = body["output"]["annotations"].as_array().cloned().unwrap_or_default();
+            if added.len() > 50 {
+                state.violations.push(format!("{} annotations in one request (GitHub takes 50)", added.len()));
+            }
+            match state.check_runs.iter_mut().find(|r| r.id == id) {
+                Some(run) => {
+                    run.annotations.extend(added);
+                    let run = run.clone();
+                    (template, 200, check_run_json(owner, repo, &run, &body["output"]))
+                }
+                None => (
+                    template,
+                    404,
+                    json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest" }),
+                ),
+            }
+        }
+        ("GET", ["repos", _, _, "collaborators", login, "permission"]) if state.tokens.get(&bearer) == Some(&true) => {
+            let template = "/repos/{owner}/{repo}/collaborators/{username}/permission";
+            let role = state.roles.get(*login).cloned().unwrap_or_else(|| "read".into());
+            let permission = match role.as_str() {
+                "maintain" => "write",
+                "triage" => "read",
+                other => other,
+            };
+            let mut collaborator = user(login, 9);
+            collaborator["role_name"] = json!(role);
+            (template, 200, json!({ "permission": permission, "role_name": role, "user": collaborator }))
+        }
         (_, ["repos", _, _, "issues", ..]) if state.tokens.get(&bearer) != Some(&true) => {
             let template = if segments.get(4) == Some(&"comments") {
                 "/repos/{owner}/{repo}/issues/comments/{comment_id}"
@@ -129,6 +210,22 @@ fn handle(
                 "/repos/{owner}/{repo}/issues/{issue_number}/comments"
             };
             (template, 401, bad_credentials())
+        }
+        (verb, ["repos", ..]) if state.faults.front().is_some_and(|f| f.method == verb) => {
+            let fault = state.faults.pop_front().unwrap();
+            let template = match (verb, segments.get(4)) {
+                (_, Some(&"comments")) => "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+                _ => "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+            };
+            let body = json!({ "message": fault.message, "documentation_url": "https://docs.github.com/rest" });
+            if let Err(violation) = contract.response(&verb.to_ascii_lowercase(), template, fault.status, &body) {
+                state.violations.push(violation);
+            }
+            let mut response = (StatusCode::from_u16(fault.status).unwrap(), body.to_string()).into_response();
+            for (name, value) in fault.headers {
+                response.headers_mut().insert(name, value.parse().unwrap());
+            }
+            return response;
         }
         ("GET", ["repos", owner, repo, "issues", number, "comments"]) => {
             let number: u64 = number.parse().unwrap_or_default();
@@ -247,6 +344,19 @@ fn user(login: &str, id: u64) -> Value {
         "subscriptions_url": format!("{base}/subscriptions"), "organizations_url": format!("{base}/orgs"),
         "repos_url": format!("{base}/repos"), "events_url": format!("{base}/events{{/privacy}}"),
         "received_events_url": format!("{base}/received_events"), "type": kind, "site_admin": false
+    })
+}
+
+fn check_run_json(owner: &str, repo: &str, run: &CheckRun, output: &Value) -> Value {
+    let api = format!("https://api.github.com/repos/{owner}/{repo}");
+    json!({
+        "id": run.id, "node_id": format!("CR_{}", run.id), "head_sha": run.head_sha, "name": run.name,
+        "url": format!("{api}/check-runs/{}", run.id), "html_url": format!("https://github.com/{owner}/{repo}/runs/{}", run.id),
+        "details_url": null, "status": "completed", "conclusion": run.conclusion,
+        "started_at": "2026-11-24T10:00:00Z", "completed_at": "2026-11-24T10:00:01Z", "external_id": null,
+        "check_suite": { "id": 1 }, "app": null, "pull_requests": [],
+        "output": { "title": output["title"], "summary": output["summary"], "text": null,
+                    "annotations_count": run.annotations.len(), "annotations_url": format!("{api}/check-runs/{}/annotations", run.id) }
     })
 }
 
