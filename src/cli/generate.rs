@@ -74,7 +74,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
         let targets = chosen(&args, project, template);
         let overview = if targets.contains(&Target::Prd) { model_overview(project, template) } else { None };
         let request = Request { targets: &targets, partial: args.partial, force: args.force, overview };
-        report(delivery::generate_on_branch(&session, request)?, &session.branch, &session.slug)
+        report(delivery::generate_on_branch(&session, request)?, Some(&session.branch), &session.slug)
     } else {
         let repo = Repo::load(&args.dir, None)?;
         let project = repo.project(args.project.as_deref())?;
@@ -92,7 +92,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
             }
             other => other,
         };
-        report(generated, "the working tree", &project.slug)
+        report(generated, None, &project.slug)
     }
 }
 
@@ -100,7 +100,9 @@ fn chosen(args: &GenerateArgs, project: &ProjectSpec, template: Option<&Template
     if args.targets.is_empty() { delivery::default_targets(project, template) } else { args.targets.clone() }
 }
 
-fn report(generated: Generated, place: &str, slug: &str) -> anyhow::Result<Outcome> {
+/// Says what became of a generation; `branch` is where it was committed (none: the working tree).
+fn report(generated: Generated, branch: Option<&str>, slug: &str) -> anyhow::Result<Outcome> {
+    let place = branch.unwrap_or("the working tree");
     match generated {
         Generated::Committed { delivery, .. } | Generated::Written(delivery) | Generated::Ready(delivery) => {
             let changed = delivery.files.len() - 1 - delivery.unchanged.len();
@@ -111,7 +113,7 @@ fn report(generated: Generated, place: &str, slug: &str) -> anyhow::Result<Outco
             if !delivery.replaced_edits.is_empty() {
                 println!("replaced hand edits (kept in history): {}", delivery.replaced_edits.join(", "));
             }
-            if place == "the working tree" {
+            if branch.is_none() {
                 println!("there is no branch spec/{slug}: review and commit them yourself");
             }
             Ok(Outcome::Clean)
