@@ -52,11 +52,7 @@ fn conversation_paths(runs: usize) -> (Duration, Duration) {
     );
     files
         .push(spec_format::RepoFile::new(".specbuilder/templates/synthetic.yaml", synth::template("synthetic", 1_200)));
-    let ws = specbuilder::conversation::workspace(
-        &specbuilder::source::Snapshot { files: files.clone(), findings: Vec::new() },
-        &Layout::default(),
-    );
-    let catalog = specbuilder::engine::Catalog::for_workspace(&ws);
+    let (ws, catalog) = loaded(&files);
     let template = &catalog.get("synthetic").expect("the synthetic template loads").template.value;
     let project = ws.project("conv").expect("the synthetic project loads");
     let next = time(runs * 20, || Plan::new(template, project).next_question().map(|q| q.key.len()));
@@ -102,11 +98,7 @@ fn artifact_paths(runs: usize) -> ArtifactTimes {
     use specbuilder::generate::{Gaps, Spec, Target, generate};
     let mut files = synth::project("gen", 1_000, 200);
     files.push(spec_format::RepoFile::new("specs/gen/decisions/data.entities.md", synth::entities_decision(20)));
-    let ws = specbuilder::conversation::workspace(
-        &specbuilder::source::Snapshot { files: files.clone(), findings: Vec::new() },
-        &Layout::default(),
-    );
-    let catalog = specbuilder::engine::Catalog::for_workspace(&ws);
+    let (ws, catalog) = loaded(&files);
     let template = &catalog.get("saas-web").expect("the built-in template").template.value;
     let project = ws.project("gen").expect("the synthetic project loads");
     let everything = || {
@@ -140,6 +132,14 @@ fn artifact_paths(runs: usize) -> ArtifactTimes {
         verify,
         export,
     }
+}
+
+/// The workspace of synthetic files, with the built-in and repository templates.
+fn loaded(files: &[spec_format::RepoFile]) -> (Workspace, specbuilder::engine::Catalog) {
+    let snapshot = specbuilder::source::Snapshot { files: files.to_vec(), findings: Vec::new() };
+    let ws = specbuilder::conversation::workspace(&snapshot, &Layout::default());
+    let catalog = specbuilder::engine::Catalog::for_workspace(&ws);
+    (ws, catalog)
 }
 
 fn write_repository(root: &std::path::Path, files: &[spec_format::RepoFile]) {

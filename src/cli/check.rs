@@ -4,8 +4,8 @@ use crate::report::{self, Format};
 use crate::source;
 use anyhow::Context;
 use clap::Args;
+use spec_format::Summary;
 use spec_format::validate::{self, Options};
-use spec_format::{Severity, Summary};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -71,7 +71,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     for project in &workspace.projects {
         let mut traced = crate::verify::check_project(project, &snapshot.files);
         if args.strict {
-            traced.iter_mut().filter(|f| f.severity == Severity::Warning).for_each(|f| f.severity = Severity::Error);
+            validate::make_strict(&mut traced);
         }
         findings.extend(traced);
     }

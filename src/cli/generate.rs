@@ -72,8 +72,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
         let project = session.project()?;
         let template = session.template().ok();
         let targets = chosen(&args, project, template);
-        let overview = if targets.contains(&Target::Prd) { model_overview(project, template) } else { None };
-        let request = Request { targets: &targets, partial: args.partial, force: args.force, overview };
+        let request = request(&args, project, template, &targets);
         report(delivery::generate_on_branch(&session, request)?, Some(&session.branch), &session.slug)
     } else {
         let repo = Repo::load(&args.dir, None)?;
@@ -83,8 +82,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
             .and_then(|id| catalog.get(id))
             .map(|t| &t.template.value);
         let targets = chosen(&args, project, template);
-        let overview = if targets.contains(&Target::Prd) { model_overview(project, template) } else { None };
-        let request = Request { targets: &targets, partial: args.partial, force: args.force, overview };
+        let request = request(&args, project, template, &targets);
         let generated = match delivery::plan(project, template, &repo.snapshot.files, request)? {
             Generated::Ready(delivery) => {
                 delivery::write_to_disk(&args.dir, &delivery)?;
@@ -94,6 +92,17 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<Outcome> {
         };
         report(generated, None, &project.slug)
     }
+}
+
+/// What to generate, with the model's PRD overview when the PRD is among the targets.
+fn request<'a>(
+    args: &GenerateArgs,
+    project: &ProjectSpec,
+    template: Option<&Template>,
+    targets: &'a [Target],
+) -> Request<'a> {
+    let overview = if targets.contains(&Target::Prd) { model_overview(project, template) } else { None };
+    Request { targets, partial: args.partial, force: args.force, overview }
 }
 
 fn chosen(args: &GenerateArgs, project: &ProjectSpec, template: Option<&Template>) -> Vec<Target> {

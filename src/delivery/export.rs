@@ -22,16 +22,24 @@ pub fn collect<'a>(
     out
 }
 
-/// Writes the files under `dir`, creating folders; refuses to replace a different existing file.
+/// Writes the files under `dir`. Unless `force`, a different existing file is refused, and
+/// every file is checked before any is written, so a refusal leaves the folder as it was.
 pub fn to_dir(dir: &Path, files: &[(String, &[u8])], force: bool) -> anyhow::Result<()> {
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        if !force
-            && let Ok(existing) = std::fs::read(&path)
-            && existing != *bytes
-        {
-            bail!("{} exists with other content; pass --force to replace it", path.display());
+    if !force {
+        for (name, bytes) in files {
+            let path = dir.join(name);
+            if std::fs::read(&path).is_ok_and(|existing| existing != *bytes) {
+                bail!("{} exists with other content; nothing was written; pass --force to replace it", path.display());
+            }
         }
+    }
+    write_files(dir, files.iter().map(|(name, bytes)| (name.as_str(), *bytes)))
+}
+
+/// Writes each (relative path, bytes) under `root`, creating folders.
+pub fn write_files<'a>(root: &Path, files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> anyhow::Result<()> {
+    for (name, bytes) in files {
+        let path = root.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }

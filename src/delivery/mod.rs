@@ -219,13 +219,5 @@ pub fn generate_on_branch(session: &Session, request: Request<'_>) -> anyhow::Re
 
 /// Writes planned files under `root` (the repository directory the paths are relative to).
 pub fn write_to_disk(root: &std::path::Path, delivery: &Delivery) -> anyhow::Result<()> {
-    use anyhow::Context;
-    for (path, bytes) in &delivery.files {
-        let target = root.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
-    }
-    Ok(())
+    export::write_files(root, delivery.files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())))
 }

@@ -31,12 +31,18 @@ pub fn validate(ws: &Workspace, options: &Options<'_>) -> Vec<Finding> {
     let per_project: Vec<Vec<Finding>> = ws.projects.par_iter().map(|p| validate_project(ws, p, options)).collect();
     findings.extend(per_project.into_iter().flatten());
     if options.strict {
-        for f in findings.iter_mut().filter(|f| f.severity == Severity::Warning) {
-            f.severity = Severity::Error;
-        }
+        make_strict(&mut findings);
     }
     sort_findings(&mut findings);
     findings
+}
+
+/// `--strict`: warnings count as errors. Public for findings made outside this crate (artifact
+/// parsers, traceability) so every source of findings follows the same rule.
+pub fn make_strict(findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| f.severity == Severity::Warning) {
+        f.severity = Severity::Error;
+    }
 }
 
 fn validate_project(ws: &Workspace, project: &ProjectSpec, options: &Options<'_>) -> Vec<Finding> {
