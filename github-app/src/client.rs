@@ -25,10 +25,38 @@ pub struct AppConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
+    #[error(
+        "branch `{branch}` moved while we worked (we read {expected}, it is now {actual}); nothing was overwritten"
+    )]
+    Moved { branch: String, expected: String, actual: String },
+    #[error("GitHub sent something we cannot use: {0}")]
+    Unexpected(String),
     #[error("the app's private key is not an RSA key in PEM: {0}")]
     Key(String),
     #[error("GitHub API: {0}")]
     Api(#[from] octocrab::Error),
+}
+
+/// A repository on GitHub.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RepoRef {
+    pub owner: String,
+    pub name: String,
+}
+
+impl RepoRef {
+    pub fn new(owner: &str, name: &str) -> RepoRef {
+        RepoRef { owner: owner.to_owned(), name: name.to_owned() }
+    }
+
+    /// The REST path of the repository, `/repos/{owner}/{repo}`.
+    pub fn api(&self) -> String {
+        format!("/repos/{}/{}", self.owner, self.name)
+    }
+
+    pub fn issue(&self, number: u64) -> IssueRef {
+        IssueRef { owner: self.owner.clone(), repo: self.name.clone(), number }
+    }
 }
 
 /// An issue or pull request of a repository.
@@ -42,7 +70,7 @@ pub struct IssueRef {
 /// The app's view of GitHub: one octocrab client per installation, shared (not cloned: a clone
 /// of an octocrab client copies its token cache, so every clone would mint its own token).
 pub struct GitHubApp {
-    app: Octocrab,
+    app: Arc<Octocrab>,
     installations: Mutex<HashMap<u64, Arc<Octocrab>>>,
     /// One lock per installation: calls that create content run one at a time, as GitHub asks
     /// of integrations to avoid secondary rate limits.
@@ -73,6 +101,9 @@ impl Default for RetryPolicy {
 pub enum Call {
     /// Reads: repeating changes nothing.
     Read,
+    /// Creates git objects (blobs, trees, commits): content-addressed, so making one twice is
+    /// harmless and a 5xx is retried; still serialised like any content-creating call.
+    Object,
     /// Creates or changes content: repeated only when GitHub said it did nothing (401, rate
     /// limits), and serialised per installation.
     Write,
@@ -88,7 +119,7 @@ impl GitHubApp {
             .app(config.app_id.into(), key)
             .build()?;
         Ok(GitHubApp {
-            app,
+            app: Arc::new(app),
             installations: Mutex::new(HashMap::new()),
             writers: Mutex::new(HashMap::new()),
             policy: RetryPolicy::default(),
@@ -106,32 +137,50 @@ impl GitHubApp {
 
     /// Runs `call` as installation `id`. A 401 replaces the installation's token once; a rate
     /// limit (GitHub did nothing) waits as GitHub says and tries again; a 5xx is retried with
-    /// backoff for reads only, since a write may have happened. Writes run one at a time per
-    /// installation.
+    /// backoff unless the call is a [`Call::Write`], which may have happened. Calls that create
+    /// anything run one at a time per installation.
     pub async fn as_installation<T, F, Fut>(&self, id: u64, kind: Call, call: F) -> Result<T, ClientError>
     where
         F: Fn(Arc<Octocrab>) -> Fut,
         Fut: Future<Output = octocrab::Result<T>>,
     {
-        let writer = (kind == Call::Write).then(|| self.writer(id));
+        let writer = (kind != Call::Read).then(|| self.writer(id));
         let _turn = match &writer {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
+        self.retrying(kind, |fresh| self.installation(id, fresh), call).await
+    }
+
+    /// Runs `call` as the app itself (App JWT): `/app`, `/app/installations`.
+    pub async fn as_app<T, F, Fut>(&self, call: F) -> Result<T, ClientError>
+    where
+        F: Fn(Arc<Octocrab>) -> Fut,
+        Fut: Future<Output = octocrab::Result<T>>,
+    {
+        self.retrying(Call::Read, |_| Ok(self.app.clone()), call).await
+    }
+
+    async fn retrying<T, C, F, Fut>(&self, kind: Call, client: C, call: F) -> Result<T, ClientError>
+    where
+        C: Fn(bool) -> Result<Arc<Octocrab>, ClientError>,
+        F: Fn(Arc<Octocrab>) -> Fut,
+        Fut: Future<Output = octocrab::Result<T>>,
+    {
         let (mut refreshed, mut attempt, mut backoff) = (false, 0, self.policy.backoff);
         loop {
-            let error = match call(self.installation(id, false)?).await {
+            let error = match call(client(false)?).await {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
             let wait = match classify(&error) {
                 Failure::Unauthorized if !refreshed => {
                     refreshed = true;
-                    self.installation(id, true)?;
+                    client(true)?;
                     continue;
                 }
                 Failure::RateLimited(wait) if attempt < self.policy.retries && wait <= self.policy.max_wait => wait,
-                Failure::Server if kind == Call::Read && attempt < self.policy.retries => {
+                Failure::Server if kind != Call::Write && attempt < self.policy.retries => {
                     backoff *= 2;
                     backoff / 2
                 }

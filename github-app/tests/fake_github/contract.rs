@@ -3,6 +3,7 @@
 //! against `fixtures/openapi/api.github.com.subset.json` (cut from `@octokit/openapi`).
 
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 use std::path::Path;
 
 pub struct Contract {
@@ -14,9 +15,67 @@ pub struct Contract {
 impl Contract {
     pub fn load() -> Contract {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi/api.github.com.subset.json");
-        let spec: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let mut spec: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        // The description says an installation's account is a user *and* an enterprise (`allOf`);
+        // GitHub sends one or the other, as the webhook schemas say. Read it as `anyOf`.
+        let account = spec
+            .pointer_mut("/paths/~1app~1installations/get/responses/200/content/application~1json/schema/items/properties/account")
+            .and_then(Value::as_object_mut);
+        if let Some(account) = account
+            && let Some(both) = account.remove("allOf")
+        {
+            account.insert("anyOf".into(), both);
+        }
         let components = to_json_schema(spec["components"].clone());
         Contract { spec, components }
+    }
+
+    /// The operation a request path is for: its path template and the path parameters. When
+    /// several templates fit, the one with the most literal segments wins.
+    pub fn route(&self, method: &str, path: &str) -> Option<(String, HashMap<String, String>)> {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let paths = self.spec["paths"].as_object()?;
+        (paths.iter())
+            .filter(|(_, item)| !item[method].is_null())
+            .filter_map(|(template, item)| {
+                let params = self.match_path(template, &item[method], &segments)?;
+                let literals = template.split('/').filter(|s| !s.starts_with('{')).count();
+                Some((literals, template.clone(), params))
+            })
+            .max_by_key(|(literals, _, _)| *literals)
+            .map(|(_, template, params)| (template, params))
+    }
+
+    fn match_path(&self, template: &str, operation: &Value, segments: &[&str]) -> Option<HashMap<String, String>> {
+        let parts: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+        let mut params = HashMap::new();
+        for (i, part) in parts.iter().enumerate() {
+            let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
+                if segments.get(i) != Some(part) {
+                    return None;
+                }
+                continue;
+            };
+            // A parameter marked `x-multi-segment` (a file path, a ref) takes the rest of the path.
+            if i == parts.len() - 1 && self.multi_segment(operation, name) && segments.len() >= parts.len() {
+                params.insert(name.to_owned(), segments[i..].join("/"));
+                return Some(params);
+            }
+            let value = segments.get(i).filter(|s| !s.is_empty())?;
+            params.insert(name.to_owned(), (*value).to_owned());
+        }
+        (segments.len() == parts.len()).then_some(params)
+    }
+
+    fn multi_segment(&self, operation: &Value, name: &str) -> bool {
+        (operation["parameters"].as_array().into_iter().flatten())
+            .map(|p| self.resolve(p))
+            .any(|p| p["name"] == name && p["x-multi-segment"] == true)
+    }
+
+    /// The value of one of the description's examples: real payloads to build answers from.
+    pub fn example(&self, name: &str) -> Value {
+        self.spec["components"]["examples"][name]["value"].clone()
     }
 
     fn operation(&self, method: &str, template: &str) -> Result<&Value, String> {
@@ -53,9 +112,10 @@ impl Contract {
         }
     }
 
-    /// Checks a response the fake is about to send. A status the operation does not list must
-    /// be one GitHub sends for any call (401, 403/429 rate limits, 5xx), with GitHub's error shape.
-    pub fn response(&self, method: &str, template: &str, status: u16, body: &Value) -> Result<(), String> {
+    /// Checks a response the fake is about to send as `media`. A status the operation does not
+    /// list must be one GitHub sends for any call (401, 403/429 rate limits, 5xx), with GitHub's
+    /// error shape.
+    pub fn response(&self, method: &str, template: &str, status: u16, media: &str, body: &Value) -> Result<(), String> {
         let operation = self.operation(method, template)?;
         let response = self.resolve(&operation["responses"][status.to_string()]);
         if response.is_null() {
@@ -64,9 +124,13 @@ impl Contract {
             }
             return Err(format!("{method} {template} never answers {status}"));
         }
-        let schema = &response["content"]["application/json"]["schema"];
-        if schema.is_null() {
+        let content = &response["content"];
+        if content.is_null() {
             return Ok(());
+        }
+        let schema = &content[media]["schema"];
+        if schema.is_null() {
+            return Err(format!("{method} {template} {status} is never sent as {media}"));
         }
         self.validate(schema, body).map_err(|e| format!("{method} {template} {status} response: {e}"))
     }

@@ -1,14 +1,22 @@
 //! A fake GitHub on 127.0.0.1:0 that the real octocrab client talks to: App JWTs, installation
-//! tokens that expire on command, and issue comments, with every request and response checked
-//! against GitHub's API description. Stateful, so tests read back what the client did.
+//! tokens that expire on command, comments, check runs, roles, pull requests, and a repository
+//! backed by real git objects in a bare repository. Every request and response is checked
+//! against GitHub's API description; responses start from the description's own examples.
+//! Stateful, so tests read back what the client did.
+
+// Each test binary uses its own part of the fake.
+#![allow(dead_code)]
 
 mod contract;
+mod payloads;
+mod repository;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use contract::Contract;
+use payloads::{check_run_json, comment_json, error, user};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -33,12 +41,23 @@ pub struct CheckRun {
     pub annotations: Vec<Value>,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug)]
+pub struct Pull {
+    pub number: u64,
+    pub head: String,
+    pub base: String,
+    pub title: String,
+    pub body: String,
+}
+
 pub struct State {
     pub comments: Vec<Comment>,
     pub check_runs: Vec<CheckRun>,
+    pub pulls: Vec<Pull>,
     /// login -> role (`admin`, `maintain`, `write`, `triage`, `read`).
     pub roles: HashMap<String, String>,
+    /// The repository every `/repos/{owner}/{repo}` call reads and writes.
+    pub git: repository::Bare,
     next_id: u64,
     /// Installation token -> still valid.
     tokens: HashMap<String, bool>,
@@ -65,9 +84,30 @@ pub struct FakeGitHub {
     pub state: Arc<Mutex<State>>,
 }
 
+/// What a handler answers: status, JSON body, media type.
+struct Answer(u16, Value, &'static str);
+
+impl Answer {
+    fn json(status: u16, body: Value) -> Answer {
+        Answer(status, body, "application/json")
+    }
+}
+
 impl FakeGitHub {
     pub async fn start() -> FakeGitHub {
-        let state = Arc::new(Mutex::new(State { next_id: 1000, ..State::default() }));
+        let state = Arc::new(Mutex::new(State {
+            comments: Vec::new(),
+            check_runs: Vec::new(),
+            pulls: Vec::new(),
+            roles: HashMap::new(),
+            git: repository::Bare::new(),
+            next_id: 1000,
+            tokens: HashMap::new(),
+            tokens_minted: 0,
+            requests: Vec::new(),
+            violations: Vec::new(),
+            faults: VecDeque::new(),
+        }));
         let contract = Arc::new(Contract::load());
         let shared = (state.clone(), contract);
         let app = Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
@@ -103,6 +143,21 @@ impl FakeGitHub {
         self.state.lock().unwrap().comments.iter().filter(|c| c.issue == issue).cloned().collect()
     }
 
+    /// Someone else pushes a commit of `files` to `branch` (created if absent); returns its id.
+    pub fn push(&self, branch: &str, files: &[(&str, &str)], message: &str) -> String {
+        self.state.lock().unwrap().git.commit(branch, files, message)
+    }
+
+    /// The branch's head commit, if the branch exists.
+    pub fn head(&self, branch: &str) -> Option<String> {
+        self.state.lock().unwrap().git.head(branch)
+    }
+
+    /// Every file of `branch`'s tree with its content, sorted by path.
+    pub fn files(&self, branch: &str) -> Vec<(String, String)> {
+        self.state.lock().unwrap().git.files(branch)
+    }
+
     pub fn violations(&self) -> Vec<String> {
         self.state.lock().unwrap().violations.clone()
     }
@@ -119,81 +174,108 @@ fn handle(
     let mut state = state.lock().unwrap();
     let path = uri.path().to_owned();
     state.requests.push((method.to_string(), path.clone()));
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let query: Vec<String> = (uri.query().unwrap_or_default().split('&'))
+    let verb = method.as_str().to_ascii_lowercase();
+    let Some((template, params)) = contract.route(&verb, &path) else {
+        state.violations.push(format!("{method} {path}: not in GitHub's API description"));
+        return (StatusCode::NOT_FOUND, "not in GitHub's API description").into_response();
+    };
+    let query: Vec<(String, String)> = (uri.query().unwrap_or_default().split('&'))
         .filter(|p| !p.is_empty())
-        .map(|p| p.split('=').next().unwrap_or_default().to_owned())
+        .map(|p| {
+            let (name, value) = p.split_once('=').unwrap_or((p, ""));
+            (name.to_owned(), value.replace("%2F", "/"))
+        })
         .collect();
     let json_body: Option<Value> = if body.is_empty() { None } else { serde_json::from_slice(&body).ok() };
-    let verb = method.as_str().to_ascii_lowercase();
+    let names: Vec<String> = query.iter().map(|(name, _)| name.clone()).collect();
+    if let Err(violation) = contract.request(&verb, &template, &names, json_body.as_ref()) {
+        state.violations.push(violation);
+    }
+
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("token ")))
         .unwrap_or_default()
         .to_owned();
+    let as_app = template.starts_with("/app");
+    let authorised = if as_app { valid_app_jwt(&bearer) } else { state.tokens.get(&bearer) == Some(&true) };
+    let fault = match state.faults.front() {
+        Some(f) if authorised && !template.ends_with("/access_tokens") && f.method == method.as_str() => {
+            state.faults.pop_front()
+        }
+        _ => None,
+    };
+    let mut extra_headers = Vec::new();
+    let Answer(status, response, media) = if !authorised {
+        Answer::json(401, error("Bad credentials"))
+    } else if let Some(fault) = fault {
+        extra_headers = fault.headers;
+        Answer::json(fault.status, error(fault.message))
+    } else {
+        let request =
+            Request { template: &template, params: &params, query: &query, body: json_body.unwrap_or_default() };
+        route(&mut state, contract, &verb, &request)
+    };
+    if let Err(violation) = contract.response(&verb, &template, status, media, &response) {
+        state.violations.push(violation);
+    }
+    let mut reply =
+        (StatusCode::from_u16(status).unwrap(), [("content-type", media)], response.to_string()).into_response();
+    for (name, value) in extra_headers {
+        reply.headers_mut().insert(name, value.parse().unwrap());
+    }
+    reply
+}
 
-    let (template, status, response) = match (method.as_str(), segments.as_slice()) {
-        ("POST", ["app", "installations", id, "access_tokens"]) => {
-            let template = "/app/installations/{installation_id}/access_tokens";
-            if !valid_app_jwt(&bearer) {
-                (template, 401, bad_credentials())
-            } else if id.parse() != Ok(INSTALLATION_ID) {
-                (template, 404, json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest" }))
-            } else {
-                state.tokens_minted += 1;
-                let token = format!("ghs_fake{}", state.tokens_minted);
-                state.tokens.insert(token.clone(), true);
-                let expires = chrono_like_in_an_hour();
-                let body = json!({ "token": token, "expires_at": expires, "permissions": { "issues": "write" },
-                                   "repository_selection": "all" });
-                (template, 201, body)
-            }
+/// A request matched to an operation of the API description.
+struct Request<'a> {
+    template: &'a str,
+    params: &'a HashMap<String, String>,
+    query: &'a [(String, String)],
+    body: Value,
+}
+
+impl Request<'_> {
+    fn param(&self, name: &str) -> &str {
+        self.params.get(name).map_or("", String::as_str)
+    }
+
+    fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    fn query_number(&self, name: &str) -> Option<usize> {
+        self.query(name)?.parse().ok()
+    }
+}
+
+fn route(state: &mut State, contract: &Contract, verb: &str, request: &Request) -> Answer {
+    let (owner, repo) = (request.param("owner"), request.param("repo"));
+    match (verb, request.template) {
+        ("post", "/app/installations/{installation_id}/access_tokens") => mint_token(state, request),
+        ("get", "/app") => {
+            let mut app = contract.example("integration");
+            app["id"] = json!(APP_ID);
+            app["slug"] = json!("specbuilder");
+            app["name"] = json!("Spec Builder");
+            Answer::json(200, app)
         }
-        ("POST", ["repos", owner, repo, "check-runs"]) if state.tokens.get(&bearer) == Some(&true) => {
-            let template = "/repos/{owner}/{repo}/check-runs";
-            let body = json_body.clone().unwrap_or_default();
-            state.next_id += 1;
-            let run = CheckRun {
-                id: state.next_id,
-                name: body["name"].as_str().unwrap_or_default().to_owned(),
-                head_sha: body["head_sha"].as_str().unwrap_or_default().to_owned(),
-                conclusion: body["conclusion"].as_str().map(str::to_owned),
-                annotations: body["output"]["annotations"].as_array().cloned().unwrap_or_default(),
-            };
-            if run.annotations.len() > 50 {
-                state
-                    .violations
-                    .push(format!("{} annotations in one request (GitHub takes 50)", run.annotations.len()));
-            }
-            let response = check_run_json(owner, repo, &run, &body["output"]);
-            state.check_runs.push(run);
-            (template, 201, response)
+        ("get", "/app/installations") => {
+            let mut installation = contract.example("base-installation-items")[0].clone();
+            installation["id"] = json!(INSTALLATION_ID);
+            installation["app_id"] = json!(APP_ID);
+            installation["account"]["login"] = json!("octo");
+            let page = request.query_number("page").unwrap_or(1);
+            Answer::json(200, if page == 1 { json!([installation]) } else { json!([]) })
         }
-        ("PATCH", ["repos", owner, repo, "check-runs", id]) if state.tokens.get(&bearer) == Some(&true) => {
-            let template = "/repos/{owner}/{repo}/check-runs/{check_run_id}";
-            let body = json_body.clone().unwrap_or_default();
-            let id: u64 = id.parse().unwrap_or_default();
-            let added = body["output"]["annotations"].as_array().cloned().unwrap_or_default();
-            if added.len() > 50 {
-                state.violations.push(format!("{} annotations in one request (GitHub takes 50)", added.len()));
-            }
-            match state.check_runs.iter_mut().find(|r| r.id == id) {
-                Some(run) => {
-                    run.annotations.extend(added);
-                    let run = run.clone();
-                    (template, 200, check_run_json(owner, repo, &run, &body["output"]))
-                }
-                None => (
-                    template,
-                    404,
-                    json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest" }),
-                ),
-            }
+        ("post", "/repos/{owner}/{repo}/check-runs") => create_check_run(state, owner, repo, &request.body),
+        ("patch", "/repos/{owner}/{repo}/check-runs/{check_run_id}") => {
+            update_check_run(state, owner, repo, request.param("check_run_id"), &request.body)
         }
-        ("GET", ["repos", _, _, "collaborators", login, "permission"]) if state.tokens.get(&bearer) == Some(&true) => {
-            let template = "/repos/{owner}/{repo}/collaborators/{username}/permission";
-            let role = state.roles.get(*login).cloned().unwrap_or_else(|| "read".into());
+        ("get", "/repos/{owner}/{repo}/collaborators/{username}/permission") => {
+            let login = request.param("username");
+            let role = state.roles.get(login).cloned().unwrap_or_else(|| "read".into());
             let permission = match role.as_str() {
                 "maintain" => "write",
                 "triage" => "read",
@@ -201,97 +283,114 @@ fn handle(
             };
             let mut collaborator = user(login, 9);
             collaborator["role_name"] = json!(role);
-            (template, 200, json!({ "permission": permission, "role_name": role, "user": collaborator }))
+            Answer::json(200, json!({ "permission": permission, "role_name": role, "user": collaborator }))
         }
-        (_, ["repos", _, _, "issues", ..]) if state.tokens.get(&bearer) != Some(&true) => {
-            let template = if segments.get(4) == Some(&"comments") {
-                "/repos/{owner}/{repo}/issues/comments/{comment_id}"
-            } else {
-                "/repos/{owner}/{repo}/issues/{issue_number}/comments"
-            };
-            (template, 401, bad_credentials())
-        }
-        (verb, ["repos", ..]) if state.faults.front().is_some_and(|f| f.method == verb) => {
-            let fault = state.faults.pop_front().unwrap();
-            let template = match (verb, segments.get(4)) {
-                (_, Some(&"comments")) => "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-                _ => "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-            };
-            let body = json!({ "message": fault.message, "documentation_url": "https://docs.github.com/rest" });
-            if let Err(violation) = contract.response(&verb.to_ascii_lowercase(), template, fault.status, &body) {
-                state.violations.push(violation);
-            }
-            let mut response = (StatusCode::from_u16(fault.status).unwrap(), body.to_string()).into_response();
-            for (name, value) in fault.headers {
-                response.headers_mut().insert(name, value.parse().unwrap());
-            }
-            return response;
-        }
-        ("GET", ["repos", owner, repo, "issues", number, "comments"]) => {
-            let number: u64 = number.parse().unwrap_or_default();
-            let per_page: usize = query_value(&uri, "per_page").unwrap_or(30).min(100);
-            let page: usize = query_value(&uri, "page").unwrap_or(1).max(1);
+        ("get", "/repos/{owner}/{repo}/issues/{issue_number}/comments") => {
+            let number: u64 = request.param("issue_number").parse().unwrap_or_default();
+            let per_page = request.query_number("per_page").unwrap_or(30).min(100);
+            let page = request.query_number("page").unwrap_or(1).max(1);
             let list: Vec<Value> = (state.comments.iter())
                 .filter(|c| c.issue == number)
                 .skip((page - 1) * per_page)
                 .take(per_page)
                 .map(|c| comment_json(owner, repo, c))
                 .collect();
-            ("/repos/{owner}/{repo}/issues/{issue_number}/comments", 200, Value::Array(list))
+            Answer::json(200, Value::Array(list))
         }
-        ("POST", ["repos", owner, repo, "issues", number, "comments"]) => {
-            let template = "/repos/{owner}/{repo}/issues/{issue_number}/comments";
-            let text = json_body.as_ref().and_then(|b| b["body"].as_str()).unwrap_or_default().to_owned();
+        ("post", "/repos/{owner}/{repo}/issues/{issue_number}/comments") => {
             state.next_id += 1;
             let comment = Comment {
                 id: state.next_id,
-                issue: number.parse().unwrap_or_default(),
-                body: text,
+                issue: request.param("issue_number").parse().unwrap_or_default(),
+                body: request.body["body"].as_str().unwrap_or_default().to_owned(),
                 login: "specbuilder[bot]".into(),
             };
             let body = comment_json(owner, repo, &comment);
             state.comments.push(comment);
-            (template, 201, body)
+            Answer::json(201, body)
         }
-        ("PATCH", ["repos", owner, repo, "issues", "comments", id]) => {
-            let template = "/repos/{owner}/{repo}/issues/comments/{comment_id}";
-            let text = json_body.as_ref().and_then(|b| b["body"].as_str()).unwrap_or_default().to_owned();
-            let id: u64 = id.parse().unwrap_or_default();
+        ("patch", "/repos/{owner}/{repo}/issues/comments/{comment_id}") => {
+            let id: u64 = request.param("comment_id").parse().unwrap_or_default();
             match state.comments.iter_mut().find(|c| c.id == id) {
                 Some(comment) => {
-                    comment.body = text;
-                    let comment = comment.clone();
-                    (template, 200, comment_json(owner, repo, &comment))
+                    comment.body = request.body["body"].as_str().unwrap_or_default().to_owned();
+                    Answer::json(200, comment_json(owner, repo, comment))
                 }
-                None => (
-                    template,
-                    404,
-                    json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest" }),
-                ),
+                None => Answer::json(404, error("Not Found")),
             }
         }
-        _ => {
-            state.violations.push(format!("{method} {path}: not served by the fake"));
-            eprintln!("fake GitHub: not served: {method} {uri}");
-            return (StatusCode::NOT_FOUND, "not served by the fake").into_response();
-        }
+        ("post", "/repos/{owner}/{repo}/pulls") => open_pull(state, contract, owner, repo, &request.body),
+        _ => repository::route(&mut state.git, contract, verb, request),
+    }
+}
+
+fn mint_token(state: &mut State, request: &Request) -> Answer {
+    if request.param("installation_id").parse() != Ok(INSTALLATION_ID) {
+        return Answer::json(404, error("Not Found"));
+    }
+    state.tokens_minted += 1;
+    let token = format!("ghs_fake{}", state.tokens_minted);
+    state.tokens.insert(token.clone(), true);
+    let body = json!({ "token": token, "expires_at": payloads::in_an_hour(), "permissions": { "issues": "write" },
+                       "repository_selection": "all" });
+    Answer::json(201, body)
+}
+
+fn create_check_run(state: &mut State, owner: &str, repo: &str, body: &Value) -> Answer {
+    state.next_id += 1;
+    let run = CheckRun {
+        id: state.next_id,
+        name: body["name"].as_str().unwrap_or_default().to_owned(),
+        head_sha: body["head_sha"].as_str().unwrap_or_default().to_owned(),
+        conclusion: body["conclusion"].as_str().map(str::to_owned),
+        annotations: body["output"]["annotations"].as_array().cloned().unwrap_or_default(),
     };
-    if let Err(violation) = contract.request(&verb, template, &query, json_body.as_ref()) {
-        state.violations.push(violation);
+    if run.annotations.len() > 50 {
+        state.violations.push(format!("{} annotations in one request (GitHub takes 50)", run.annotations.len()));
     }
-    if let Err(violation) = contract.response(&verb, template, status, &response) {
-        state.violations.push(violation);
-    }
-    let status = StatusCode::from_u16(status).unwrap();
-    (status, [("content-type", "application/json")], response.to_string()).into_response()
+    let response = check_run_json(owner, repo, &run, &body["output"]);
+    state.check_runs.push(run);
+    Answer::json(201, response)
 }
 
-fn query_value(uri: &Uri, name: &str) -> Option<usize> {
-    (uri.query()?.split('&')).find_map(|pair| pair.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+fn update_check_run(state: &mut State, owner: &str, repo: &str, id: &str, body: &Value) -> Answer {
+    let id: u64 = id.parse().unwrap_or_default();
+    let added = body["output"]["annotations"].as_array().cloned().unwrap_or_default();
+    if added.len() > 50 {
+        state.violations.push(format!("{} annotations in one request (GitHub takes 50)", added.len()));
+    }
+    match state.check_runs.iter_mut().find(|r| r.id == id) {
+        Some(run) => {
+            run.annotations.extend(added);
+            Answer::json(200, check_run_json(owner, repo, run, &body["output"]))
+        }
+        None => Answer::json(404, error("Not Found")),
+    }
 }
 
-fn bad_credentials() -> Value {
-    json!({ "message": "Bad credentials", "documentation_url": "https://docs.github.com/rest" })
+fn open_pull(state: &mut State, contract: &Contract, owner: &str, repo: &str, body: &Value) -> Answer {
+    let field = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
+    let (head, base) = (field("head"), field("base"));
+    let (Some(head_sha), Some(base_sha)) = (state.git.head(&head), state.git.head(&base)) else {
+        return Answer::json(
+            422,
+            json!({ "message": "Validation Failed", "documentation_url": payloads::DOCS,
+            "errors": [{ "resource": "PullRequest", "field": "head", "code": "invalid" }] }),
+        );
+    };
+    if state.pulls.iter().any(|p| p.head == head && p.base == base) {
+        let message = format!("A pull request already exists for {owner}:{head}.");
+        return Answer::json(
+            422,
+            json!({ "message": "Validation Failed", "documentation_url": payloads::DOCS,
+            "errors": [{ "resource": "PullRequest", "code": "custom", "message": message }] }),
+        );
+    }
+    let number = state.pulls.len() as u64 + 1;
+    let pull = Pull { number, head, base, title: field("title"), body: field("body") };
+    let response = payloads::pull_json(contract.example("pull-request"), owner, repo, &pull, &head_sha, &base_sha);
+    state.pulls.push(pull);
+    Answer::json(201, response)
 }
 
 /// Whether `token` is an App JWT signed with the test app's key, issued by the app.
@@ -309,64 +408,4 @@ fn valid_app_jwt(token: &str) -> bool {
             false
         }
     }
-}
-
-fn chrono_like_in_an_hour() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
-    let (days, secs) = (now / 86_400, now % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn user(login: &str, id: u64) -> Value {
-    // As GitHub does: `[bot]` is percent-encoded in URLs (the contract checks they are URIs).
-    let path = login.replace('[', "%5B").replace(']', "%5D");
-    let base = format!("https://api.github.com/users/{path}");
-    let kind = if login.ends_with("[bot]") { "Bot" } else { "User" };
-    json!({
-        "login": login, "id": id, "node_id": format!("U_{id}"), "avatar_url": "https://avatars.githubusercontent.com/u/1",
-        "gravatar_id": "", "url": base, "html_url": format!("https://github.com/{path}"),
-        "followers_url": format!("{base}/followers"), "following_url": format!("{base}/following{{/other_user}}"),
-        "gists_url": format!("{base}/gists{{/gist_id}}"), "starred_url": format!("{base}/starred{{/owner}}{{/repo}}"),
-        "subscriptions_url": format!("{base}/subscriptions"), "organizations_url": format!("{base}/orgs"),
-        "repos_url": format!("{base}/repos"), "events_url": format!("{base}/events{{/privacy}}"),
-        "received_events_url": format!("{base}/received_events"), "type": kind, "site_admin": false
-    })
-}
-
-fn check_run_json(owner: &str, repo: &str, run: &CheckRun, output: &Value) -> Value {
-    let api = format!("https://api.github.com/repos/{owner}/{repo}");
-    json!({
-        "id": run.id, "node_id": format!("CR_{}", run.id), "head_sha": run.head_sha, "name": run.name,
-        "url": format!("{api}/check-runs/{}", run.id), "html_url": format!("https://github.com/{owner}/{repo}/runs/{}", run.id),
-        "details_url": null, "status": "completed", "conclusion": run.conclusion,
-        "started_at": "2026-11-24T10:00:00Z", "completed_at": "2026-11-24T10:00:01Z", "external_id": null,
-        "check_suite": { "id": 1 }, "app": null, "pull_requests": [],
-        "output": { "title": output["title"], "summary": output["summary"], "text": null,
-                    "annotations_count": run.annotations.len(), "annotations_url": format!("{api}/check-runs/{}/annotations", run.id) }
-    })
-}
-
-fn comment_json(owner: &str, repo: &str, c: &Comment) -> Value {
-    let api = format!("https://api.github.com/repos/{owner}/{repo}");
-    json!({
-        "id": c.id, "node_id": format!("IC_{}", c.id), "url": format!("{api}/issues/comments/{}", c.id),
-        "html_url": format!("https://github.com/{owner}/{repo}/issues/{}#issuecomment-{}", c.issue, c.id),
-        "body": c.body, "user": user(&c.login, 7), "created_at": "2026-11-24T10:00:00Z",
-        "updated_at": "2026-11-24T10:00:00Z", "issue_url": format!("{api}/issues/{}", c.issue),
-        "author_association": "NONE"
-    })
 }
