@@ -2,14 +2,12 @@
 //! installation token, comment upserts by hidden marker, long comments split, a token that
 //! expires mid-run replaced once — and nothing sent that GitHub's API description forbids.
 
-mod fake_github;
-
-use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID};
+use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID, TEST_APP_KEY};
 use github_app::{Annotation, AppConfig, CheckReport, GitHubApp, IssueRef, Level};
 use std::time::{Duration, Instant};
 
 fn app(fake: &FakeGitHub) -> GitHubApp {
-    let key = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-app-key.pem")).unwrap();
+    let key = TEST_APP_KEY.to_owned();
     let mut app =
         GitHubApp::new(&AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: key }).unwrap();
     app.policy.backoff = Duration::from_millis(20);

@@ -3,14 +3,12 @@
 //! moved by someone else is a conflict rather than an overwrite, and nothing the client sends
 //! breaks GitHub's API description.
 
-mod fake_github;
-
-use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID};
+use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID, TEST_APP_KEY};
 use github_app::{AppConfig, ClientError, FileChange, GitHubApp, Head, PullRequestDraft, RepoRef};
 use std::time::Duration;
 
 fn app(fake: &FakeGitHub) -> GitHubApp {
-    let key = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-app-key.pem")).unwrap();
+    let key = TEST_APP_KEY.to_owned();
     let mut app =
         GitHubApp::new(&AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: key }).unwrap();
     app.policy.backoff = Duration::from_millis(20);

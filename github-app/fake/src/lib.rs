@@ -4,8 +4,6 @@
 //! against GitHub's API description; responses start from the description's own examples.
 //! Stateful, so tests read back what the client did.
 
-// Each test binary uses its own part of the fake.
-#![allow(dead_code)]
 
 mod contract;
 mod payloads;
@@ -23,6 +21,10 @@ use std::sync::{Arc, Mutex};
 
 pub const APP_ID: u64 = 4242;
 pub const INSTALLATION_ID: u64 = 77;
+/// The test app's private key (PEM), made for these tests only; the fake checks App JWTs
+/// against its public half.
+pub const TEST_APP_KEY: &str = include_str!("../fixtures/test-app-key.pem");
+const TEST_APP_PUBLIC_KEY: &str = include_str!("../fixtures/test-app-key.pub.pem");
 
 #[derive(Clone, Debug)]
 pub struct Comment {
@@ -85,7 +87,7 @@ pub struct FakeGitHub {
 }
 
 /// What a handler answers: status, JSON body, media type.
-struct Answer(u16, Value, &'static str);
+pub(crate) struct Answer(u16, Value, &'static str);
 
 impl Answer {
     fn json(status: u16, body: Value) -> Answer {
@@ -229,7 +231,7 @@ fn handle(
 }
 
 /// A request matched to an operation of the API description.
-struct Request<'a> {
+pub(crate) struct Request<'a> {
     template: &'a str,
     params: &'a HashMap<String, String>,
     query: &'a [(String, String)],
@@ -395,8 +397,7 @@ fn open_pull(state: &mut State, contract: &Contract, owner: &str, repo: &str, bo
 
 /// Whether `token` is an App JWT signed with the test app's key, issued by the app.
 fn valid_app_jwt(token: &str) -> bool {
-    let key = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-app-key.pub.pem")).unwrap();
-    let key = octocrab::jsonwebtoken::DecodingKey::from_rsa_pem(&key).unwrap();
+    let key = octocrab::jsonwebtoken::DecodingKey::from_rsa_pem(TEST_APP_PUBLIC_KEY.as_bytes()).unwrap();
     let mut validation = octocrab::jsonwebtoken::Validation::new(octocrab::jsonwebtoken::Algorithm::RS256);
     // GitHub takes `iss` as a number (the app id), which jsonwebtoken only checks as a string.
     validation.set_required_spec_claims(&["exp", "iat"]);
