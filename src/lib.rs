@@ -7,6 +7,7 @@ pub mod config;
 pub mod conversation;
 pub mod delivery;
 pub mod engine;
+pub mod forge;
 pub mod generate;
 pub mod llm;
 pub mod report;

@@ -56,14 +56,34 @@ pub fn commit_files(
     files: &[(String, Vec<u8>)],
     message: &str,
 ) -> Result<ObjectId, CommitError> {
+    let changes = files.iter().map(|(path, bytes)| (path.as_str(), Some(bytes.as_slice())));
+    commit_changes(repo, branch, expected, parent, changes, message)
+}
+
+/// As [`commit_files`], where a change without bytes deletes the file.
+pub fn commit_changes<'a>(
+    repo: &gix::Repository,
+    branch: &str,
+    expected: BranchHead,
+    parent: Option<ObjectId>,
+    changes: impl IntoIterator<Item = (&'a str, Option<&'a [u8]>)>,
+    message: &str,
+) -> Result<ObjectId, CommitError> {
     let base_tree = match parent {
         Some(commit) => repo.find_commit(commit).map_err(git)?.tree_id().map_err(git)?.detach(),
         None => ObjectId::empty_tree(repo.object_hash()),
     };
     let mut editor = repo.edit_tree(base_tree).map_err(git)?;
-    for (path, bytes) in files {
-        let blob = repo.write_blob(bytes).map_err(git)?;
-        editor.upsert(path.as_str(), EntryKind::Blob, blob.detach()).map_err(git)?;
+    for (path, bytes) in changes {
+        match bytes {
+            Some(bytes) => {
+                let blob = repo.write_blob(bytes).map_err(git)?;
+                editor.upsert(path, EntryKind::Blob, blob.detach()).map_err(git)?;
+            }
+            None => {
+                editor.remove(path).map_err(git)?;
+            }
+        }
     }
     let tree = editor.write().map_err(git)?.detach();
 

@@ -3,4 +3,4 @@
 
 mod git;
 
-pub use git::{BranchHead, CommitError, commit_files, open, project_branch, read_branch_head};
+pub use git::{BranchHead, CommitError, commit_changes, commit_files, open, project_branch, read_branch_head};

@@ -4,7 +4,6 @@
 //! against GitHub's API description; responses start from the description's own examples.
 //! Stateful, so tests read back what the client did.
 
-
 mod contract;
 mod payloads;
 mod repository;

@@ -1,0 +1,166 @@
+//! Where a repository lives, in the product's own terms: the [`Forge`] trait, with an adapter per
+//! host (GitHub through the `github-app` crate) and one for a local repository (gix), so the
+//! engine and the service never see a host's types.
+//!
+//! A forge may not offer everything (a local repository has no comments or pull requests); its
+//! [`Capabilities`] say what it has, and the rest answers [`ForgeError::Unsupported`].
+
+mod github;
+mod local;
+
+pub use github::GitHubForge;
+pub use local::LocalForge;
+
+use std::future::Future;
+
+/// A commit id, hex.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CommitId(pub String);
+
+impl std::fmt::Display for CommitId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a new commit goes (see [`Forge::commit_files`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Head {
+    /// The branch is at this commit, as last read; the new commit goes on top.
+    At(CommitId),
+    /// The branch does not exist: create it at a new commit on top of this one.
+    NewFrom(CommitId),
+}
+
+/// A file of a commit: new bytes, or `None` to delete it. Paths are repository-relative.
+#[derive(Clone, Debug)]
+pub struct FileWrite {
+    pub path: String,
+    pub content: Option<Vec<u8>>,
+}
+
+/// A pull request (GitHub) or merge request (GitLab).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRequest {
+    pub number: u64,
+    pub url: String,
+}
+
+/// What a user may do in a repository, weakest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Permission {
+    None,
+    Read,
+    Triage,
+    Write,
+    Maintain,
+    Admin,
+}
+
+impl Permission {
+    /// Answering questions and changing decisions takes write access.
+    pub fn can_write(self) -> bool {
+        self >= Permission::Write
+    }
+
+    fn from_role(role: &str) -> Permission {
+        match role {
+            "admin" => Permission::Admin,
+            "maintain" => Permission::Maintain,
+            "write" | "push" => Permission::Write,
+            "triage" => Permission::Triage,
+            "read" | "pull" => Permission::Read,
+            _ => Permission::None,
+        }
+    }
+}
+
+/// The result of a validation run, reported on a commit.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub name: String,
+    pub commit: CommitId,
+    pub passed: bool,
+    pub title: String,
+    pub summary: String,
+    pub annotations: Vec<CheckAnnotation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckAnnotation {
+    pub path: String,
+    pub line: u64,
+    /// An error (fails the check) rather than a warning.
+    pub error: bool,
+    pub title: String,
+    pub message: String,
+}
+
+/// What a forge can do beyond files and branches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    pub comments: bool,
+    pub change_requests: bool,
+    pub checks: bool,
+    pub permissions: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ForgeError {
+    /// The branch is not where we read it: someone else committed. Nothing was overwritten.
+    #[error(
+        "branch `{branch}` moved while we worked (we read {expected}, it is now {actual}); nothing was overwritten"
+    )]
+    Moved { branch: String, expected: String, actual: String },
+    #[error("{forge} has no {what}")]
+    Unsupported { forge: &'static str, what: &'static str },
+    #[error("{0}")]
+    Host(String),
+}
+
+/// A repository host. Methods return `Send` futures so a service can run them on any worker.
+pub trait Forge {
+    fn capabilities(&self) -> Capabilities;
+
+    /// The commit `branch` points at, if the branch exists.
+    fn branch_head(&self, branch: &str) -> impl Future<Output = Result<Option<CommitId>, ForgeError>> + Send;
+
+    /// The file at `path` in revision `rev` (branch or commit id), if there is one.
+    fn read_file(&self, rev: &str, path: &str) -> impl Future<Output = Result<Option<Vec<u8>>, ForgeError>> + Send;
+
+    /// Every file under `dir` in revision `rev`, sorted.
+    fn list_files(&self, rev: &str, dir: &str) -> impl Future<Output = Result<Vec<String>, ForgeError>> + Send;
+
+    /// Commits `files` in one commit and moves `branch` to it, unless the branch is no longer
+    /// where `head` says ([`ForgeError::Moved`]).
+    fn commit_files(
+        &self,
+        branch: &str,
+        head: &Head,
+        files: &[FileWrite],
+        message: &str,
+    ) -> impl Future<Output = Result<CommitId, ForgeError>> + Send;
+
+    /// Asks for `head` to be merged into `base`.
+    fn open_change_request(
+        &self,
+        head: &str,
+        base: &str,
+        title: &str,
+        body: &str,
+    ) -> impl Future<Output = Result<ChangeRequest, ForgeError>> + Send;
+
+    /// Creates or edits the one comment on `topic` in issue or change request `thread`.
+    fn upsert_comment(
+        &self,
+        thread: u64,
+        topic: &str,
+        body: &str,
+    ) -> impl Future<Output = Result<(), ForgeError>> + Send;
+
+    /// What `user` may do in the repository.
+    fn permission(&self, user: &str) -> impl Future<Output = Result<Permission, ForgeError>> + Send;
+
+    /// Reports a validation run on a commit.
+    fn publish_check(&self, check: &Check) -> impl Future<Output = Result<(), ForgeError>> + Send;
+}

@@ -1,0 +1,125 @@
+//! One scenario, two forges: the GitHub adapter against the fake GitHub (a real bare repository
+//! behind GitHub's REST API) and the local adapter on a real repository. The engine sees the
+//! same behaviour from both: whole commits, reads at any revision, a branch moved by someone
+//! else reported as a conflict with nothing overwritten.
+
+use fake_github::{APP_ID, FakeGitHub, INSTALLATION_ID, TEST_APP_KEY};
+use github_app::{AppConfig, GitHubApp};
+use specbuilder::forge::{
+    Check, CheckAnnotation, CommitId, FileWrite, Forge, ForgeError, GitHubForge, Head, LocalForge, Permission,
+};
+use std::sync::Arc;
+
+fn write(path: &str, content: &str) -> FileWrite {
+    FileWrite { path: path.into(), content: Some(content.as_bytes().to_vec()) }
+}
+
+/// What every forge must do. `push_elsewhere` commits to a branch behind the forge's back.
+async fn exercise(forge: &impl Forge, main: CommitId, push_elsewhere: impl Fn(&str) -> String) {
+    let branch = "spec/tracker";
+    assert_eq!(forge.branch_head(branch).await.unwrap(), None);
+    let files = [
+        write("specs/tracker/project.md", "# Tracker\n"),
+        write("specs/tracker/decisions/auth.signup.md", "---\nkey: auth.signup\n---\n"),
+        write("specs/tracker/decisions/data.entities.md", "---\nkey: data.entities\n---\n"),
+    ];
+    let first = forge.commit_files(branch, &Head::NewFrom(main.clone()), &files, "Start tracker").await.unwrap();
+    assert_eq!(forge.branch_head(branch).await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        forge.read_file(&first.0, "specs/tracker/project.md").await.unwrap().as_deref(),
+        Some(&b"# Tracker\n"[..])
+    );
+    assert_eq!(forge.read_file(branch, "README.md").await.unwrap().as_deref(), Some(&b"# Tracker app\n"[..]));
+    assert_eq!(forge.read_file(branch, "nothing.md").await.unwrap(), None);
+    let listed = forge.list_files(branch, "specs").await.unwrap();
+    assert_eq!(
+        listed,
+        [
+            "specs/tracker/decisions/auth.signup.md",
+            "specs/tracker/decisions/data.entities.md",
+            "specs/tracker/project.md"
+        ]
+    );
+
+    let delete = [FileWrite { path: "specs/tracker/decisions/auth.signup.md".into(), content: None }];
+    let second = forge.commit_files(branch, &Head::At(first.clone()), &delete, "Drop auth.signup").await.unwrap();
+    assert_eq!(forge.list_files(&second.0, "specs/tracker/decisions").await.unwrap().len(), 1);
+    assert_eq!(forge.list_files(&first.0, "specs/tracker/decisions").await.unwrap().len(), 2, "history kept");
+
+    let theirs = push_elsewhere(branch);
+    let late = [write("specs/tracker/decisions/late.md", "late\n")];
+    match forge.commit_files(branch, &Head::At(second.clone()), &late, "Late answer").await {
+        Err(ForgeError::Moved { branch: moved, expected, actual }) => {
+            assert_eq!(moved, branch);
+            assert_eq!(expected, second.0[..12]);
+            assert_eq!(actual, theirs[..12]);
+        }
+        other => panic!("a moved branch must be a conflict, got {other:?}"),
+    }
+    assert_eq!(forge.branch_head(branch).await.unwrap(), Some(CommitId(theirs)), "their commit stays");
+    assert_eq!(forge.read_file(branch, "specs/tracker/decisions/late.md").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn the_github_forge_commits_reads_and_detects_conflicts_through_the_api() {
+    let fake = FakeGitHub::start().await;
+    let main = CommitId(fake.push("main", &[("README.md", "# Tracker app\n")], "Readme"));
+    let config = AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: TEST_APP_KEY.to_owned() };
+    let app = Arc::new(GitHubApp::new(&config).unwrap());
+    let forge = GitHubForge::new(app, INSTALLATION_ID, "octo", "tracker");
+    exercise(&forge, main, |branch| fake.push(branch, &[("NOTES.md", "theirs\n")], "Someone else")).await;
+
+    let capabilities = forge.capabilities();
+    assert!(capabilities.comments && capabilities.change_requests && capabilities.checks);
+    fake.state.lock().unwrap().roles.insert("dana".into(), "maintain".into());
+    assert_eq!(forge.permission("dana").await.unwrap(), Permission::Maintain);
+    assert!(forge.permission("dana").await.unwrap().can_write());
+    assert!(!forge.permission("eve").await.unwrap().can_write(), "readers may not answer");
+
+    forge.upsert_comment(12, "q/auth.signup", "Who can sign up?").await.unwrap();
+    forge.upsert_comment(12, "q/auth.signup", "Who can sign up? (edited)").await.unwrap();
+    assert_eq!(fake.comments(12).len(), 1);
+    let request = forge.open_change_request("spec/tracker", "main", "Spec: tracker", "Ready").await.unwrap();
+    assert_eq!(request.number, 1);
+    let check = Check {
+        name: "Spec Builder".into(),
+        commit: forge.branch_head("spec/tracker").await.unwrap().unwrap(),
+        passed: false,
+        title: "1 error".into(),
+        summary: "A contradiction.".into(),
+        annotations: vec![CheckAnnotation {
+            path: "specs/tracker/decisions/data.entities.md".into(),
+            line: 2,
+            error: true,
+            title: "SB202".into(),
+            message: "contradicts auth.signup".into(),
+        }],
+    };
+    forge.publish_check(&check).await.unwrap();
+    let state = fake.state.lock().unwrap();
+    assert_eq!(state.check_runs[0].conclusion.as_deref(), Some("failure"));
+    assert_eq!(state.check_runs[0].annotations[0]["annotation_level"], "failure");
+    assert_eq!(state.violations, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn the_local_forge_behaves_the_same_on_a_repository_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = gix::init(dir.path()).unwrap();
+    let readme = [("README.md".to_owned(), b"# Tracker app\n".to_vec())];
+    let none = specbuilder::store::BranchHead(None);
+    let main = specbuilder::store::commit_files(&repo, "main", none, None, &readme, "Readme").unwrap();
+    let forge = LocalForge::new(dir.path());
+    exercise(&forge, CommitId(main.to_string()), |branch| {
+        let head = specbuilder::store::read_branch_head(&repo, branch).unwrap();
+        let files = [("NOTES.md".to_owned(), b"theirs\n".to_vec())];
+        specbuilder::store::commit_files(&repo, branch, head, head.0, &files, "Someone else").unwrap().to_string()
+    })
+    .await;
+
+    assert_eq!(forge.permission("anyone").await.unwrap(), Permission::Admin, "your own repository");
+    assert!(!forge.capabilities().comments);
+    let error = forge.upsert_comment(1, "q/x", "hello").await.unwrap_err();
+    assert!(matches!(error, ForgeError::Unsupported { .. }), "{error:?}");
+    assert_eq!(error.to_string(), "a local repository has no comments");
+}
