@@ -21,35 +21,30 @@ pub enum Recorded {
     Contradiction { findings: Vec<Finding>, file: (String, Vec<u8>) },
 }
 
-pub struct Session {
-    pub repo: gix::Repository,
+/// A project branch as read: its files, the workspace they make, and the templates it can use.
+/// Pure: the local CLI and the bot both build one and commit what it prepares their own way.
+pub struct Branch {
     pub slug: String,
     pub branch: String,
-    pub head: BranchHead,
     pub layout: Layout,
     pub snapshot: Snapshot,
     pub workspace: Workspace,
     pub catalog: Catalog,
 }
 
-impl Session {
-    /// Opens the conversation of `slug`, or of the only project branch when none is named.
-    pub fn open(dir: &Path, slug: Option<&str>) -> anyhow::Result<Session> {
-        let repo = store::open(dir)?;
-        let slug = match slug {
-            Some(slug) => slug.to_owned(),
-            None => only_project_branch(&repo)?,
-        };
-        let branch = store::project_branch(&slug);
-        let head = store::read_branch_head(&repo, &branch)?;
-        let Some(commit) = head.0 else {
-            bail!("there is no branch `{branch}`; start the project with `specbuilder new {slug} --template <id>`");
-        };
-        let layout = Layout { specs_dir: Config::load(dir)?.specs_dir().to_owned() };
-        let snapshot = source::read_revision(dir, &commit.to_string(), &layout.specs_dir)?;
+/// A decision checked against the branch.
+pub enum Prepared {
+    /// The file to commit.
+    Ready { path: String, bytes: Vec<u8> },
+    /// It contradicts the branch; nothing may be written.
+    Contradiction { findings: Vec<Finding>, file: (String, Vec<u8>) },
+}
+
+impl Branch {
+    pub fn new(slug: &str, layout: Layout, snapshot: Snapshot) -> Branch {
         let workspace = workspace(&snapshot, &layout);
         let catalog = Catalog::for_workspace(&workspace);
-        Ok(Session { repo, slug, branch, head, layout, snapshot, workspace, catalog })
+        Branch { slug: slug.to_owned(), branch: store::project_branch(slug), layout, snapshot, workspace, catalog }
     }
 
     pub fn template(&self) -> anyhow::Result<&Template> {
@@ -74,6 +69,104 @@ impl Session {
         format!("{}/{}/decisions/{key}.md", self.layout.specs_dir, self.slug)
     }
 
+    /// Checks `decision` against every decision on the branch.
+    pub fn prepare(&self, decision: &Decision) -> anyhow::Result<Prepared> {
+        let path = self.decision_path(&decision.key);
+        let text = write::decision(decision);
+        let doc = decision_doc(&path, &text, &decision.key)?;
+        let findings = check_answer(&self.workspace.fact_index(self.project()?), &doc);
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            return Ok(Prepared::Contradiction { findings, file: (path, text.into_bytes()) });
+        }
+        Ok(Prepared::Ready { path, bytes: text.into_bytes() })
+    }
+
+    /// The questions that apply now but that the project's depth does not ask, recorded as
+    /// assumptions (the template default and its reason), with the commit message for them. An
+    /// assumption that would contradict the branch is left out (`status` keeps listing it).
+    pub fn skipped_assumptions(&self, by: impl Fn() -> record::Provenance) -> anyhow::Result<Option<Assumptions>> {
+        let template = self.template()?;
+        let project = self.project()?;
+        let depth = project.project.as_ref().map(|p| p.value.depth).unwrap_or_default();
+        let mut index = self.workspace.fact_index(project);
+        let (mut files, mut keys) = (Vec::new(), Vec::new());
+        for assumption in Plan::new(template, project).assumptions() {
+            let Some(q) = template.questions.iter().find(|q| q.key == assumption.key) else { continue };
+            let reason = assumption.reason.map_or_else(|| format!("not asked at {depth:?} depth"), str::to_owned);
+            let answer = Answer::Text(assumption.default.to_owned());
+            let decision = record::decision(q, Some(answer), Status::Assumed, Some(reason), by());
+            let path = self.decision_path(&q.key);
+            let text = write::decision(&decision);
+            let doc = decision_doc(&path, &text, &q.key)?;
+            if check_answer(&index, &doc).iter().any(|f| f.severity == Severity::Error) {
+                continue;
+            }
+            index.add(&doc.contribution());
+            files.push((path, text.into_bytes()));
+            keys.push(q.key.clone());
+        }
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let message = format!(
+            "spec({}): assume {} (not asked at {} depth)",
+            self.slug,
+            keys.join(", "),
+            format!("{depth:?}").to_lowercase()
+        );
+        Ok(Some(Assumptions { files, keys, message }))
+    }
+}
+
+/// Assumptions to commit together.
+pub struct Assumptions {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub keys: Vec<String>,
+    pub message: String,
+}
+
+fn decision_doc(path: &str, text: &str, key: &str) -> anyhow::Result<DecisionDoc> {
+    let parsed = parse_decision(path, text.as_bytes()).parsed.context("a written decision always parses")?;
+    Ok(DecisionDoc { facts: parsed.value.effective_facts(), file_key: key.to_owned(), sha256: None, doc: parsed })
+}
+
+/// A project's conversation in a local repository: the branch as read, and where it was.
+pub struct Session {
+    pub repo: gix::Repository,
+    pub head: BranchHead,
+    branch: Branch,
+}
+
+impl std::ops::Deref for Session {
+    type Target = Branch;
+    fn deref(&self) -> &Branch {
+        &self.branch
+    }
+}
+
+impl Session {
+    /// Opens the conversation of `slug`, or of the only project branch when none is named.
+    pub fn open(dir: &Path, slug: Option<&str>) -> anyhow::Result<Session> {
+        let repo = store::open(dir)?;
+        let slug = match slug {
+            Some(slug) => slug.to_owned(),
+            None => only_project_branch(&repo)?,
+        };
+        let branch = store::project_branch(&slug);
+        let head = store::read_branch_head(&repo, &branch)?;
+        let Some(commit) = head.0 else {
+            bail!("there is no branch `{branch}`; start the project with `specbuilder new {slug} --template <id>`");
+        };
+        let layout = Layout { specs_dir: Config::load(dir)?.specs_dir().to_owned() };
+        let snapshot = source::read_revision(dir, &commit.to_string(), &layout.specs_dir)?;
+        Ok(Session { repo, head, branch: Branch::new(&slug, layout, snapshot) })
+    }
+
+    /// The branch as read, by value.
+    pub fn into_branch(self) -> Branch {
+        self.branch
+    }
+
     /// Checks `decision` against every decision on the branch and commits it, unless it
     /// contradicts them: then nothing is written.
     pub fn record(&self, decision: &Decision) -> anyhow::Result<Recorded> {
@@ -82,22 +175,14 @@ impl Session {
 
     /// [`Session::record`] with a commit message of the caller's.
     pub fn record_as(&self, decision: &Decision, message: &str) -> anyhow::Result<Recorded> {
-        let path = self.decision_path(&decision.key);
-        let text = write::decision(decision);
-        let parsed = parse_decision(&path, text.as_bytes()).parsed.context("a written decision always parses")?;
-        let doc = DecisionDoc {
-            facts: parsed.value.effective_facts(),
-            file_key: decision.key.clone(),
-            sha256: None,
-            doc: parsed,
-        };
-        let findings = check_answer(&self.workspace.fact_index(self.project()?), &doc);
-        if findings.iter().any(|f| f.severity == Severity::Error) {
-            return Ok(Recorded::Contradiction { findings, file: (path, text.into_bytes()) });
+        match self.prepare(decision)? {
+            Prepared::Contradiction { findings, file } => Ok(Recorded::Contradiction { findings, file }),
+            Prepared::Ready { path, bytes } => {
+                let files = [(path, bytes)];
+                let id = store::commit_files(&self.repo, &self.branch.branch, self.head, self.head.0, &files, message)?;
+                Ok(Recorded::Committed { id, message: message.to_owned() })
+            }
         }
-        let files = [(path, text.into_bytes())];
-        let id = store::commit_files(&self.repo, &self.branch, self.head, self.head.0, &files, message)?;
-        Ok(Recorded::Committed { id, message: message.to_owned() })
     }
 }
 
@@ -115,49 +200,14 @@ pub fn conversation_ref(dir: &Path, slug: Option<&str>) -> Option<String> {
 
 impl Session {
     /// Records, as assumptions, the questions that apply now but that the project's depth does
-    /// not ask: each with the template default and its reason, in one commit. An assumption
-    /// that would contradict the branch is left out (it stays listed by `status`).
-    /// Returns the commit and the keys assumed, if there were any.
+    /// not ask, in one commit. Returns the commit and the keys assumed, if there were any.
     pub fn assume_skipped(
         &self,
         by: impl Fn() -> record::Provenance,
     ) -> anyhow::Result<Option<(gix::ObjectId, Vec<String>)>> {
-        let template = self.template()?;
-        let project = self.project()?;
-        let depth = project.project.as_ref().map(|p| p.value.depth).unwrap_or_default();
-        let mut index = self.workspace.fact_index(project);
-        let (mut files, mut keys) = (Vec::new(), Vec::new());
-        for assumption in Plan::new(template, project).assumptions() {
-            let Some(q) = template.questions.iter().find(|q| q.key == assumption.key) else { continue };
-            let reason = assumption.reason.map_or_else(|| format!("not asked at {depth:?} depth"), str::to_owned);
-            let answer = Answer::Text(assumption.default.to_owned());
-            let decision = record::decision(q, Some(answer), Status::Assumed, Some(reason), by());
-            let path = self.decision_path(&q.key);
-            let text = write::decision(&decision);
-            let parsed = parse_decision(&path, text.as_bytes()).parsed.context("a written decision always parses")?;
-            let doc = DecisionDoc {
-                facts: parsed.value.effective_facts(),
-                file_key: q.key.clone(),
-                sha256: None,
-                doc: parsed,
-            };
-            if check_answer(&index, &doc).iter().any(|f| f.severity == Severity::Error) {
-                continue;
-            }
-            index.add(&doc.contribution());
-            files.push((path, text.into_bytes()));
-            keys.push(q.key.clone());
-        }
-        if files.is_empty() {
-            return Ok(None);
-        }
-        let message = format!(
-            "spec({}): assume {} (not asked at {} depth)",
-            self.slug,
-            keys.join(", "),
-            format!("{depth:?}").to_lowercase()
-        );
-        let id = store::commit_files(&self.repo, &self.branch, self.head, self.head.0, &files, &message)?;
+        let Some(assumptions) = self.skipped_assumptions(by)? else { return Ok(None) };
+        let Assumptions { files, keys, message } = assumptions;
+        let id = store::commit_files(&self.repo, &self.branch.branch, self.head, self.head.0, &files, &message)?;
         Ok(Some((id, keys)))
     }
 }

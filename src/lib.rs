@@ -11,6 +11,7 @@ pub mod forge;
 pub mod generate;
 pub mod llm;
 pub mod report;
+pub mod service;
 pub mod source;
 pub mod store;
 pub mod synth;

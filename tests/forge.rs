@@ -31,7 +31,7 @@ async fn exercise(forge: &impl Forge, main: CommitId, push_elsewhere: impl Fn(&s
     );
     assert_eq!(forge.read_file(branch, "README.md").await.unwrap().as_deref(), Some(&b"# Tracker app\n"[..]));
     assert_eq!(forge.read_file(branch, "nothing.md").await.unwrap(), None);
-    let listed = forge.list_files(branch, "specs").await.unwrap();
+    let listed: Vec<String> = forge.list_files(branch, "specs").await.unwrap().into_iter().map(|f| f.path).collect();
     assert_eq!(
         listed,
         [

@@ -5,7 +5,6 @@ use crate::source;
 use anyhow::Context;
 use clap::Args;
 use spec_format::Summary;
-use spec_format::validate::{self, Options};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -65,20 +64,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         None => None,
     };
     let base_workspace = base.map(|b| crate::conversation::workspace(&b, &layout));
-    let mut findings = snapshot.findings.clone();
-    findings.extend(validate::validate(&workspace, &Options { strict: args.strict, base: base_workspace.as_ref() }));
-    // Artifacts through the parsers of their formats, and requirements traced to tickets and tests.
-    for project in &workspace.projects {
-        let mut traced = crate::verify::check_project(project, &snapshot.files);
-        if args.strict {
-            validate::make_strict(&mut traced);
-        }
-        findings.extend(traced);
-    }
+    let mut findings = crate::verify::check_all(&snapshot, &workspace, base_workspace.as_ref(), args.strict);
     if args.llm {
         findings.extend(model_warnings(&workspace)?);
+        spec_format::finding::sort_findings(&mut findings);
     }
-    spec_format::finding::sort_findings(&mut findings);
 
     let output = match args.format {
         Format::Json => report::json(&findings),

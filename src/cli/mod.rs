@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod generate;
 pub mod new;
 mod repo;
+pub mod serve;
 pub mod status;
 pub mod template;
 pub mod why;
@@ -52,6 +53,7 @@ pub enum Command {
     Diff(diff::DiffArgs),
     Demo(demo::DemoArgs),
     Fmt(fmt::FmtArgs),
+    Serve(serve::ServeArgs),
 }
 
 /// What the process exits with.
@@ -81,5 +83,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => diff::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -1,6 +1,6 @@
 //! The GitHub adapter: one repository of one installation of the app.
 
-use super::{Capabilities, ChangeRequest, Check, CommitId, FileWrite, Forge, ForgeError, Head, Permission};
+use super::{Capabilities, ChangeRequest, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head, Permission};
 use github_app::{Annotation, CheckReport, ClientError, FileChange, GitHubApp, Level, PullRequestDraft, RepoRef};
 use std::sync::Arc;
 
@@ -38,9 +38,9 @@ impl Forge for GitHubForge {
         Ok(self.app.read_file(self.installation, &self.repo, path, rev).await?)
     }
 
-    async fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<String>, ForgeError> {
+    async fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<FileEntry>, ForgeError> {
         let files = self.app.read_tree(self.installation, &self.repo, dir, rev).await?;
-        Ok(files.into_iter().map(|(path, _)| path).collect())
+        Ok(files.into_iter().map(|(path, blob)| FileEntry { path, blob }).collect())
     }
 
     async fn commit_files(

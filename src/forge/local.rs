@@ -2,7 +2,7 @@
 //! straight to the object database (the working tree is never touched). There is no one to
 //! comment to or to review a merge, and whoever runs the CLI owns the repository.
 
-use super::{Capabilities, ChangeRequest, Check, CommitId, FileWrite, Forge, ForgeError, Head, Permission};
+use super::{Capabilities, ChangeRequest, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head, Permission};
 use crate::delivery::diff;
 use crate::store::{self, BranchHead, CommitError};
 use gix::ObjectId;
@@ -55,7 +55,7 @@ impl Forge for LocalForge {
         diff::read_at(&repo, commit, path).map_err(host)
     }
 
-    async fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<String>, ForgeError> {
+    async fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<FileEntry>, ForgeError> {
         let repo = self.repo()?;
         let commit = diff::resolve(&repo, rev).map_err(host)?;
         let root = repo.find_commit(commit).map_err(host)?.tree().map_err(host)?;
@@ -69,11 +69,11 @@ impl Forge for LocalForge {
             }
         };
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-        let mut files: Vec<String> = (tree.traverse().breadthfirst.files().map_err(host)?.into_iter())
+        let mut files: Vec<FileEntry> = (tree.traverse().breadthfirst.files().map_err(host)?.into_iter())
             .filter(|record| record.mode.is_blob())
-            .map(|record| format!("{prefix}{}", record.filepath))
+            .map(|record| FileEntry { path: format!("{prefix}{}", record.filepath), blob: record.oid.to_string() })
             .collect();
-        files.sort();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
 

@@ -39,6 +39,13 @@ pub struct FileWrite {
     pub content: Option<Vec<u8>>,
 }
 
+/// A file of a tree: its path and its blob id (equal ids, equal bytes: a reader may cache by it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: String,
+    pub blob: String,
+}
+
 /// A pull request (GitHub) or merge request (GitLab).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeRequest {
@@ -128,8 +135,8 @@ pub trait Forge {
     /// The file at `path` in revision `rev` (branch or commit id), if there is one.
     fn read_file(&self, rev: &str, path: &str) -> impl Future<Output = Result<Option<Vec<u8>>, ForgeError>> + Send;
 
-    /// Every file under `dir` in revision `rev`, sorted.
-    fn list_files(&self, rev: &str, dir: &str) -> impl Future<Output = Result<Vec<String>, ForgeError>> + Send;
+    /// Every file under `dir` in revision `rev`, sorted by path.
+    fn list_files(&self, rev: &str, dir: &str) -> impl Future<Output = Result<Vec<FileEntry>, ForgeError>> + Send;
 
     /// Commits `files` in one commit and moves `branch` to it, unless the branch is no longer
     /// where `head` says ([`ForgeError::Moved`]).

@@ -14,6 +14,29 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Findings for the artifacts of `project`: files that fail their parser, and requirements of
 /// the PRD with no ticket or no scenario (when tickets or scenarios were generated at all).
+/// Everything `check` reports for a repository state: refused files, the format's rules (with
+/// `base`, locked decisions that changed), and every project's artifacts and traceability.
+/// Sorted by file and line.
+pub fn check_all(
+    snapshot: &crate::source::Snapshot,
+    workspace: &spec_format::Workspace,
+    base: Option<&spec_format::Workspace>,
+    strict: bool,
+) -> Vec<Finding> {
+    use spec_format::validate::{self, Options};
+    let mut findings = snapshot.findings.clone();
+    findings.extend(validate::validate(workspace, &Options { strict, base }));
+    for project in &workspace.projects {
+        let mut traced = check_project(project, &snapshot.files);
+        if strict {
+            validate::make_strict(&mut traced);
+        }
+        findings.extend(traced);
+    }
+    spec_format::finding::sort_findings(&mut findings);
+    findings
+}
+
 pub fn check_project(project: &ProjectSpec, files: &[RepoFile]) -> Vec<Finding> {
     let prefix = format!("{}/artifacts/", project.dir);
     let artifacts: BTreeMap<&str, &RepoFile> =

@@ -67,8 +67,9 @@ pub struct State {
     pub requests: Vec<(String, String)>,
     /// Requests or responses that broke GitHub's API description.
     pub violations: Vec<String>,
-    /// Scripted failures: the next request with this method gets this answer instead.
-    faults: VecDeque<Fault>,
+    /// Scripted failures: the next request with this method (and, if given, a path containing
+    /// this text) gets this answer instead.
+    faults: VecDeque<(Fault, Option<String>)>,
 }
 
 /// A scripted answer: status, headers, message.
@@ -128,7 +129,12 @@ impl FakeGitHub {
 
     /// The next request with `fault.method` fails as scripted (after authentication).
     pub fn fail_next(&self, fault: Fault) {
-        self.state.lock().unwrap().faults.push_back(fault);
+        self.state.lock().unwrap().faults.push_back((fault, None));
+    }
+
+    /// The next request with `fault.method` to a path containing `path` fails as scripted.
+    pub fn fail_next_on(&self, path: &str, fault: Fault) {
+        self.state.lock().unwrap().faults.push_back((fault, Some(path.to_owned())));
     }
 
     /// A comment written by someone else.
@@ -202,8 +208,13 @@ fn handle(
     let as_app = template.starts_with("/app");
     let authorised = if as_app { valid_app_jwt(&bearer) } else { state.tokens.get(&bearer) == Some(&true) };
     let fault = match state.faults.front() {
-        Some(f) if authorised && !template.ends_with("/access_tokens") && f.method == method.as_str() => {
-            state.faults.pop_front()
+        Some((f, on))
+            if authorised
+                && !template.ends_with("/access_tokens")
+                && f.method == method.as_str()
+                && on.as_ref().is_none_or(|on| path.contains(on.as_str())) =>
+        {
+            state.faults.pop_front().map(|(fault, _)| fault)
         }
         _ => None,
     };

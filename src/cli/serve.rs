@@ -1,0 +1,65 @@
+//! `specbuilder serve`: run the GitHub App service.
+
+use super::Outcome;
+use crate::service::{self, config::ServiceConfig};
+use anyhow::Context;
+use clap::Args;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Run the GitHub App: webhooks in, questions and answers as comments, decisions committed to
+/// `spec/<slug>` branches, merges as pull requests, validation as the "Spec Builder" check run.
+///
+/// Configuration comes from the environment; each variable may also be set in the `[service]`
+/// table of the config file (the environment wins):
+///   SPECBUILDER_ADDR        where to listen (default 127.0.0.1:8080)
+///   DATABASE_URL            PostgreSQL; migrations are applied at start
+///   GITHUB_APP_ID           the app's id
+///   GITHUB_PRIVATE_KEY      the app's private key: PEM text, or the path of a PEM file
+///   GITHUB_WEBHOOK_SECRET   the webhook secret; several, comma-separated, while rotating
+///   GITHUB_API_URL          default https://api.github.com (GHES: https://HOST/api/v3)
+///   MEILI_URL               optional search index
+///   SPECBUILDER_WORKERS     background workers in this process (default 4)
+///   RUST_LOG                log filter (default info); logs are JSON lines on stderr
+///
+/// Endpoints: POST /webhooks/github, GET /healthz, GET /readyz (database reachable),
+/// GET /metrics (Prometheus). Several `serve` processes may share one database: jobs are
+/// claimed with SKIP LOCKED and one project's jobs run one at a time.
+///
+/// Example:
+///   DATABASE_URL=postgres://localhost/specbuilder GITHUB_APP_ID=123 \
+///   GITHUB_PRIVATE_KEY=app.pem GITHUB_WEBHOOK_SECRET=s3cret specbuilder serve
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ServeArgs {
+    /// The config file whose `[service]` table is read, if it exists.
+    #[arg(long, default_value = "specbuilder.toml")]
+    pub config: PathBuf,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt().json().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let file = read_service_table(&args.config)?;
+    let vars: HashMap<String, String> = std::env::vars().collect();
+    let config = ServiceConfig::from_vars(&vars, &file)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(service::serve(config))?;
+    Ok(Outcome::Clean)
+}
+
+fn read_service_table(path: &std::path::Path) -> anyhow::Result<HashMap<String, String>> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Ok(HashMap::new()) };
+    let value: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+    let Some(service) = value.get("service").and_then(|s| s.as_table()) else { return Ok(HashMap::new()) };
+    let mut table = HashMap::new();
+    for (key, value) in service {
+        let text = match value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            _ => anyhow::bail!("{}: [service] {key} must be a string or a number", path.display()),
+        };
+        table.insert(key.clone(), text);
+    }
+    Ok(table)
+}

@@ -1,0 +1,636 @@
+//! The bot: what a job does with its delivery. Questions and answers as comments, decisions
+//! committed to the project's branch through the [`Forge`], merges as pull requests, and
+//! validation as a check run.
+//!
+//! Every effect is made safe to repeat: a step that committed or commented is recorded, and a
+//! job run again after a crash reads its record (and the branch) instead of doing it twice.
+
+pub mod commands;
+pub mod remote;
+mod render;
+
+use super::jobs::{Job, Outcome, Queue};
+use crate::conversation::{Branch, Prepared};
+use crate::engine::{Catalog, Plan, record, reply};
+use crate::forge::{Check, CheckAnnotation, CommitId, FileWrite, Forge, ForgeError, GitHubForge, Head};
+use commands::Command;
+use github_app::events::{IssueCommentEvent, PullRequestEvent};
+use github_app::{Event, GitHubApp};
+use remote::BlobCache;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use spec_format::model::{Answer, Depth, Project, ProjectKind, ProjectStatus, Status};
+use spec_format::{Severity, write};
+use sqlx::{PgPool, Row};
+use std::sync::Arc;
+
+/// What the workers share.
+pub struct Bot {
+    pub pool: PgPool,
+    pub github: Arc<GitHubApp>,
+    pub cache: BlobCache,
+}
+
+/// Why a job stopped short.
+#[derive(Debug)]
+enum Failure {
+    /// May work next time (GitHub, the database, a branch that moved).
+    Retry(String),
+    /// Will not work however often it runs.
+    Fail(String),
+}
+
+impl From<ForgeError> for Failure {
+    fn from(e: ForgeError) -> Failure {
+        Failure::Retry(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Failure {
+        Failure::Retry(format!("database: {e}"))
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::Fail(format!("{e:#}"))
+    }
+}
+
+type Result<T, E = Failure> = std::result::Result<T, E>;
+
+/// Runs a job to its end.
+pub async fn run(bot: &Bot, queue: &Queue, job: &Job) -> Outcome {
+    let result = match load_event(bot, job).await {
+        Ok(event) => dispatch(bot, queue, job, event).await,
+        Err(failure) => Err(failure),
+    };
+    match result {
+        Ok(()) => Outcome::Done,
+        Err(Failure::Retry(error)) => Outcome::Retry { error, after: None },
+        Err(Failure::Fail(error)) => Outcome::Fail(error),
+    }
+}
+
+async fn load_event(bot: &Bot, job: &Job) -> Result<Event> {
+    let Some(delivery) = &job.delivery_id else { return Err(Failure::Fail("the job has no delivery".into())) };
+    let row = sqlx::query("SELECT event, payload::text AS payload FROM deliveries WHERE id = $1")
+        .bind(delivery)
+        .fetch_one(&bot.pool)
+        .await?;
+    let (name, payload): (String, String) = (row.get("event"), row.get("payload"));
+    Event::parse(&name, payload.as_bytes()).map_err(|e| Failure::Fail(format!("the stored `{name}` payload: {e}")))
+}
+
+async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<()> {
+    match (job.kind.as_str(), event) {
+        ("comment", Event::IssueComment(event)) => {
+            Conversation::for_comment(bot, queue, job, &event).await?.handle().await
+        }
+        ("check", Event::PullRequest(event)) => check_pull_request(bot, queue, job, &event).await,
+        ("check", Event::CheckRun(event)) => {
+            // The run names its pull requests; check the first again.
+            let payload = stored_payload(bot, job).await?;
+            let pull = &payload["check_run"]["pull_requests"][0];
+            let (Some(head), Some(base)) = (pull["head"]["sha"].as_str(), pull["base"]["sha"].as_str()) else {
+                return Ok(());
+            };
+            let installation = event.installation.map(|i| i.id).unwrap_or_default();
+            let forge = GitHubForge::new(
+                bot.github.clone(),
+                installation,
+                &event.repository.owner.login,
+                &event.repository.name,
+            );
+            check(bot, queue, job, &forge, head, base).await
+        }
+        ("installation", Event::Installation(event)) => {
+            sqlx::query(
+                "INSERT INTO installations (id, account) VALUES ($1, $2)
+                 ON CONFLICT (id) DO UPDATE SET account = EXCLUDED.account,
+                   suspended_at = CASE WHEN $3 THEN now() ELSE NULL END",
+            )
+            .bind(event.installation.id as i64)
+            .bind(&event.installation.account.login)
+            .bind(matches!(event.action.as_str(), "deleted" | "suspend"))
+            .execute(&bot.pool)
+            .await?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn stored_payload(bot: &Bot, job: &Job) -> Result<Value> {
+    Ok(sqlx::query_scalar("SELECT payload FROM deliveries WHERE id = $1")
+        .bind(&job.delivery_id)
+        .fetch_one(&bot.pool)
+        .await?)
+}
+
+/// Runs `step` once per job: a run after a crash gets the recorded result instead.
+async fn once<T, F>(queue: &Queue, job: &Job, step: &str, work: F) -> Result<T>
+where
+    T: Serialize + DeserializeOwned,
+    F: Future<Output = Result<T>>,
+{
+    if let Some(done) = queue.step(job, step).await? {
+        return serde_json::from_value(done).map_err(|e| Failure::Fail(format!("step {step}: {e}")));
+    }
+    let result = work.await?;
+    let recorded = serde_json::to_value(&result).map_err(|e| Failure::Fail(e.to_string()))?;
+    queue.record_step(job, step, &recorded).await?;
+    Ok(result)
+}
+
+/// A project conversation row.
+struct Started {
+    id: i64,
+    slug: String,
+    branch: String,
+    base_branch: String,
+}
+
+/// One comment's job: who said what where.
+struct Conversation<'a> {
+    bot: &'a Bot,
+    queue: &'a Queue,
+    job: &'a Job,
+    forge: GitHubForge,
+    event: &'a IssueCommentEvent,
+    project: Option<Started>,
+}
+
+impl<'a> Conversation<'a> {
+    async fn for_comment(bot: &'a Bot, queue: &'a Queue, job: &'a Job, event: &'a IssueCommentEvent) -> Result<Self> {
+        let repo = &event.repository;
+        let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
+        let forge = GitHubForge::new(bot.github.clone(), installation, &repo.owner.login, &repo.name);
+        let row = sqlx::query(
+            "SELECT id, slug, branch, base_branch FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3",
+        )
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(event.issue.number as i64)
+        .fetch_optional(&bot.pool)
+        .await?;
+        let project = row.map(|r| Started {
+            id: r.get("id"),
+            slug: r.get("slug"),
+            branch: r.get("branch"),
+            base_branch: r.get("base_branch"),
+        });
+        Ok(Conversation { bot, queue, job, forge, event, project })
+    }
+
+    fn login(&self) -> &str {
+        &self.event.comment.user.login
+    }
+
+    async fn handle(self) -> Result<()> {
+        let body = self.event.comment.body.as_deref().unwrap_or_default();
+        let Some(command) = commands::parse(body) else { return Ok(()) };
+        let plain_reply = matches!(command, Command::Answer { key: None, .. });
+        if plain_reply && self.project.is_none() {
+            return Ok(()); // people talking on an issue without a project
+        }
+        if self.event.action == "edited" && !matches!(command, Command::Answer { .. }) {
+            return Ok(()); // an edited command is not run twice
+        }
+        if command.writes() && !self.may_write().await? {
+            return self.refuse().await;
+        }
+        match command {
+            Command::Help => self.say("help", render::HELP).await,
+            Command::Unknown { given, suggestion } => {
+                let hint = suggestion.map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default();
+                self.say(
+                    "unknown",
+                    &format!("I don't know `{}`.{hint} `/spec help` lists what I can do.", render::escape(&given)),
+                )
+                .await
+            }
+            Command::New { slug, template, depth } => self.start(&slug, template.as_deref(), depth.as_deref()).await,
+            Command::Answer { key, reply } => self.answer(key.as_deref(), Reply::Text(&reply)).await,
+            Command::Skip => self.answer(None, Reply::Skip).await,
+            Command::Defer => self.answer(None, Reply::Defer).await,
+            Command::Change { key, reply } => self.change(&key, &reply).await,
+            Command::Status => self.status().await,
+            Command::Why { key } => self.why(&key).await,
+            Command::Branch => match &self.project {
+                Some(p) => self.say("branch", &format!("The spec lives on branch `{}`.", p.branch)).await,
+                None => self.no_project().await,
+            },
+            Command::Merge => self.merge().await,
+            Command::Lock { .. } | Command::Generate { .. } => {
+                self.say(
+                    "later",
+                    "That command is not available from comments yet; run it with the `specbuilder` CLI on the branch.",
+                )
+                .await
+            }
+        }
+    }
+
+    async fn may_write(&self) -> Result<bool> {
+        Ok(self.forge.permission(self.login()).await?.can_write())
+    }
+
+    async fn refuse(&self) -> Result<()> {
+        self.audit("refused", json!({ "comment": self.event.comment.id })).await?;
+        let text = format!(
+            "Thanks, @{} — answering and changing this spec needs write access to the repository, so I left it as it is. \
+             A maintainer can answer, or give you access.",
+            self.login()
+        );
+        self.say("refused", &text).await
+    }
+
+    /// Posts (once per job and topic) a comment on the issue; topics are per comment, so each
+    /// command gets its own reply.
+    async fn say(&self, topic: &str, body: &str) -> Result<()> {
+        let topic = format!("{topic}/{}", self.event.comment.id);
+        self.post(&topic, body).await
+    }
+
+    async fn post(&self, topic: &str, body: &str) -> Result<()> {
+        let step = format!("comment:{topic}");
+        let issue = self.event.issue.number;
+        once(self.queue, self.job, &step, async { Ok(self.forge.upsert_comment(issue, topic, body).await?) }).await
+    }
+
+    async fn audit(&self, action: &str, detail: Value) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (actor, action, repository, detail) VALUES ($1, $2, $3, $4)")
+            .bind(format!("github:{}", self.login()))
+            .bind(action)
+            .bind(&self.event.repository.full_name)
+            .bind(detail)
+            .execute(&self.bot.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn no_project(&self) -> Result<()> {
+        self.say("none", "There is no project on this issue yet. Start one with `/spec new <slug> [template]`.").await
+    }
+
+    async fn start(&self, slug: &str, template: Option<&str>, depth: Option<&str>) -> Result<()> {
+        if let Some(p) = &self.project {
+            return self
+                .say("exists", &format!("This issue already holds project `{}` (branch `{}`).", p.slug, p.branch))
+                .await;
+        }
+        if !spec_format::ident::is_slug(slug) {
+            let text =
+                format!("`{}` is not a valid slug: use lowercase letters, digits and `-`.", render::escape(slug));
+            return self.say("slug", &text).await;
+        }
+        let catalog = Catalog::built_in();
+        let template_id = template.unwrap_or("saas-web");
+        let Some(template) = catalog.get(template_id).map(|t| &t.template.value) else {
+            let known: Vec<&str> = catalog.ids().collect();
+            let text = format!("There is no template `{}`. Known: {}.", render::escape(template_id), known.join(", "));
+            return self.say("template", &text).await;
+        };
+        let depth = match depth.unwrap_or("standard") {
+            "quick" => Depth::Quick,
+            "thorough" => Depth::Thorough,
+            _ => Depth::Standard,
+        };
+        let repo = &self.event.repository;
+        let base = repo.default_branch.clone().unwrap_or_else(|| "main".into());
+        let Some(base_head) = self.forge.branch_head(&base).await? else {
+            return Err(Failure::Fail(format!("the default branch `{base}` does not exist")));
+        };
+        let branch_name = crate::store::project_branch(slug);
+        let project = Project {
+            name: slug.to_owned(),
+            kind: ProjectKind::Greenfield,
+            template: Some(template.id.clone()),
+            depth,
+            targets: Vec::new(),
+            status: ProjectStatus::Active,
+            codebase: None,
+            body: format!("{}\n", self.event.issue.title.trim()),
+        };
+        let path = format!("specs/{slug}/project.md");
+        let files = vec![(path.clone(), write::project(&project).into_bytes())];
+        let message = format!("spec({slug}): start the project from template {}", template.id);
+        let started: Option<String> = once(self.queue, self.job, "start", async {
+            let writes = to_writes(&files);
+            match self.forge.commit_files(&branch_name, &Head::NewFrom(base_head.clone()), &writes, &message).await {
+                Ok(id) => Ok(Some(id.0)),
+                Err(ForgeError::Moved { .. }) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+        let Some(head) = started else {
+            return self.say("exists", &format!("Branch `{branch_name}` exists already; pick another slug.")).await;
+        };
+        sqlx::query(
+            "INSERT INTO conversations (installation_id, owner, repo, issue_number, slug, branch, base_branch)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(self.event.installation.as_ref().map(|i| i.id as i64).unwrap_or_default())
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(self.event.issue.number as i64)
+        .bind(slug)
+        .bind(&branch_name)
+        .bind(&base)
+        .execute(&self.bot.pool)
+        .await?;
+        self.audit("start", json!({ "slug": slug, "template": template.id })).await?;
+        let branch = remote::branch(&self.forge, &self.bot.cache, slug, &head).await?;
+        let (branch, _) = self.assume(branch, CommitId(head)).await?;
+        self.ask_next(&branch).await
+    }
+
+    /// Commits the assumptions the project's depth makes, until none apply.
+    async fn assume(&self, mut branch: Branch, mut head: CommitId) -> Result<(Branch, CommitId)> {
+        for _ in 0..64 {
+            let by = || provenance("github:specbuilder", None);
+            let Some(assumptions) = branch.skipped_assumptions(by)? else { break };
+            let writes = to_writes(&assumptions.files);
+            head =
+                self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &assumptions.message).await?;
+            branch = remote::with_files(branch, &assumptions.files);
+        }
+        Ok((branch, head))
+    }
+
+    async fn ask_next(&self, branch: &Branch) -> Result<()> {
+        let template = branch.template()?;
+        let project = branch.project()?;
+        let plan = Plan::new(template, project);
+        let slug = &branch.slug;
+        match plan.next_question() {
+            Some(q) => {
+                let remaining = plan.progress().iter().map(|t| t.blockers.len()).max().unwrap_or(1).max(1);
+                self.post(&format!("question/{slug}/{}", q.key), &render::question(slug, &q, remaining)).await
+            }
+            None => {
+                let text = format!("Every question of `{slug}` is decided. `/spec merge` opens the pull request.");
+                self.post(&format!("done/{slug}"), &text).await
+            }
+        }
+    }
+
+    async fn answer(&self, key: Option<&str>, reply: Reply<'_>) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let Some(head) = self.forge.branch_head(&project.branch).await? else {
+            return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
+        };
+        let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0).await?;
+        // Which question this answers is decided once: a run after a crash must not apply the
+        // reply to the question that came after.
+        let key: String = once(self.queue, self.job, "answers", async {
+            match key {
+                Some(key) => Ok(key.to_owned()),
+                None => {
+                    let plan = Plan::new(branch.template()?, branch.project()?);
+                    Ok(plan.next_question().map(|q| q.key.to_owned()).unwrap_or_default())
+                }
+            }
+        })
+        .await?;
+        if key.is_empty() {
+            return self
+                .say("nothing", "Every question is decided already; `/spec change <key> <reply>` replaces an answer.")
+                .await;
+        }
+        if self.queue.step(self.job, "commit").await?.is_none()
+            && branch.decision(&key)?.is_some_and(|d| d.decision().status.is_in_force())
+        {
+            let text = format!("`{key}` is decided already; `/spec change {key} <reply>` replaces the answer.");
+            return self.say("decided", &text).await;
+        }
+        self.record(branch, head, &key, reply, Status::Accepted).await
+    }
+
+    async fn change(&self, key: &str, reply: &str) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let Some(head) = self.forge.branch_head(&project.branch).await? else {
+            return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
+        };
+        let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0).await?;
+        if branch.decision(key)?.is_some_and(|d| d.decision().locked) {
+            return self.say("locked", &format!("`{key}` is locked; it changes only through a pull request.")).await;
+        }
+        self.record(branch, head, key, Reply::Text(reply), Status::Accepted).await
+    }
+
+    /// Reads the reply against the question, checks it against the branch and commits it; a
+    /// contradiction is shown side by side and nothing is committed.
+    async fn record(&self, branch: Branch, head: CommitId, key: &str, reply: Reply<'_>, status: Status) -> Result<()> {
+        let template = branch.template()?;
+        let Some(q) = template.questions.iter().find(|q| q.key == key) else {
+            let hint = spec_format::ident::did_you_mean(key, template.questions.iter().map(|q| q.key.as_str()))
+                .map(|s| format!(" Did you mean `{s}`?"))
+                .unwrap_or_default();
+            return self.say("key", &format!("There is no question `{}`.{hint}", render::escape(key))).await;
+        };
+        let source = self.event.comment.html_url.clone();
+        let by = provenance(&format!("github:{}", self.login()), source);
+        let decision = match reply {
+            Reply::Text(text) => match reply::parse(q, text) {
+                Ok(answer) => record::decision(q, Some(answer), status, None, by),
+                Err(error) => {
+                    let text = format!("I could not read that as an answer to `{key}`: {error}.");
+                    return self.say("reply", &render::escape(&text)).await;
+                }
+            },
+            Reply::Skip => match &q.default {
+                Some(default) => {
+                    let reason = format!("skipped by @{}: the template default", self.login());
+                    record::decision(q, Some(Answer::Text(default.clone())), Status::Assumed, Some(reason), by)
+                }
+                None => {
+                    return self.say("skip", &format!("`{key}` has no default to take; answer it or `/defer`.")).await;
+                }
+            },
+            Reply::Defer => record::decision(q, None, Status::Deferred, None, by),
+        };
+        let (path, bytes) = match branch.prepare(&decision)? {
+            Prepared::Ready { path, bytes } => (path, bytes),
+            Prepared::Contradiction { findings, .. } => {
+                let proposed =
+                    decision.answer.as_ref().map(|a| format!("{key} = {a}")).unwrap_or_else(|| key.to_owned());
+                self.audit("contradiction", json!({ "key": key })).await?;
+                return self.say("contradiction", &render::contradiction(key, &findings, &proposed)).await;
+            }
+        };
+        let files = vec![(path, bytes)];
+        let message = format!("spec({}): {}", branch.slug, record::summary(&decision));
+        let committed: String = once(self.queue, self.job, "commit", async {
+            let writes = to_writes(&files);
+            Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &message).await?.0)
+        })
+        .await?;
+        self.index(&branch, &decision, &committed).await?;
+        self.audit("answer", json!({ "key": key, "commit": committed })).await?;
+        let branch = remote::with_files(branch, &files);
+        let (branch, _) = self.assume(branch, CommitId(committed)).await?;
+        self.ask_next(&branch).await
+    }
+
+    /// Keeps the decision index (full-text search, the web viewer) up to date.
+    async fn index(&self, branch: &Branch, decision: &spec_format::model::Decision, commit: &str) -> Result<()> {
+        let repo = &self.event.repository;
+        sqlx::query(
+            "INSERT INTO decision_index (owner, repo, branch, key, question, answer, status, commit_sha)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (owner, repo, branch, key) DO UPDATE SET question = EXCLUDED.question,
+               answer = EXCLUDED.answer, status = EXCLUDED.status, commit_sha = EXCLUDED.commit_sha",
+        )
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(&branch.branch)
+        .bind(&decision.key)
+        .bind(&decision.question)
+        .bind(decision.answer.as_ref().map(|a| a.to_string()).unwrap_or_default())
+        .bind(decision.status.as_str())
+        .bind(commit)
+        .execute(&self.bot.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn status(&self) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &project.branch).await?;
+        let plan = Plan::new(branch.template()?, branch.project()?);
+        let decided = branch.project()?.decisions.len();
+        let text = render::status(&project.slug, &plan.progress(), decided, plan.next_question().map(|q| q.key));
+        self.say("status", &text).await
+    }
+
+    async fn why(&self, key: &str) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &project.branch).await?;
+        let text = match branch.decision(key)? {
+            Some(doc) => {
+                let d = doc.decision();
+                let answer = d.answer.as_ref().map(|a| a.to_string()).unwrap_or_else(|| "(none)".into());
+                let by = d.answered_by.as_deref().unwrap_or("unknown");
+                let reason =
+                    d.assumption.as_deref().map(|r| format!("\n\nAssumed: {}", render::escape(r))).unwrap_or_default();
+                format!(
+                    "`{key}` = `{}` ({}), decided by {} — `{}`{reason}",
+                    answer.replace('`', "'"),
+                    d.status.as_str(),
+                    render::escape(by),
+                    doc.path()
+                )
+            }
+            None => format!("`{}` is not decided on `{}`.", render::escape(key), project.branch),
+        };
+        self.say("why", &text).await
+    }
+
+    async fn merge(&self) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let title = format!("Spec: {}", project.slug);
+        let body =
+            format!("The specification of `{}`, from the conversation in #{}.", project.slug, self.event.issue.number);
+        let opened: Option<(u64, String)> = once(self.queue, self.job, "pull", async {
+            match self.forge.open_change_request(&project.branch, &project.base_branch, &title, &body).await {
+                Ok(request) => Ok(Some((request.number, request.url))),
+                Err(ForgeError::Host(e)) if e.contains("already exists") => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+        match opened {
+            Some((number, url)) => {
+                sqlx::query("UPDATE conversations SET pull_number = $1, updated_at = now() WHERE id = $2")
+                    .bind(number as i64)
+                    .bind(project.id)
+                    .execute(&self.bot.pool)
+                    .await?;
+                self.audit("merge", json!({ "pull": number })).await?;
+                self.say("merge", &format!("Opened #{number} to merge `{}`: {url}", project.branch)).await
+            }
+            None => self.say("merge", "A pull request for this branch is open already.").await,
+        }
+    }
+}
+
+enum Reply<'a> {
+    Text(&'a str),
+    Skip,
+    Defer,
+}
+
+fn provenance(by: &str, source: Option<String>) -> record::Provenance {
+    record::Provenance {
+        answered_by: by.to_owned(),
+        answered_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        source,
+    }
+}
+
+fn to_writes(files: &[(String, Vec<u8>)]) -> Vec<FileWrite> {
+    files.iter().map(|(path, bytes)| FileWrite { path: path.clone(), content: Some(bytes.clone()) }).collect()
+}
+
+async fn check_pull_request(bot: &Bot, queue: &Queue, job: &Job, event: &PullRequestEvent) -> Result<()> {
+    let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
+    let forge =
+        GitHubForge::new(bot.github.clone(), installation, &event.repository.owner.login, &event.repository.name);
+    let pull = &event.pull_request;
+    check(bot, queue, job, &forge, &pull.head.sha, &pull.base.sha).await
+}
+
+/// The check run "Spec Builder" on `head`: the findings of `check` against `base`, as
+/// annotations on file and line (a contradiction is annotated on both sides).
+async fn check(bot: &Bot, queue: &Queue, job: &Job, forge: &impl Forge, head: &str, base: &str) -> Result<()> {
+    let layout = spec_format::Layout { specs_dir: "specs".to_owned() };
+    let snapshot = remote::snapshot(forge, &bot.cache, head, &layout).await?;
+    if snapshot.files.is_empty() {
+        return Ok(()); // no specs here: not ours to check
+    }
+    let workspace = crate::conversation::workspace(&snapshot, &layout);
+    let base_snapshot = remote::snapshot(forge, &bot.cache, base, &layout).await?;
+    let base_workspace = crate::conversation::workspace(&base_snapshot, &layout);
+    let findings = crate::verify::check_all(&snapshot, &workspace, Some(&base_workspace), false);
+    let summary = spec_format::Summary::of(&findings);
+    let mut annotations = Vec::new();
+    for finding in &findings {
+        let error = finding.severity == Severity::Error;
+        let title = format!("{} {}", finding.code.as_str(), finding.code.name());
+        annotations.push(CheckAnnotation {
+            path: finding.path.clone(),
+            line: finding.line as u64,
+            error,
+            title: title.clone(),
+            message: finding.message.clone(),
+        });
+        for related in &finding.related {
+            let what = related.message.clone().unwrap_or_default();
+            annotations.push(CheckAnnotation {
+                path: related.path.clone(),
+                line: related.line as u64,
+                error,
+                title: title.clone(),
+                message: format!("{} ({what})", finding.message),
+            });
+        }
+    }
+    let check = Check {
+        name: "Spec Builder".into(),
+        commit: CommitId(head.to_owned()),
+        passed: summary.errors == 0,
+        title: format!("{} errors, {} warnings", summary.errors, summary.warnings),
+        summary: format!(
+            "Checked {} spec files against the base ({}).",
+            snapshot.files.len(),
+            &base[..base.len().min(12)]
+        ),
+        annotations,
+    };
+    once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await
+}

@@ -1,0 +1,79 @@
+//! The service's configuration, from the environment (each variable may instead be set in
+//! `specbuilder.toml` under `[service]`, with the environment winning).
+
+use anyhow::{Context, bail};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+pub const DEFAULT_API_URL: &str = "https://api.github.com";
+
+#[derive(Clone)]
+pub struct ServiceConfig {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub github_app_id: u64,
+    /// PEM text (read from the file when the variable names one).
+    pub github_private_key: String,
+    /// Comma-separated: the first signs nothing, all verify (rotation).
+    pub github_webhook_secret: String,
+    pub github_api_url: String,
+    pub meili_url: Option<String>,
+    /// Background workers in this process.
+    pub workers: usize,
+}
+
+impl std::fmt::Debug for ServiceConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceConfig")
+            .field("addr", &self.addr)
+            .field("database_url", &"[redacted]")
+            .field("github_app_id", &self.github_app_id)
+            .field("github_private_key", &"[redacted]")
+            .field("github_webhook_secret", &"[redacted]")
+            .field("github_api_url", &self.github_api_url)
+            .field("meili_url", &self.meili_url)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+impl ServiceConfig {
+    /// Reads the configuration from `vars` (the environment) over `file` (the `[service]` table
+    /// of `specbuilder.toml`, lower-case keys without the prefix are accepted too).
+    pub fn from_vars(vars: &HashMap<String, String>, file: &HashMap<String, String>) -> anyhow::Result<ServiceConfig> {
+        let get = |name: &str| -> Option<String> {
+            let short = name.to_ascii_lowercase();
+            vars.get(name).or_else(|| file.get(name)).or_else(|| file.get(&short)).cloned().filter(|v| !v.is_empty())
+        };
+        let required =
+            |name: &str| get(name).with_context(|| format!("{name} is not set (see `specbuilder serve --help`)"));
+        let addr = get("SPECBUILDER_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let addr = addr.parse().with_context(|| format!("SPECBUILDER_ADDR `{addr}` is not host:port"))?;
+        let app_id = required("GITHUB_APP_ID")?;
+        let github_app_id = app_id.parse().with_context(|| format!("GITHUB_APP_ID `{app_id}` is not a number"))?;
+        let key = required("GITHUB_PRIVATE_KEY")?;
+        let github_private_key = if key.contains("-----BEGIN") {
+            key
+        } else {
+            std::fs::read_to_string(&key).with_context(|| format!("GITHUB_PRIVATE_KEY: reading the key file {key}"))?
+        };
+        let workers = match get("SPECBUILDER_WORKERS") {
+            Some(n) => n.parse().with_context(|| format!("SPECBUILDER_WORKERS `{n}` is not a number"))?,
+            None => 4,
+        };
+        let github_webhook_secret = required("GITHUB_WEBHOOK_SECRET")?;
+        if github_webhook_secret.split(',').all(|s| s.trim().is_empty()) {
+            bail!("GITHUB_WEBHOOK_SECRET holds no secret");
+        }
+        Ok(ServiceConfig {
+            addr,
+            database_url: required("DATABASE_URL")?,
+            github_app_id,
+            github_private_key,
+            github_webhook_secret,
+            github_api_url: get("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.into()),
+            meili_url: get("MEILI_URL"),
+            workers,
+        })
+    }
+}

@@ -1,0 +1,106 @@
+//! `POST /webhooks/github`: verify (in the extractor), store the delivery, enqueue its job, all
+//! in one transaction, and answer 202 at once. Workers do the rest. A redelivery (same id, same
+//! body) is acknowledged and does nothing; the same id with another body is refused.
+
+use super::AppState;
+use super::jobs;
+use super::metrics::DeliveryLabels;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use github_app::{Event, Rejection, Webhook};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::time::Instant;
+
+/// The job a delivery asks for: its kind and the project it belongs to (jobs of one project run
+/// one at a time, in order). `None`: stored, nothing to do.
+pub fn job_for(event: &Event) -> Option<(&'static str, String)> {
+    if event.sender_is_bot() {
+        return None; // the bot never answers bots, itself included
+    }
+    match event {
+        Event::IssueComment(e) if matches!(e.action.as_str(), "created" | "edited") => {
+            Some(("comment", format!("{}#{}", e.repository.full_name, e.issue.number)))
+        }
+        Event::PullRequest(e) if matches!(e.action.as_str(), "opened" | "synchronize" | "reopened") => {
+            Some(("check", format!("{}#{}", e.repository.full_name, e.number)))
+        }
+        Event::CheckRun(e) if e.action == "rerequested" => {
+            Some(("check", format!("{}@{}", e.repository.full_name, e.check_run.head_sha)))
+        }
+        Event::Installation(e) => Some(("installation", format!("installation/{}", e.installation.id))),
+        _ => None,
+    }
+}
+
+pub async fn github(State(state): State<AppState>, webhook: Result<Webhook, Rejection>) -> Response {
+    let started = Instant::now();
+    let webhook = match webhook {
+        Ok(webhook) => webhook,
+        Err(rejection) => {
+            state.metrics.deliveries.get_or_create(&DeliveryLabels { event: "-".into(), outcome: "rejected" }).inc();
+            tracing::warn!(reason = %rejection, "webhook refused");
+            return rejection.into_response();
+        }
+    };
+    let (outcome, response) = match store(&state, &webhook).await {
+        Ok(stored) => stored,
+        Err(error) => {
+            tracing::error!(delivery = %webhook.delivery, %error, "storing a delivery failed");
+            let body = Json(json!({ "error": "the delivery could not be stored; GitHub may redeliver it" }));
+            ("error", (StatusCode::SERVICE_UNAVAILABLE, body).into_response())
+        }
+    };
+    state.metrics.deliveries.get_or_create(&DeliveryLabels { event: webhook.name.clone(), outcome }).inc();
+    state.metrics.ingest_seconds.observe(started.elapsed().as_secs_f64());
+    tracing::info!(delivery = %webhook.delivery, event = %webhook.name, outcome, "webhook");
+    response
+}
+
+async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static str, Response)> {
+    let hash = Sha256::digest(&webhook.body).to_vec();
+    let payload = String::from_utf8_lossy(&webhook.body);
+    let installation = webhook.event.installation_id().map(|id| id as i64);
+    let mut tx = state.pool.begin().await?;
+    let inserted: Option<String> = sqlx::query_scalar(
+        "INSERT INTO deliveries (id, event, body_sha256, installation_id, payload)
+         VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id",
+    )
+    .bind(&webhook.delivery)
+    .bind(&webhook.name)
+    .bind(&hash)
+    .bind(installation)
+    .bind(payload.as_ref())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if inserted.is_none() {
+        let known: Vec<u8> = sqlx::query_scalar("SELECT body_sha256 FROM deliveries WHERE id = $1")
+            .bind(&webhook.delivery)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.rollback().await?;
+        return Ok(if known == hash {
+            let body = json!({ "delivery": webhook.delivery, "status": "duplicate: already received, nothing to do" });
+            ("duplicate", (StatusCode::ACCEPTED, Json(body)).into_response())
+        } else {
+            let body = json!({ "error": "this delivery id was already received with a different body" });
+            ("conflict", (StatusCode::CONFLICT, Json(body)).into_response())
+        });
+    }
+    let job = match job_for(&webhook.event) {
+        Some((kind, project)) => {
+            let payload = json!({ "event": webhook.name });
+            Some(jobs::enqueue(&mut tx, kind, &project, Some(&webhook.delivery), &payload).await?)
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    if job.is_some() {
+        state.wake.notify_one();
+    }
+    let outcome = if job.is_some() { "queued" } else { "stored" };
+    let body = json!({ "delivery": webhook.delivery, "job": job });
+    Ok((outcome, (StatusCode::ACCEPTED, Json(body)).into_response()))
+}

@@ -1,0 +1,105 @@
+//! `specbuilder serve`: the GitHub App users install. Webhooks are verified, stored and queued
+//! in milliseconds; workers (in this and any other `serve` process on the same database) run
+//! the jobs: the conversation in comments, commits to the spec branch, pull requests and check
+//! runs.
+
+pub mod bot;
+pub mod config;
+pub mod db;
+pub mod ingress;
+pub mod jobs;
+pub mod metrics;
+pub mod worker;
+
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use config::ServiceConfig;
+use github_app::{AppConfig, GitHubApp, WebhookSecrets};
+use metrics::Metrics;
+use sqlx::PgPool;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// What the HTTP handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub secrets: WebhookSecrets,
+    pub metrics: Arc<Metrics>,
+    /// Wakes an idle worker when a job is queued.
+    pub wake: Arc<Notify>,
+}
+
+impl FromRef<AppState> for WebhookSecrets {
+    fn from_ref(state: &AppState) -> WebhookSecrets {
+        state.secrets.clone()
+    }
+}
+
+/// The HTTP service: webhooks, health, readiness and metrics.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/webhooks/github", post(ingress::github))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(|State(state): State<AppState>| async move { state.metrics.render() }))
+        .with_state(state)
+}
+
+/// Ready when the database answers.
+async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool).await {
+        Ok(_) => (StatusCode::OK, "ready\n".to_owned()),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("the database does not answer: {e}\n")),
+    }
+}
+
+/// Runs the service until Ctrl-C or SIGTERM: the HTTP listener and `config.workers` workers.
+pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
+    let pool = db::connect(&config.database_url, (config.workers as u32 + 8).max(10)).await?;
+    let secrets = WebhookSecrets::from_list(&config.github_webhook_secret)
+        .map_err(|e| anyhow::anyhow!("GITHUB_WEBHOOK_SECRET: {e}"))?;
+    let github = GitHubApp::new(&AppConfig {
+        api_url: config.github_api_url.clone(),
+        app_id: config.github_app_id,
+        private_key_pem: config.github_private_key.clone(),
+    })
+    .map_err(|e| anyhow::anyhow!("GITHUB_PRIVATE_KEY: {e}"))?;
+    let state = AppState { pool: pool.clone(), secrets, metrics: Arc::default(), wake: Arc::default() };
+    let bot = Arc::new(bot::Bot { pool: pool.clone(), github: Arc::new(github), cache: Default::default() });
+    let stop = Arc::new(Notify::new());
+    let mut workers = Vec::new();
+    for n in 0..config.workers {
+        let queue = jobs::Queue::new(pool.clone(), format!("{}-{n}", worker::process_name()));
+        workers.push(tokio::spawn(worker::run(bot.clone(), queue, state.clone(), stop.clone())));
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+    tracing::info!(addr = %config.addr, workers = config.workers, "serving");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
+    stop.notify_waiters();
+    for worker in workers {
+        let _ = worker.await;
+    }
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing running jobs");
+}

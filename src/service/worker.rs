@@ -1,0 +1,60 @@
+//! A worker: claim a job, hold its project's lock, run it, record the outcome; sleep until woken
+//! (or a second passes) when there is nothing to do.
+
+use super::AppState;
+use super::bot::{self, Bot};
+use super::jobs::{Outcome, Queue};
+use super::metrics::JobLabels;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tracing::Instrument;
+
+/// `host-pid`, so a job's `locked_by` says which process runs it.
+pub fn process_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "host".into());
+    format!("{host}-{}", std::process::id())
+}
+
+pub async fn run(bot: Arc<Bot>, queue: Queue, state: AppState, stop: Arc<Notify>) {
+    loop {
+        match run_one(&bot, &queue, &state).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(error) => tracing::error!(%error, worker = %queue.worker, "the job queue failed"),
+        }
+        tokio::select! {
+            _ = state.wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stop.notified() => return,
+        }
+    }
+}
+
+/// Runs the next job, if there is one. `Ok(false)`: nothing to do.
+pub async fn run_one(bot: &Bot, queue: &Queue, state: &AppState) -> sqlx::Result<bool> {
+    let Some(job) = queue.claim().await? else { return Ok(false) };
+    let Some(lock) = queue.lock_project(&job).await? else {
+        queue.put_back(&job).await?;
+        return Ok(true);
+    };
+    let span =
+        tracing::info_span!("job", id = job.id, kind = %job.kind, delivery = ?job.delivery_id, attempt = job.attempt);
+    let outcome = bot::run(bot, queue, &job).instrument(span.clone()).await;
+    let _enter = span.enter();
+    let label = match &outcome {
+        Outcome::Done => "done",
+        Outcome::Retry { error, .. } if job.attempt < job.max_attempts => {
+            tracing::warn!(%error, "job failed; it will be retried");
+            "retry"
+        }
+        Outcome::Retry { error, .. } | Outcome::Fail(error) => {
+            tracing::error!(%error, "job failed for good (dead letter)");
+            "dead"
+        }
+    };
+    state.metrics.jobs.get_or_create(&JobLabels { kind: job.kind.clone(), outcome: label }).inc();
+    queue.finish(&job, &outcome).await?;
+    queue.release(lock, &job).await?;
+    Ok(true)
+}

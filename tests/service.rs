@@ -1,0 +1,447 @@
+//! The service end to end on a real PostgreSQL and the fake GitHub: signed deliveries in
+//! (recorded payloads from GitHub, edited), workers run the jobs, and the tests read back what a
+//! user would see — the branch, the comments, the pull request, the check run.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID, TEST_APP_KEY};
+use github_app::{AppConfig, GitHubApp, WebhookSecrets};
+use serde_json::{Value, json};
+use specbuilder::service::bot::Bot;
+use specbuilder::service::jobs::{self, Outcome, Queue};
+use specbuilder::service::{AppState, db, router, worker};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+const SECRET: &str = "it's a secret to everybody";
+
+/// A fresh database of its own on `DATABASE_URL` (else 127.0.0.1:5432), migrated.
+async fn database() -> PgPool {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let admin_url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = PgPool::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("no PostgreSQL at {admin_url} ({e}); set DATABASE_URL or run `bash .ci/run`"));
+    let name = format!(
+        "sb_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+    );
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    db::connect(&format!("{base}/{name}"), 8).await.unwrap()
+}
+
+/// The service wired to the fake GitHub, with a worker that runs jobs when asked.
+struct Service {
+    fake: FakeGitHub,
+    state: AppState,
+    bot: Arc<Bot>,
+    queue: Queue,
+    deliveries: AtomicUsize,
+}
+
+impl Service {
+    async fn start() -> Service {
+        let fake = FakeGitHub::start().await;
+        let pool = database().await;
+        let config = AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: TEST_APP_KEY.to_owned() };
+        let mut github = GitHubApp::new(&config).unwrap();
+        github.policy.backoff = std::time::Duration::from_millis(10);
+        let state = AppState {
+            pool: pool.clone(),
+            secrets: WebhookSecrets::from_list(SECRET).unwrap(),
+            metrics: Arc::default(),
+            wake: Arc::default(),
+        };
+        let bot = Arc::new(Bot { pool: pool.clone(), github: Arc::new(github), cache: Default::default() });
+        let mut queue = Queue::new(pool, "test-worker");
+        queue.backoff = std::time::Duration::ZERO;
+        fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());
+        Service { fake, state, bot, queue, deliveries: AtomicUsize::new(0) }
+    }
+
+    /// Sends a signed delivery; returns the status and the JSON answer.
+    async fn deliver(&self, event: &str, id: &str, payload: &Value) -> (StatusCode, Value) {
+        let body = payload.to_string();
+        let signature = self.state.secrets.sign(body.as_bytes());
+        self.send(event, id, body, Some(signature)).await
+    }
+
+    async fn send(&self, event: &str, id: &str, body: String, signature: Option<String>) -> (StatusCode, Value) {
+        let mut request = Request::post("/webhooks/github")
+            .header("content-type", "application/json")
+            .header("x-github-event", event)
+            .header("x-github-delivery", id);
+        if let Some(signature) = signature {
+            request = request.header("x-hub-signature-256", signature);
+        }
+        let response = router(self.state.clone()).oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// `login` comments `body` on issue 12; the workers run everything that follows.
+    async fn comment(&self, login: &str, body: &str) {
+        let n = self.deliveries.fetch_add(1, Ordering::Relaxed);
+        let (status, answer) =
+            self.deliver("issue_comment", &format!("d-{n}"), &comment(login, body, 5000 + n as u64)).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+        self.work().await;
+    }
+
+    async fn work(&self) {
+        while worker::run_one(&self.bot, &self.queue, &self.state).await.unwrap() {}
+    }
+
+    fn bot_comments(&self) -> Vec<String> {
+        self.fake.comments(12).into_iter().filter(|c| c.login == "specbuilder[bot]").map(|c| c.body).collect()
+    }
+
+    fn last_bot_comment(&self) -> String {
+        self.bot_comments().pop().unwrap_or_default()
+    }
+
+    fn branch_files(&self) -> Vec<String> {
+        self.fake.files("spec/tracker").into_iter().map(|(path, _)| path).collect()
+    }
+}
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/github-app/tests/fixtures/webhooks/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn account(login: &str, id: u64) -> Value {
+    let kind = if login.ends_with("[bot]") { "Bot" } else { "User" };
+    json!({ "login": login, "id": id, "type": kind })
+}
+
+fn repository(payload: &mut Value) {
+    payload["repository"]["name"] = json!("tracker");
+    payload["repository"]["full_name"] = json!("octo/tracker");
+    payload["repository"]["owner"] = account("octo", 1);
+    payload["repository"]["default_branch"] = json!("main");
+    payload["installation"] = json!({ "id": INSTALLATION_ID });
+}
+
+/// GitHub's recorded `issue_comment.created`, made into `login` saying `body` on issue 12.
+fn comment(login: &str, body: &str, id: u64) -> Value {
+    let mut payload = fixture("issue_comment.created.0.json");
+    payload["comment"]["body"] = json!(body);
+    payload["comment"]["id"] = json!(id);
+    payload["comment"]["user"] = account(login, id);
+    payload["comment"]["html_url"] = json!(format!("https://github.com/octo/tracker/issues/12#issuecomment-{id}"));
+    payload["issue"]["number"] = json!(12);
+    payload["issue"]["title"] = json!("A tracker for small teams");
+    payload["sender"] = account(login, id);
+    repository(&mut payload);
+    payload
+}
+
+#[tokio::test]
+async fn migrations_apply_to_an_empty_database() {
+    let pool = database().await;
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for table in ["audit_log", "bot_comments", "conversations", "decision_index", "deliveries", "installations", "jobs"]
+    {
+        assert!(tables.iter().any(|t| t == table), "{table} missing from {tables:?}");
+    }
+    // Applying again is a no-op, as at every start of `serve`.
+    db::MIGRATIONS.run(&pool).await.unwrap();
+}
+
+/// `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a DEFAULT fails on any table with rows.
+fn not_null_without_default(sql: &str) -> Vec<String> {
+    use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement};
+    let statements = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, sql).unwrap();
+    let mut bad = Vec::new();
+    for statement in statements {
+        let Statement::AlterTable(alter) = statement else { continue };
+        for operation in alter.operations {
+            let AlterTableOperation::AddColumn { column_def, .. } = operation else { continue };
+            let options: Vec<&ColumnOption> = column_def.options.iter().map(|o| &o.option).collect();
+            let not_null = options.iter().any(|o| matches!(o, ColumnOption::NotNull));
+            let default = options.iter().any(|o| matches!(o, ColumnOption::Default(_)));
+            if not_null && !default {
+                bad.push(format!("{}.{}", alter.name, column_def.name));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_not_null_column_added_by_a_later_migration_has_a_default() {
+    let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for file in files.iter().skip(1) {
+        let bad = not_null_without_default(&std::fs::read_to_string(file).unwrap());
+        assert!(bad.is_empty(), "{}: NOT NULL columns without DEFAULT: {bad:?}", file.display());
+    }
+    // The rule itself catches what it should.
+    assert_eq!(not_null_without_default("ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL"), ["jobs.owner"]);
+    assert!(not_null_without_default("ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''").is_empty());
+}
+
+#[tokio::test]
+async fn deliveries_are_verified_stored_once_and_queued() {
+    let service = Service::start().await;
+    let payload = comment("dana", "/spec help", 1);
+    let (status, answer) = service.deliver("issue_comment", "delivery-1", &payload).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert!(answer["job"].as_i64().is_some(), "{answer}");
+
+    let (status, answer) = service.deliver("issue_comment", "delivery-1", &payload).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "a redelivery is acknowledged");
+    assert!(answer["status"].as_str().unwrap().starts_with("duplicate"), "{answer}");
+    let jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&service.state.pool).await.unwrap();
+    assert_eq!(jobs, 1, "a redelivery queues nothing");
+
+    let other = comment("dana", "/spec status", 1);
+    let (status, _) = service.deliver("issue_comment", "delivery-1", &other).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the same id with another body is refused");
+
+    let (status, _) = service.send("issue_comment", "delivery-2", payload.to_string(), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let forged = Some(format!("sha256={}", "0".repeat(64)));
+    let (status, _) = service.send("issue_comment", "delivery-3", payload.to_string(), forged).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM deliveries").fetch_one(&service.state.pool).await.unwrap();
+    assert_eq!(stored, 1, "refused deliveries are not stored");
+
+    let (status, answer) = service.deliver("issue_comment", "delivery-4", &comment("specbuilder[bot]", "2", 9)).await;
+    assert_eq!((status, answer["job"].clone()), (StatusCode::ACCEPTED, Value::Null), "bots get no job");
+
+    let metrics = specbuilder::service::router(service.state.clone())
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8(axum::body::to_bytes(metrics.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+    assert!(
+        text.contains(r#"specbuilder_webhook_deliveries_total{event="issue_comment",outcome="duplicate"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"outcome="rejected"} 2"#), "{text}");
+}
+
+#[tokio::test]
+async fn a_conversation_from_new_to_merge_commits_one_answer_at_a_time() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    assert!(service.branch_files().contains(&"specs/tracker/project.md".to_owned()), "{:?}", service.branch_files());
+    let first = service.last_bot_comment();
+    assert!(first.contains("<!-- specbuilder:topic=question/tracker/"), "{first}");
+    assert!(first.contains("Why it matters") && first.contains("recommended"), "{first}");
+
+    // Answer every question with its first option until the bot says all is decided.
+    let mut answered = Vec::new();
+    for _ in 0..40 {
+        let question = service.last_bot_comment();
+        if question.contains("Every question of `tracker` is decided") {
+            break;
+        }
+        let key = question.split("` · ").next().unwrap().rsplit('`').next().unwrap().to_owned();
+        let before = service.fake.head("spec/tracker");
+        service.comment("dana", &recommended(&question)).await;
+        assert_ne!(
+            service.fake.head("spec/tracker"),
+            before,
+            "answering {key} committed: {}",
+            service.last_bot_comment()
+        );
+        assert!(
+            service.branch_files().contains(&format!("specs/tracker/decisions/{key}.md")),
+            "{key} is on the branch; the bot said: {}",
+            service.last_bot_comment()
+        );
+        answered.push(key);
+    }
+    assert!(answered.len() >= 5, "quick depth asks a handful of questions: {answered:?}");
+    assert!(service.last_bot_comment().contains("is decided"), "{}", service.last_bot_comment());
+
+    // The decisions are indexed for search.
+    let hits: Vec<String> = sqlx::query_scalar(
+        "SELECT key FROM decision_index WHERE search @@ plainto_tsquery('english', 'sign accounts') ORDER BY key",
+    )
+    .fetch_all(&service.state.pool)
+    .await
+    .unwrap();
+    assert!(hits.contains(&"auth.accounts".to_owned()), "{hits:?}");
+
+    service.comment("dana", "/spec merge").await;
+    let pulls = service.fake.state.lock().unwrap().pulls.clone();
+    assert_eq!(pulls.len(), 1);
+    assert_eq!((pulls[0].head.as_str(), pulls[0].base.as_str()), ("spec/tracker", "main"));
+    assert!(service.last_bot_comment().contains("Opened #1"), "{}", service.last_bot_comment());
+    assert_eq!(service.fake.violations(), Vec::<String>::new());
+}
+
+/// The recommended option's id in a question comment, else the first option.
+fn recommended(question: &str) -> String {
+    let line = question.lines().find(|l| l.ends_with("**recommended**"));
+    match line.and_then(|l| l.split("(`").nth(1)).and_then(|rest| rest.split('`').next()) {
+        Some(id) => id.to_owned(),
+        None => "1".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn readers_are_refused_politely_and_bots_ignored() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let head = service.fake.head("spec/tracker");
+    let comments = service.bot_comments().len();
+    service.comment("eve", "1").await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "a reader's answer is not committed");
+    let refusal = service.last_bot_comment();
+    assert!(refusal.contains("needs write access") && refusal.contains("@eve"), "{refusal}");
+
+    service.comment("other-app[bot]", "1").await;
+    assert_eq!(service.fake.head("spec/tracker"), head);
+    assert_eq!(service.bot_comments().len(), comments + 1, "only the refusal was added");
+
+    service.comment("eve", "/spec stauts").await;
+    assert!(service.last_bot_comment().contains("Did you mean `/spec status`?"), "{}", service.last_bot_comment());
+    service.comment("eve", "```\n/spec merge\n```").await;
+    assert!(service.fake.state.lock().unwrap().pulls.is_empty(), "a command in a code block is not run");
+}
+
+#[tokio::test]
+async fn a_contradiction_is_shown_side_by_side_and_nothing_is_committed() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    // Answer until auth.signup is decided (it needs personal accounts).
+    for _ in 0..20 {
+        if service.branch_files().iter().any(|f| f.ends_with("auth.signup.md")) {
+            break;
+        }
+        service.comment("dana", "1").await;
+    }
+    let head = service.fake.head("spec/tracker");
+    service.comment("dana", "/spec change auth.accounts shared").await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "nothing committed");
+    let shown = service.last_bot_comment();
+    assert!(shown.contains("contradicts earlier decisions"), "{shown}");
+    assert!(shown.contains("| your answer | contradicts |") && shown.contains("auth.signup.md"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_crash_between_commit_and_comment_is_recovered_without_doubles() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let before = service.bot_comments().len();
+    let head = service.fake.head("spec/tracker").unwrap();
+    // The commit lands, then posting the next question fails: the job fails after its commit.
+    let fault = Fault { method: "POST", status: 502, headers: vec![], message: "Server Error" };
+    service.fake.fail_next_on("/issues/12/comments", fault);
+    let commits_before = commits_made(&service);
+    service.comment("dana", "1").await;
+    let job: (String, i32) = sqlx::query_as("SELECT state, attempts FROM jobs ORDER BY id DESC LIMIT 1")
+        .fetch_one(&service.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(job, ("done".to_owned(), 2), "failed once, finished on the retry");
+    assert_ne!(service.fake.head("spec/tracker").unwrap(), head);
+    assert_eq!(commits_made(&service), commits_before + 1, "one commit for the answer, not two");
+    assert_eq!(service.bot_comments().len(), before + 1, "one next question, not two");
+}
+
+/// How many commits the client has made through the git data API.
+fn commits_made(service: &Service) -> usize {
+    let requests = service.fake.state.lock().unwrap().requests.clone();
+    requests.iter().filter(|(m, p)| m == "POST" && p.ends_with("/git/commits")).count()
+}
+
+#[tokio::test]
+async fn a_pull_request_with_a_contradicting_decision_gets_a_red_check_on_both_lines() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    for _ in 0..20 {
+        if service.branch_files().iter().any(|f| f.ends_with("auth.signup.md")) {
+            break;
+        }
+        service.comment("dana", "1").await;
+    }
+    let (_, accounts) =
+        service.fake.files("spec/tracker").into_iter().find(|(p, _)| p.ends_with("auth.accounts.md")).unwrap();
+    let contradicting =
+        accounts.replace("answer: personal", "answer: shared").replace("auth.accounts: true", "auth.accounts: false");
+    assert_ne!(contradicting, accounts);
+    let head = service.fake.push(
+        "spec/tracker",
+        &[("specs/tracker/decisions/auth.accounts.md", &contradicting)],
+        "Edit by hand",
+    );
+    let base = service.fake.head("main").unwrap();
+
+    let mut payload = fixture("pull_request.opened.0.json");
+    payload["number"] = json!(7);
+    payload["pull_request"]["number"] = json!(7);
+    payload["pull_request"]["head"]["sha"] = json!(head);
+    payload["pull_request"]["head"]["ref"] = json!("spec/tracker");
+    payload["pull_request"]["base"]["sha"] = json!(base);
+    payload["pull_request"]["base"]["ref"] = json!("main");
+    payload["sender"] = account("dana", 3);
+    repository(&mut payload);
+    let (status, _) = service.deliver("pull_request", "pr-1", &payload).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    service.work().await;
+
+    let state = service.fake.state.lock().unwrap();
+    let run = state.check_runs.last().expect("a check run");
+    assert_eq!((run.name.as_str(), run.head_sha.as_str()), ("Spec Builder", head.as_str()));
+    assert_eq!(run.conclusion.as_deref(), Some("failure"));
+    let files: Vec<&str> = run.annotations.iter().filter_map(|a| a["path"].as_str()).collect();
+    assert!(files.iter().any(|f| f.ends_with("auth.accounts.md")), "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with("auth.signup.md")), "both sides are annotated: {files:?}");
+    assert_eq!(state.violations, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn jobs_of_one_project_run_in_order_and_others_in_parallel() {
+    let pool = database().await;
+    let mut conn = pool.acquire().await.unwrap();
+    for project in ["a", "a", "b"] {
+        jobs::enqueue(&mut conn, "test", project, None, &json!({})).await.unwrap();
+    }
+    let (one, two) = (Queue::new(pool.clone(), "one"), Queue::new(pool.clone(), "two"));
+    let first = one.claim().await.unwrap().unwrap();
+    let second = two.claim().await.unwrap().unwrap();
+    assert_eq!((first.project_key.as_str(), second.project_key.as_str()), ("a", "b"));
+    assert!(one.claim().await.unwrap().is_none(), "a's second job waits for its first");
+    one.finish(&first, &Outcome::Done).await.unwrap();
+    let third = two.claim().await.unwrap().unwrap();
+    assert_eq!((third.project_key.as_str(), third.id), ("a", first.id + 1));
+
+    // Retries back off, then the job is dead, kept with its last error.
+    let mut queue = Queue::new(pool.clone(), "three");
+    queue.backoff = std::time::Duration::ZERO;
+    for attempt in 1..=5 {
+        let job = if attempt == 1 { third.clone() } else { queue.claim().await.unwrap().unwrap() };
+        assert_eq!(job.id, third.id);
+        queue.finish(&job, &Outcome::Retry { error: format!("failure {attempt}"), after: None }).await.unwrap();
+    }
+    let (state, error): (String, String) = sqlx::query_as("SELECT state, last_error FROM jobs WHERE id = $1")
+        .bind(third.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((state.as_str(), error.as_str()), ("dead", "failure 5"));
+}
