@@ -1,9 +1,8 @@
-//! `POST /webhooks/github`: verify (in the extractor), store the delivery, enqueue its job, all
-//! in one transaction, and answer 202 at once. Workers do the rest. A redelivery (same id, same
+//! `POST /webhooks/github`: verify (in the extractor), store the delivery and enqueue its job in
+//! one statement, and answer 202 at once. Workers do the rest. A redelivery (same id, same
 //! body) is acknowledged and does nothing; the same id with another body is refused.
 
 use super::AppState;
-use super::jobs;
 use super::metrics::DeliveryLabels;
 use axum::Json;
 use axum::extract::State;
@@ -63,24 +62,33 @@ async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static st
     let hash = Sha256::digest(&webhook.body).to_vec();
     let payload = String::from_utf8_lossy(&webhook.body);
     let installation = webhook.event.installation_id().map(|id| id as i64);
-    let mut tx = state.pool.begin().await?;
-    let inserted: Option<String> = sqlx::query_scalar(
-        "INSERT INTO deliveries (id, event, body_sha256, installation_id, payload)
-         VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id",
+    let (kind, project) = job_for(&webhook.event).unzip();
+    // One statement, so one round trip and atomic by itself: the delivery and its job are
+    // stored together or not at all; a known delivery id stores nothing.
+    let (stored, job): (i64, Option<i64>) = sqlx::query_as(
+        "WITH delivery AS (
+             INSERT INTO deliveries (id, event, body_sha256, installation_id, payload)
+             VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id),
+         job AS (
+             INSERT INTO jobs (kind, project_key, delivery_id, payload)
+             SELECT $6, $7, delivery.id, jsonb_build_object('event', $2::text) FROM delivery
+             WHERE $6::text IS NOT NULL RETURNING id)
+         SELECT (SELECT count(*) FROM delivery), (SELECT id FROM job)",
     )
     .bind(&webhook.delivery)
     .bind(&webhook.name)
     .bind(&hash)
     .bind(installation)
     .bind(payload.as_ref())
-    .fetch_optional(&mut *tx)
+    .bind(kind)
+    .bind(project)
+    .fetch_one(&state.pool)
     .await?;
-    if inserted.is_none() {
+    if stored == 0 {
         let known: Vec<u8> = sqlx::query_scalar("SELECT body_sha256 FROM deliveries WHERE id = $1")
             .bind(&webhook.delivery)
-            .fetch_one(&mut *tx)
+            .fetch_one(&state.pool)
             .await?;
-        tx.rollback().await?;
         return Ok(if known == hash {
             let body = json!({ "delivery": webhook.delivery, "status": "duplicate: already received, nothing to do" });
             ("duplicate", (StatusCode::ACCEPTED, Json(body)).into_response())
@@ -89,14 +97,6 @@ async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static st
             ("conflict", (StatusCode::CONFLICT, Json(body)).into_response())
         });
     }
-    let job = match job_for(&webhook.event) {
-        Some((kind, project)) => {
-            let payload = json!({ "event": webhook.name });
-            Some(jobs::enqueue(&mut tx, kind, &project, Some(&webhook.delivery), &payload).await?)
-        }
-        None => None,
-    };
-    tx.commit().await?;
     if job.is_some() {
         state.wake.notify_one();
     }

@@ -1,0 +1,185 @@
+//! The service's hot paths on loopback with a real PostgreSQL (`DATABASE_URL`, else
+//! 127.0.0.1:5432): webhook ingest (verify, store, enqueue, 202) under concurrent load, and the
+//! time from an answer's delivery to the next question posted on the fake GitHub.
+//!
+//! Run with `cargo bench --bench service` (`-- --quick` for a smoke run). Prints a Markdown table.
+
+use axum::body::Body;
+use axum::http::Request;
+use fake_github::{APP_ID, FakeGitHub, INSTALLATION_ID, TEST_APP_KEY};
+use github_app::{AppConfig, GitHubApp, WebhookSecrets};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use specbuilder::service::bot::Bot;
+use specbuilder::service::jobs::Queue;
+use specbuilder::service::{AppState, db, router, worker};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const SECRET: &str = "bench secret";
+
+/// A fresh database for one part of the benchmark (left over ones of earlier runs are dropped).
+async fn database(part: &str) -> PgPool {
+    let admin_url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = PgPool::connect(&admin_url).await.expect("a PostgreSQL (set DATABASE_URL)");
+    let name = format!("sb_bench_{part}");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    db::connect(&format!("{base}/{name}"), 16).await.unwrap()
+}
+
+fn comment(login: &str, body: &str, id: u64) -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/github-app/tests/fixtures/webhooks/issue_comment.created.0.json");
+    let mut payload: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let user = json!({ "login": login, "id": id, "type": "User" });
+    payload["comment"]["body"] = json!(body);
+    payload["comment"]["id"] = json!(id);
+    payload["comment"]["user"] = user.clone();
+    payload["sender"] = user;
+    payload["issue"]["number"] = json!(12);
+    payload["repository"]["name"] = json!("tracker");
+    payload["repository"]["full_name"] = json!("octo/tracker");
+    payload["repository"]["owner"] = json!({ "login": "octo", "id": 1, "type": "User" });
+    payload["repository"]["default_branch"] = json!("main");
+    payload["installation"] = json!({ "id": INSTALLATION_ID });
+    payload
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Signed deliveries over HTTP/1.1 keep-alive from `connections` concurrent clients.
+async fn ingest(deliveries: usize, connections: usize) -> (f64, Duration, Duration) {
+    let pool = database("ingest").await;
+    let state = AppState {
+        pool,
+        secrets: WebhookSecrets::from_list(SECRET).unwrap(),
+        metrics: Arc::default(),
+        wake: Arc::default(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhooks/github", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, router(state.clone())).into_future());
+    let bodies: Vec<(String, String)> = (0..deliveries)
+        .map(|i| {
+            let body = comment("dana", "/spec status", i as u64).to_string();
+            let signature = state.secrets.sign(body.as_bytes());
+            (body, signature)
+        })
+        .collect();
+    let bodies = Arc::new(bodies);
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        let (client, bodies, url) = (client.clone(), bodies.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for i in (c..bodies.len()).step_by(connections) {
+                let (body, signature) = &bodies[i];
+                let request = hyper::Request::post(&url)
+                    .header("content-type", "application/json")
+                    .header("x-github-event", "issue_comment")
+                    .header("x-github-delivery", format!("bench-{i}"))
+                    .header("x-hub-signature-256", signature)
+                    .body(http_body_util::Full::new(bytes::Bytes::from(body.clone())))
+                    .unwrap();
+                let sent = Instant::now();
+                let response = client.request(request).await.unwrap();
+                assert_eq!(response.status(), 202);
+                response.into_body().collect().await.unwrap();
+                latencies.push(sent.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&state.pool).await.unwrap();
+    assert_eq!(stored as usize, deliveries, "every delivery queued its job");
+    (deliveries as f64 / elapsed.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99))
+}
+
+/// From an answer's delivery (signed, through the router) to the next question posted.
+async fn answer_to_question(answers: usize) -> (Duration, Duration) {
+    let fake = FakeGitHub::start().await;
+    fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());
+    let pool = database("answer").await;
+    let config = AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: TEST_APP_KEY.to_owned() };
+    let state = AppState {
+        pool: pool.clone(),
+        secrets: WebhookSecrets::from_list(SECRET).unwrap(),
+        metrics: Arc::default(),
+        wake: Arc::default(),
+    };
+    let bot = Bot { pool: pool.clone(), github: Arc::new(GitHubApp::new(&config).unwrap()), cache: Default::default() };
+    let queue = Queue::new(pool, "bench");
+    let mut n = 0u64;
+    let mut say = async |body: &str| {
+        n += 1;
+        let payload = comment("dana", body, 10_000 + n).to_string();
+        let request = Request::post("/webhooks/github")
+            .header("x-github-event", "issue_comment")
+            .header("x-github-delivery", format!("answer-{n}"))
+            .header("x-hub-signature-256", state.secrets.sign(payload.as_bytes()))
+            .body(Body::from(payload))
+            .unwrap();
+        let started = Instant::now();
+        let response = router(state.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 202);
+        while worker::run_one(&bot, &queue, &state).await.unwrap() {}
+        started.elapsed()
+    };
+    say("/spec new tracker saas-web thorough").await;
+    let mut latencies = Vec::new();
+    for _ in 0..answers {
+        let comments = fake.comments(12);
+        let last = comments.last().map(|c| c.body.clone()).unwrap_or_default();
+        if last.contains("is decided") {
+            break;
+        }
+        let id = last
+            .lines()
+            .find(|l| l.ends_with("**recommended**"))
+            .and_then(|l| l.split("(`").nth(1))
+            .and_then(|r| r.split('`').next())
+            .unwrap_or("1")
+            .to_owned();
+        latencies.push(say(&id).await);
+    }
+    latencies.sort();
+    (percentile(&latencies, 0.5), percentile(&latencies, 0.99))
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let (deliveries, connections) = if quick { (500, 8) } else { (10_000, 32) };
+    let (rate, p50, p99) = runtime.block_on(ingest(deliveries, connections));
+    let (answer_p50, answer_p99) = runtime.block_on(answer_to_question(if quick { 5 } else { 30 }));
+    println!("| what | figure | target |");
+    println!("| --- | --- | --- |");
+    println!(
+        "| webhook ingest, {deliveries} signed deliveries, {connections} connections | {rate:.0} deliveries/s | ≥ 2,000/s |"
+    );
+    println!("| ingest latency p50 / p99 | {} / {} | p99 < 50 ms |", ms(p50), ms(p99));
+    println!(
+        "| answer delivered → next question posted, p50 / p99 | {} / {} | p50 < 100 ms |",
+        ms(answer_p50),
+        ms(answer_p99)
+    );
+}
