@@ -86,11 +86,23 @@ impl Service {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
-    /// `login` comments `body` on issue 12; the workers run everything that follows.
-    async fn comment(&self, login: &str, body: &str) {
+    /// `login` comments `body` on issue 12; the workers run everything that follows. Returns
+    /// the comment's id.
+    async fn comment(&self, login: &str, body: &str) -> u64 {
         let n = self.deliveries.fetch_add(1, Ordering::Relaxed);
-        let (status, answer) =
-            self.deliver("issue_comment", &format!("d-{n}"), &comment(login, body, 5000 + n as u64)).await;
+        let id = 5000 + n as u64;
+        let (status, answer) = self.deliver("issue_comment", &format!("d-{n}"), &comment(login, body, id)).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+        self.work().await;
+        id
+    }
+
+    /// `login` edits their comment `id` to say `body`.
+    async fn edit(&self, login: &str, id: u64, body: &str) {
+        let n = self.deliveries.fetch_add(1, Ordering::Relaxed);
+        let mut payload = comment(login, body, id);
+        payload["action"] = json!("edited");
+        let (status, answer) = self.deliver("issue_comment", &format!("d-{n}"), &payload).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
         self.work().await;
     }
@@ -340,6 +352,27 @@ async fn a_contradiction_is_shown_side_by_side_and_nothing_is_committed() {
     let shown = service.last_bot_comment();
     assert!(shown.contains("contradicts earlier decisions"), "{shown}");
     assert!(shown.contains("| your answer | contradicts |") && shown.contains("auth.signup.md"), "{shown}");
+}
+
+#[tokio::test]
+async fn an_edited_answer_is_a_change_of_that_answer() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let question = service.last_bot_comment();
+    let key = question.split("` · ").next().unwrap().rsplit('`').next().unwrap().to_owned();
+    let path = format!("specs/tracker/decisions/{key}.md");
+    let answer = service.comment("dana", "1").await;
+    let first = service.fake.files("spec/tracker").into_iter().find(|(p, _)| *p == path).unwrap().1;
+    let head = service.fake.head("spec/tracker");
+    service.edit("dana", answer, "2").await;
+    let second = service.fake.files("spec/tracker").into_iter().find(|(p, _)| *p == path).unwrap().1;
+    assert_ne!(service.fake.head("spec/tracker"), head, "the edit was committed");
+    assert_ne!(first, second, "{key} now holds the edited answer");
+
+    // An edited command is not run again, and a reader's edit changes nothing.
+    let head = service.fake.head("spec/tracker");
+    service.edit("eve", answer, "3").await;
+    assert_eq!(service.fake.head("spec/tracker"), head);
 }
 
 #[tokio::test]

@@ -196,8 +196,13 @@ impl<'a> Conversation<'a> {
         if plain_reply && self.project.is_none() {
             return Ok(()); // people talking on an issue without a project
         }
-        if self.event.action == "edited" && !matches!(command, Command::Answer { .. }) {
-            return Ok(()); // an edited command is not run twice
+        if self.event.action == "edited" {
+            // An edited answer is a change of that answer; an edited command is not run again.
+            return match command {
+                Command::Answer { reply, .. } if self.may_write().await? => self.edited(&reply).await,
+                Command::Answer { .. } => self.refuse().await,
+                _ => Ok(()),
+            };
         }
         if command.writes() && !self.may_write().await? {
             return self.refuse().await;
@@ -409,6 +414,21 @@ impl<'a> Conversation<'a> {
             return self.say("decided", &text).await;
         }
         self.record(branch, head, &key, reply, Status::Accepted).await
+    }
+
+    /// The comment that answered a question was edited: record the new text as a change of the
+    /// decision that comment made (found by its `source`).
+    async fn edited(&self, reply: &str) -> Result<()> {
+        let Some(project) = &self.project else { return Ok(()) };
+        let Some(url) = &self.event.comment.html_url else { return Ok(()) };
+        let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &project.branch).await?;
+        let made = (branch.project()?.decisions.iter())
+            .find(|d| d.decision().source.as_deref() == Some(url.as_str()))
+            .map(|d| d.decision().key.clone());
+        match made {
+            Some(key) => self.change(&key, reply).await,
+            None => Ok(()), // the edited comment answered nothing
+        }
     }
 
     async fn change(&self, key: &str, reply: &str) -> Result<()> {
