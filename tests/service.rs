@@ -90,7 +90,7 @@ impl Service {
     /// the comment's id.
     async fn comment(&self, login: &str, body: &str) -> u64 {
         let n = self.deliveries.fetch_add(1, Ordering::Relaxed);
-        let id = 5000 + n as u64;
+        let id = self.fake.add_comment(12, login, body); // on GitHub, as its webhook says
         let (status, answer) = self.deliver("issue_comment", &format!("d-{n}"), &comment(login, body, id)).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
         self.work().await;
@@ -352,6 +352,33 @@ async fn a_contradiction_is_shown_side_by_side_and_nothing_is_committed() {
     let shown = service.last_bot_comment();
     assert!(shown.contains("contradicts earlier decisions"), "{shown}");
     assert!(shown.contains("| your answer | contradicts |") && shown.contains("auth.signup.md"), "{shown}");
+}
+
+#[tokio::test]
+async fn the_reconciler_answers_a_comment_whose_webhook_never_came() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let question = service.last_bot_comment();
+    let key = question.split("` · ").next().unwrap().rsplit('`').next().unwrap().to_owned();
+    // Dana answers, but GitHub never delivers the webhook.
+    let lost = service.fake.add_comment(12, "dana", "1");
+    assert_eq!(specbuilder::service::reconcile::run_once(&service.bot).await.unwrap(), 1);
+    service.work().await;
+    assert!(
+        service.branch_files().contains(&format!("specs/tracker/decisions/{key}.md")),
+        "{:?}",
+        service.branch_files()
+    );
+    let asked = service.bot_comments().len();
+
+    // Nothing is queued twice, and the late webhook for the same comment does nothing.
+    assert_eq!(specbuilder::service::reconcile::run_once(&service.bot).await.unwrap(), 0);
+    let head = service.fake.head("spec/tracker");
+    let (status, _) = service.deliver("issue_comment", "late", &comment("dana", "1", lost)).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    service.work().await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "the late webhook changed nothing");
+    assert_eq!(service.bot_comments().len(), asked);
 }
 
 #[tokio::test]

@@ -237,8 +237,12 @@ impl GitHubApp {
         Ok(ids)
     }
 
-    /// The comments of an issue that carry one of our markers, as (id, body).
-    async fn app_comments(&self, installation: u64, issue: &IssueRef) -> Result<Vec<(u64, String)>, ClientError> {
+    /// Every comment of an issue, oldest first.
+    pub async fn comments(
+        &self,
+        installation: u64,
+        issue: &IssueRef,
+    ) -> Result<Vec<octocrab::models::issues::Comment>, ClientError> {
         let mut out = Vec::new();
         for page in 1u32.. {
             let comments = self
@@ -252,15 +256,20 @@ impl GitHubApp {
                 })
                 .await?;
             let count = comments.items.len();
-            out.extend(
-                (comments.items.into_iter())
-                    .filter_map(|c| c.body.filter(|b| b.contains(MARKER_PREFIX)).map(|b| (c.id.0, b))),
-            );
+            out.extend(comments.items);
             if count < 100 {
                 break;
             }
         }
         Ok(out)
+    }
+
+    /// The comments of an issue that carry one of our markers, as (id, body).
+    async fn app_comments(&self, installation: u64, issue: &IssueRef) -> Result<Vec<(u64, String)>, ClientError> {
+        let comments = self.comments(installation, issue).await?;
+        Ok((comments.into_iter())
+            .filter_map(|c| c.body.filter(|b| b.contains(MARKER_PREFIX)).map(|b| (c.id.0, b)))
+            .collect())
     }
 }
 

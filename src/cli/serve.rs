@@ -20,6 +20,8 @@ use std::path::PathBuf;
 ///   GITHUB_API_URL          default https://api.github.com (GHES: https://HOST/api/v3)
 ///   MEILI_URL               optional search index
 ///   SPECBUILDER_WORKERS     background workers in this process (default 4)
+///   SPECBUILDER_RECONCILE_SECS  how often to look for comments whose webhook never came
+///                           (default 300)
 ///   RUST_LOG                log filter (default info); logs are JSON lines on stderr
 ///
 /// Endpoints: POST /webhooks/github, GET /healthz, GET /readyz (database reachable),

@@ -20,6 +20,8 @@ pub struct ServiceConfig {
     pub meili_url: Option<String>,
     /// Background workers in this process.
     pub workers: usize,
+    /// How often the reconciler looks for comments whose webhook never came.
+    pub reconcile_every: std::time::Duration,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -33,6 +35,7 @@ impl std::fmt::Debug for ServiceConfig {
             .field("github_api_url", &self.github_api_url)
             .field("meili_url", &self.meili_url)
             .field("workers", &self.workers)
+            .field("reconcile_every", &self.reconcile_every)
             .finish()
     }
 }
@@ -61,6 +64,12 @@ impl ServiceConfig {
             Some(n) => n.parse().with_context(|| format!("SPECBUILDER_WORKERS `{n}` is not a number"))?,
             None => 4,
         };
+        let reconcile_every = match get("SPECBUILDER_RECONCILE_SECS") {
+            Some(n) => std::time::Duration::from_secs(
+                n.parse().with_context(|| format!("SPECBUILDER_RECONCILE_SECS `{n}` is not a number"))?,
+            ),
+            None => std::time::Duration::from_secs(300),
+        };
         let github_webhook_secret = required("GITHUB_WEBHOOK_SECRET")?;
         if github_webhook_secret.split(',').all(|s| s.trim().is_empty()) {
             bail!("GITHUB_WEBHOOK_SECRET holds no secret");
@@ -74,6 +83,7 @@ impl ServiceConfig {
             github_api_url: get("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.into()),
             meili_url: get("MEILI_URL"),
             workers,
+            reconcile_every,
         })
     }
 }

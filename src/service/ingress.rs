@@ -3,6 +3,7 @@
 //! body) is acknowledged and does nothing; the same id with another body is refused.
 
 use super::AppState;
+use super::jobs::{self, NewDelivery};
 use super::metrics::DeliveryLabels;
 use axum::Json;
 use axum::extract::State;
@@ -62,29 +63,16 @@ async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static st
     let hash = Sha256::digest(&webhook.body).to_vec();
     let payload = String::from_utf8_lossy(&webhook.body);
     let installation = webhook.event.installation_id().map(|id| id as i64);
-    let (kind, project) = job_for(&webhook.event).unzip();
-    // One statement, so one round trip and atomic by itself: the delivery and its job are
-    // stored together or not at all; a known delivery id stores nothing.
-    let (stored, job): (i64, Option<i64>) = sqlx::query_as(
-        "WITH delivery AS (
-             INSERT INTO deliveries (id, event, body_sha256, installation_id, payload)
-             VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id),
-         job AS (
-             INSERT INTO jobs (kind, project_key, delivery_id, payload)
-             SELECT $6, $7, delivery.id, jsonb_build_object('event', $2::text) FROM delivery
-             WHERE $6::text IS NOT NULL RETURNING id)
-         SELECT (SELECT count(*) FROM delivery), (SELECT id FROM job)",
-    )
-    .bind(&webhook.delivery)
-    .bind(&webhook.name)
-    .bind(&hash)
-    .bind(installation)
-    .bind(payload.as_ref())
-    .bind(kind)
-    .bind(project)
-    .fetch_one(&state.pool)
-    .await?;
-    if stored == 0 {
+    let job = job_for(&webhook.event);
+    let delivery = NewDelivery {
+        id: &webhook.delivery,
+        event: &webhook.name,
+        body_sha256: &hash,
+        installation,
+        payload: &payload,
+        job: job.as_ref().map(|(kind, project)| (*kind, project.as_str())),
+    };
+    let Some(job) = jobs::store_delivery(&state.pool, &delivery).await? else {
         let known: Vec<u8> = sqlx::query_scalar("SELECT body_sha256 FROM deliveries WHERE id = $1")
             .bind(&webhook.delivery)
             .fetch_one(&state.pool)
@@ -96,7 +84,7 @@ async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static st
             let body = json!({ "error": "this delivery id was already received with a different body" });
             ("conflict", (StatusCode::CONFLICT, Json(body)).into_response())
         });
-    }
+    };
     if job.is_some() {
         state.wake.notify_one();
     }

@@ -55,6 +55,44 @@ pub async fn enqueue(
     .await
 }
 
+/// A delivery to store, with the job it asks for.
+pub struct NewDelivery<'a> {
+    pub id: &'a str,
+    pub event: &'a str,
+    pub body_sha256: &'a [u8],
+    pub installation: Option<i64>,
+    pub payload: &'a str,
+    /// The job's kind and project, if the delivery asks for one.
+    pub job: Option<(&'a str, &'a str)>,
+}
+
+/// Stores a delivery and queues its job in one statement: one round trip, atomic by itself, so
+/// the two are stored together or not at all. A known delivery id stores nothing: returns
+/// `None`. Otherwise returns the job's id, if one was queued.
+pub async fn store_delivery(pool: &PgPool, delivery: &NewDelivery<'_>) -> sqlx::Result<Option<Option<i64>>> {
+    let (kind, project) = delivery.job.unzip();
+    let (stored, job): (i64, Option<i64>) = sqlx::query_as(
+        "WITH delivery AS (
+             INSERT INTO deliveries (id, event, body_sha256, installation_id, payload)
+             VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id),
+         job AS (
+             INSERT INTO jobs (kind, project_key, delivery_id, payload)
+             SELECT $6, $7, delivery.id, jsonb_build_object('event', $2::text) FROM delivery
+             WHERE $6::text IS NOT NULL RETURNING id)
+         SELECT (SELECT count(*) FROM delivery), (SELECT id FROM job)",
+    )
+    .bind(delivery.id)
+    .bind(delivery.event)
+    .bind(delivery.body_sha256)
+    .bind(delivery.installation)
+    .bind(delivery.payload)
+    .bind(kind)
+    .bind(project)
+    .fetch_one(pool)
+    .await?;
+    Ok((stored > 0).then_some(job))
+}
+
 /// The queue as one worker sees it.
 #[derive(Clone)]
 pub struct Queue {

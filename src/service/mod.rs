@@ -9,6 +9,7 @@ pub mod db;
 pub mod ingress;
 pub mod jobs;
 pub mod metrics;
+pub mod reconcile;
 pub mod worker;
 
 use axum::Router;
@@ -76,14 +77,28 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         let queue = jobs::Queue::new(pool.clone(), format!("{}-{n}", worker::process_name()));
         workers.push(tokio::spawn(worker::run(bot.clone(), queue, state.clone(), stop.clone())));
     }
+    let reconciler = {
+        let (bot, stop, every) = (bot.clone(), stop.clone(), config.reconcile_every);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = stop.notified() => return,
+                }
+                if let Err(error) = reconcile::run_once(&bot).await {
+                    tracing::warn!(%error, "reconciler failed; it runs again later");
+                }
+            }
+        })
+    };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
     tracing::info!(addr = %config.addr, workers = config.workers, "serving");
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
     stop.notify_waiters();
-    for worker in workers {
-        let _ = worker.await;
+    for task in workers.into_iter().chain([reconciler]) {
+        let _ = task.await;
     }
     Ok(())
 }

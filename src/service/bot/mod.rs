@@ -189,7 +189,40 @@ impl<'a> Conversation<'a> {
         &self.event.comment.user.login
     }
 
+    /// Handles the comment once: a comment the conversation has handled already (its webhook
+    /// came after the reconciler queued it, or twice) does nothing.
     async fn handle(self) -> Result<()> {
+        let created = self.event.action == "created";
+        let seen: Option<i64> = sqlx::query_scalar(
+            "SELECT last_comment_id FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3",
+        )
+        .bind(&self.event.repository.owner.login)
+        .bind(&self.event.repository.name)
+        .bind(self.event.issue.number as i64)
+        .fetch_optional(&self.bot.pool)
+        .await?;
+        let id = self.event.comment.id as i64;
+        if created && seen.is_some_and(|last| id <= last) {
+            return Ok(());
+        }
+        let (pool, event) = (self.bot.pool.clone(), self.event);
+        self.respond().await?;
+        if created {
+            sqlx::query(
+                "UPDATE conversations SET last_comment_id = GREATEST(last_comment_id, $4), updated_at = now()
+                 WHERE owner = $1 AND repo = $2 AND issue_number = $3",
+            )
+            .bind(&event.repository.owner.login)
+            .bind(&event.repository.name)
+            .bind(event.issue.number as i64)
+            .bind(id)
+            .execute(&pool)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn respond(self) -> Result<()> {
         let body = self.event.comment.body.as_deref().unwrap_or_default();
         let Some(command) = commands::parse(body) else { return Ok(()) };
         let plain_reply = matches!(command, Command::Answer { key: None, .. });
