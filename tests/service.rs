@@ -423,6 +423,29 @@ async fn a_crash_between_commit_and_comment_is_recovered_without_doubles() {
     assert_eq!(service.bot_comments().len(), before + 1, "one next question, not two");
 }
 
+#[tokio::test]
+async fn a_worker_killed_right_after_its_commit_is_finished_by_the_next_run() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    service.comment("dana", "1").await;
+    let (head, comments, commits) = (service.fake.head("spec/tracker"), service.bot_comments(), commits_made(&service));
+    // As if the worker died after the commit landed, before it recorded anything else: only the
+    // choice of question survives, and the lease ran out.
+    let pool = &service.state.pool;
+    let job: i64 = sqlx::query_scalar("SELECT max(id) FROM jobs").fetch_one(pool).await.unwrap();
+    sqlx::query("DELETE FROM job_steps WHERE job_id = $1 AND step <> 'answers'").bind(job).execute(pool).await.unwrap();
+    sqlx::query("UPDATE jobs SET state = 'running', locked_until = now() - interval '1 second' WHERE id = $1")
+        .bind(job)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE conversations SET last_comment_id = 0").execute(pool).await.unwrap();
+    service.work().await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "no second commit");
+    assert_eq!(commits_made(&service), commits);
+    assert_eq!(service.bot_comments(), comments, "the next question is not posted twice");
+}
+
 /// How many commits the client has made through the git data API.
 fn commits_made(service: &Service) -> usize {
     let requests = service.fake.state.lock().unwrap().requests.clone();

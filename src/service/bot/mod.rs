@@ -425,6 +425,7 @@ impl<'a> Conversation<'a> {
         let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0).await?;
         // Which question this answers is decided once: a run after a crash must not apply the
         // reply to the question that came after.
+        let rerun = self.queue.step(self.job, "answers").await?.is_some();
         let key: String = once(self.queue, self.job, "answers", async {
             match key {
                 Some(key) => Ok(key.to_owned()),
@@ -440,9 +441,13 @@ impl<'a> Conversation<'a> {
                 .say("nothing", "Every question is decided already; `/spec change <key> <reply>` replaces an answer.")
                 .await;
         }
-        if self.queue.step(self.job, "commit").await?.is_none()
-            && branch.decision(&key)?.is_some_and(|d| d.decision().status.is_in_force())
-        {
+        if let Some(done) = branch.decision(&key)?.filter(|d| d.decision().status.is_in_force()) {
+            if rerun {
+                // This job committed it before it was stopped: finish what came after.
+                self.index(&branch, done.decision(), &head.0).await?;
+                let (branch, _) = self.assume(branch, head).await?;
+                return self.ask_next(&branch).await;
+            }
             let text = format!("`{key}` is decided already; `/spec change {key} <reply>` replaces the answer.");
             return self.say("decided", &text).await;
         }
