@@ -156,6 +156,20 @@ fn comment(login: &str, body: &str, id: u64) -> Value {
     payload
 }
 
+/// GitHub's recorded `pull_request.opened`, made into spec/tracker at `head` onto main at `base`.
+fn pull_request(head: &str, base: &str) -> Value {
+    let mut payload = fixture("pull_request.opened.0.json");
+    payload["number"] = json!(7);
+    payload["pull_request"]["number"] = json!(7);
+    payload["pull_request"]["head"]["sha"] = json!(head);
+    payload["pull_request"]["head"]["ref"] = json!("spec/tracker");
+    payload["pull_request"]["base"]["sha"] = json!(base);
+    payload["pull_request"]["base"]["ref"] = json!("main");
+    payload["sender"] = account("dana", 3);
+    repository(&mut payload);
+    payload
+}
+
 #[tokio::test]
 async fn migrations_apply_to_an_empty_database() {
     let pool = database().await;
@@ -297,12 +311,28 @@ async fn a_conversation_from_new_to_merge_commits_one_answer_at_a_time() {
     .unwrap();
     assert!(hits.contains(&"auth.accounts".to_owned()), "{hits:?}");
 
+    // One commit per answer (besides the start and the assumptions of the quick depth).
+    let log = service.fake.log("spec/tracker");
+    for key in &answered {
+        let commits = log.iter().filter(|m| m.starts_with(&format!("spec(tracker): {key} = "))).count();
+        assert_eq!(commits, 1, "{key}: {log:#?}");
+    }
+    assert!(log.iter().any(|m| m.starts_with("spec(tracker): start the project")), "{log:#?}");
+
     service.comment("dana", "/spec merge").await;
     let pulls = service.fake.state.lock().unwrap().pulls.clone();
     assert_eq!(pulls.len(), 1);
     assert_eq!((pulls[0].head.as_str(), pulls[0].base.as_str()), ("spec/tracker", "main"));
     assert!(service.last_bot_comment().contains("Opened #1"), "{}", service.last_bot_comment());
-    assert_eq!(service.fake.violations(), Vec::<String>::new());
+
+    // The pull request's check is green.
+    let head = service.fake.head("spec/tracker").unwrap();
+    service.deliver("pull_request", "pr-opened", &pull_request(&head, &service.fake.head("main").unwrap())).await;
+    service.work().await;
+    let state = service.fake.state.lock().unwrap();
+    let run = state.check_runs.last().expect("a check run");
+    assert_eq!((run.head_sha.as_str(), run.conclusion.as_deref()), (head.as_str(), Some("success")));
+    assert_eq!(state.violations, Vec::<String>::new());
 }
 
 /// The recommended option's id in a question comment, else the first option.
@@ -474,16 +504,7 @@ async fn a_pull_request_with_a_contradicting_decision_gets_a_red_check_on_both_l
     );
     let base = service.fake.head("main").unwrap();
 
-    let mut payload = fixture("pull_request.opened.0.json");
-    payload["number"] = json!(7);
-    payload["pull_request"]["number"] = json!(7);
-    payload["pull_request"]["head"]["sha"] = json!(head);
-    payload["pull_request"]["head"]["ref"] = json!("spec/tracker");
-    payload["pull_request"]["base"]["sha"] = json!(base);
-    payload["pull_request"]["base"]["ref"] = json!("main");
-    payload["sender"] = account("dana", 3);
-    repository(&mut payload);
-    let (status, _) = service.deliver("pull_request", "pr-1", &payload).await;
+    let (status, _) = service.deliver("pull_request", "pr-1", &pull_request(&head, &base)).await;
     assert_eq!(status, StatusCode::ACCEPTED);
     service.work().await;
 

@@ -165,6 +165,11 @@ impl FakeGitHub {
         self.state.lock().unwrap().git.files(branch)
     }
 
+    /// The branch's commit messages (first lines), newest first.
+    pub fn log(&self, branch: &str) -> Vec<String> {
+        self.state.lock().unwrap().git.log(branch)
+    }
+
     pub fn violations(&self) -> Vec<String> {
         self.state.lock().unwrap().violations.clone()
     }

@@ -108,6 +108,19 @@ impl Bare {
         files
     }
 
+    /// The first lines of the branch's commit messages, newest first.
+    pub fn log(&self, branch: &str) -> Vec<String> {
+        let repo = self.repo();
+        let Some(head) = self.head_id(branch) else { return Vec::new() };
+        let walk = repo.rev_walk([head]).all().unwrap();
+        (walk.filter_map(Result::ok))
+            .map(|info| {
+                let commit = repo.find_commit(info.id).unwrap();
+                commit.message_raw_sloppy().to_str_lossy().lines().next().unwrap_or_default().to_owned()
+            })
+            .collect()
+    }
+
     fn object_id(&self, hex: &str) -> Option<ObjectId> {
         let repo = self.repo();
         let id = ObjectId::from_hex(hex.as_bytes()).ok()?;
