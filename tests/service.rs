@@ -255,6 +255,16 @@ async fn deliveries_are_verified_stored_once_and_queued() {
     let (status, answer) = service.deliver("issue_comment", "delivery-4", &comment("specbuilder[bot]", "2", 9)).await;
     assert_eq!((status, answer["job"].clone()), (StatusCode::ACCEPTED, Value::Null), "bots get no job");
 
+    let health = router(service.state.clone())
+        .oneshot(Request::get("/readyz").header("x-request-id", "abc-123").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert_eq!(health.headers()["x-request-id"], "abc-123", "the caller's request id is kept");
+    let health =
+        router(service.state.clone()).oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+    assert!(!health.headers()["x-request-id"].is_empty(), "a request id is made up");
+
     let metrics = specbuilder::service::router(service.state.clone())
         .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
         .await
@@ -430,6 +440,26 @@ async fn an_edited_answer_is_a_change_of_that_answer() {
     let head = service.fake.head("spec/tracker");
     service.edit("eve", answer, "3").await;
     assert_eq!(service.fake.head("spec/tracker"), head);
+}
+
+#[tokio::test]
+async fn a_locked_decision_changes_only_through_a_pull_request() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let question = service.last_bot_comment();
+    let key = question.split("` · ").next().unwrap().rsplit('`').next().unwrap().to_owned();
+    service.comment("dana", &recommended(&question)).await;
+    service.comment("dana", &format!("/spec lock {key}")).await;
+    let path = format!("specs/tracker/decisions/{key}.md");
+    let file = service.fake.files("spec/tracker").into_iter().find(|(p, _)| *p == path).unwrap().1;
+    assert!(file.contains("locked: true"), "{file}");
+    let head = service.fake.head("spec/tracker");
+    service.comment("dana", &format!("/spec change {key} 2")).await;
+    assert_eq!(service.fake.head("spec/tracker"), head);
+    assert!(service.last_bot_comment().contains("is locked"), "{}", service.last_bot_comment());
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM bot_comments").fetch_one(&service.state.pool).await.unwrap();
+    assert!(recorded >= 4, "the bot's comments are recorded per topic: {recorded}");
 }
 
 #[tokio::test]

@@ -77,9 +77,9 @@ impl Forge for GitHubForge {
         Ok(ChangeRequest { number: pull.number, url: pull.html_url })
     }
 
-    async fn upsert_comment(&self, thread: u64, topic: &str, body: &str) -> Result<(), ForgeError> {
-        self.app.ensure_comment(self.installation, &self.repo.issue(thread), topic, body).await?;
-        Ok(())
+    async fn upsert_comment(&self, thread: u64, topic: &str, body: &str) -> Result<u64, ForgeError> {
+        let ids = self.app.ensure_comment(self.installation, &self.repo.issue(thread), topic, body).await?;
+        ids.first().copied().ok_or_else(|| ForgeError::Host("GitHub returned no comment".into()))
     }
 
     async fn permission(&self, user: &str) -> Result<Permission, ForgeError> {

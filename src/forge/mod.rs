@@ -157,13 +157,14 @@ pub trait Forge {
         body: &str,
     ) -> impl Future<Output = Result<ChangeRequest, ForgeError>> + Send;
 
-    /// Creates or edits the one comment on `topic` in issue or change request `thread`.
+    /// Creates or edits the one comment on `topic` in issue or change request `thread`; returns
+    /// the comment's id (the first part's, when a long body is split).
     fn upsert_comment(
         &self,
         thread: u64,
         topic: &str,
         body: &str,
-    ) -> impl Future<Output = Result<(), ForgeError>> + Send;
+    ) -> impl Future<Output = Result<u64, ForgeError>> + Send;
 
     /// What `user` may do in the repository.
     fn permission(&self, user: &str) -> impl Future<Output = Result<Permission, ForgeError>> + Send;

@@ -47,7 +47,31 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(|State(state): State<AppState>| async move { state.metrics.render() }))
+        .layer(axum::middleware::from_fn(request_id))
         .with_state(state)
+}
+
+/// Gives every request an id (the caller's `X-Request-Id` when it is sane, else a new one), logs
+/// within a span carrying it, and returns it in the response's `X-Request-Id`.
+async fn request_id(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let given = (request.headers().get("x-request-id").and_then(|v| v.to_str().ok()))
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    let id = match given {
+        Some(id) => id.to_owned(),
+        None => {
+            let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            format!("{:x}-{:x}-{n:x}", now.as_secs(), std::process::id())
+        }
+    };
+    let span =
+        tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path());
+    let mut response = tracing::Instrument::instrument(next.run(request), span).await;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
 }
 
 /// Ready when the database answers.

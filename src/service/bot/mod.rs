@@ -262,7 +262,8 @@ impl<'a> Conversation<'a> {
                 None => self.no_project().await,
             },
             Command::Merge => self.merge().await,
-            Command::Lock { .. } | Command::Generate { .. } => {
+            Command::Lock { key } => self.lock(&key).await,
+            Command::Generate { .. } => {
                 self.say(
                     "later",
                     "That command is not available from comments yet; run it with the `specbuilder` CLI on the branch.",
@@ -296,7 +297,24 @@ impl<'a> Conversation<'a> {
     async fn post(&self, topic: &str, body: &str) -> Result<()> {
         let step = format!("comment:{topic}");
         let issue = self.event.issue.number;
-        once(self.queue, self.job, &step, async { Ok(self.forge.upsert_comment(issue, topic, body).await?) }).await
+        let id: u64 =
+            once(self.queue, self.job, &step, async { Ok(self.forge.upsert_comment(issue, topic, body).await?) })
+                .await?;
+        // Which comment says what, for the conversation's record.
+        let repo = &self.event.repository;
+        sqlx::query(
+            "INSERT INTO bot_comments (conversation_id, topic, comment_id)
+             SELECT id, $4, $5 FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3
+             ON CONFLICT (conversation_id, topic) DO UPDATE SET comment_id = EXCLUDED.comment_id, posted_at = now()",
+        )
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(issue as i64)
+        .bind(topic)
+        .bind(id as i64)
+        .execute(&self.bot.pool)
+        .await?;
+        Ok(())
     }
 
     async fn audit(&self, action: &str, detail: Value) -> Result<()> {
@@ -378,6 +396,17 @@ impl<'a> Conversation<'a> {
         .bind(self.event.issue.number as i64)
         .bind(slug)
         .bind(&branch_name)
+        .bind(&base)
+        .execute(&self.bot.pool)
+        .await?;
+        sqlx::query(
+            "INSERT INTO repositories (installation_id, owner, name, default_branch) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (owner, name) DO UPDATE SET installation_id = EXCLUDED.installation_id,
+               default_branch = EXCLUDED.default_branch",
+        )
+        .bind(self.event.installation.as_ref().map(|i| i.id as i64).unwrap_or_default())
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
         .bind(&base)
         .execute(&self.bot.pool)
         .await?;
@@ -555,6 +584,32 @@ impl<'a> Conversation<'a> {
         .execute(&self.bot.pool)
         .await?;
         Ok(())
+    }
+
+    /// Locks a decision: from then on it changes only through a pull request (`check --base`
+    /// refuses a changed locked decision).
+    async fn lock(&self, key: &str) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let Some(head) = self.forge.branch_head(&project.branch).await? else {
+            return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
+        };
+        let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0).await?;
+        let Some(doc) = branch.decision(key)? else {
+            return self.say("lock", &format!("`{}` is not decided yet; answer it first.", render::escape(key))).await;
+        };
+        if doc.decision().locked {
+            return self.say("lock", &format!("`{key}` is locked already.")).await;
+        }
+        let mut decision = doc.decision().clone();
+        decision.locked = true;
+        let files = vec![(branch.decision_path(key), write::decision(&decision).into_bytes())];
+        let message = format!("spec({}): lock {key}", branch.slug);
+        let commit: String = once(self.queue, self.job, "commit", async {
+            Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &to_writes(&files), &message).await?.0)
+        })
+        .await?;
+        self.audit("lock", json!({ "key": key, "commit": commit })).await?;
+        self.say("lock", &format!("Locked `{key}`: from now on it changes only through a pull request.")).await
     }
 
     async fn status(&self) -> Result<()> {

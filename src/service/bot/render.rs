@@ -106,6 +106,7 @@ pub const HELP: &str = "**Spec Builder** turns answers into a versioned specific
 | `/spec status` | progress per artifact |\n\
 | `/spec why <key>` | the decision, who made it and why |\n\
 | `/spec change <key> <reply>` | replace an answer |\n\
+| `/spec lock <key>` | from now on, change it only through a pull request |\n\
 | `/spec branch` | where the spec lives |\n\
 | `/spec merge` | open the pull request |\n\
 | `/spec help` | this |\n\n\
