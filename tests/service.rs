@@ -31,6 +31,26 @@ async fn database() -> PgPool {
         COUNTER.fetch_add(1, Ordering::Relaxed),
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
     );
+    // Databases left by earlier runs of these tests (another process id) go first.
+    static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SWEPT.swap(true, Ordering::SeqCst) {
+        let ours = format!("sb\\_test\\_{}\\_%", std::process::id());
+        let stale: Vec<String> = sqlx::query_scalar(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'sb\\_test\\_%' AND datname NOT LIKE $1",
+        )
+        .bind(ours)
+        .fetch_all(&admin)
+        .await
+        .unwrap();
+        let mut drops = tokio::task::JoinSet::new();
+        for old in stale {
+            let admin = admin.clone();
+            drops.spawn(async move {
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)")).execute(&admin).await
+            });
+        }
+        drops.join_all().await;
+    }
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
     let (base, _) = admin_url.rsplit_once('/').unwrap();
     db::connect(&format!("{base}/{name}"), 8).await.unwrap()
