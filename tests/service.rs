@@ -349,6 +349,15 @@ async fn a_conversation_from_new_to_merge_commits_one_answer_at_a_time() {
     }
     assert!(log.iter().any(|m| m.starts_with("spec(tracker): start the project")), "{log:#?}");
 
+    service.comment("dana", "/spec generate prd schema").await;
+    let generated = service.last_bot_comment();
+    assert!(generated.contains("Generated prd, schema"), "{generated}");
+    let files = service.branch_files();
+    assert!(files.contains(&"specs/tracker/artifacts/schema.sql".to_owned()), "{files:?}");
+    assert!(files.contains(&"specs/tracker/artifacts/manifest.json".to_owned()), "{files:?}");
+    service.comment("dana", "/spec generate prd schema").await;
+    assert!(service.last_bot_comment().contains("up to date"), "{}", service.last_bot_comment());
+
     service.comment("dana", "/spec merge").await;
     let pulls = service.fake.state.lock().unwrap().pulls.clone();
     assert_eq!(pulls.len(), 1);
@@ -365,13 +374,30 @@ async fn a_conversation_from_new_to_merge_commits_one_answer_at_a_time() {
     assert_eq!(state.violations, Vec::<String>::new());
 }
 
-/// The recommended option's id in a question comment, else the first option.
+/// The recommended option's id in a question comment, else the first option; entities for the
+/// data model question.
 fn recommended(question: &str) -> String {
+    if question.contains("`data.entities`") {
+        return "Project: name!; Task: title, done:bool, project:Project".to_owned();
+    }
     let line = question.lines().find(|l| l.ends_with("**recommended**"));
     match line.and_then(|l| l.split("(`").nth(1)).and_then(|rest| rest.split('`').next()) {
         Some(id) => id.to_owned(),
         None => "1".to_owned(),
     }
+}
+
+#[tokio::test]
+async fn a_reply_that_fits_nothing_gets_a_reason_and_nothing_is_committed() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let head = service.fake.head("spec/tracker");
+    service.comment("dana", "9").await;
+    assert_eq!(service.fake.head("spec/tracker"), head);
+    let reason = service.last_bot_comment();
+    assert!(reason.contains("I could not read that as an answer") && reason.contains("from 1 to"), "{reason}");
+    service.comment("dana", "/spec new other nonsense-template").await;
+    assert!(service.last_bot_comment().contains("already holds project"), "{}", service.last_bot_comment());
 }
 
 #[tokio::test]
@@ -404,7 +430,7 @@ async fn a_contradiction_is_shown_side_by_side_and_nothing_is_committed() {
         if service.branch_files().iter().any(|f| f.ends_with("auth.signup.md")) {
             break;
         }
-        service.comment("dana", "1").await;
+        service.comment("dana", &recommended(&service.last_bot_comment())).await;
     }
     let head = service.fake.head("spec/tracker");
     service.comment("dana", "/spec change auth.accounts shared").await;
@@ -540,7 +566,7 @@ async fn a_pull_request_with_a_contradicting_decision_gets_a_red_check_on_both_l
         if service.branch_files().iter().any(|f| f.ends_with("auth.signup.md")) {
             break;
         }
-        service.comment("dana", "1").await;
+        service.comment("dana", &recommended(&service.last_bot_comment())).await;
     }
     let (_, accounts) =
         service.fake.files("spec/tracker").into_iter().find(|(p, _)| p.ends_with("auth.accounts.md")).unwrap();

@@ -206,7 +206,15 @@ impl<'a> Conversation<'a> {
             return Ok(());
         }
         let (pool, event) = (self.bot.pool.clone(), self.event);
-        self.respond().await?;
+        match self.respond().await {
+            // It will never work: say why rather than go quiet (then the job is dead-lettered).
+            Err(Failure::Fail(reason)) => {
+                let text = format!("I could not do that: {}", render::escape(&reason));
+                self.say("error", &text).await?;
+                return Err(Failure::Fail(reason));
+            }
+            other => other?,
+        }
         if created {
             sqlx::query(
                 "UPDATE conversations SET last_comment_id = GREATEST(last_comment_id, $4), updated_at = now()
@@ -222,7 +230,7 @@ impl<'a> Conversation<'a> {
         Ok(())
     }
 
-    async fn respond(self) -> Result<()> {
+    async fn respond(&self) -> Result<()> {
         let body = self.event.comment.body.as_deref().unwrap_or_default();
         let Some(command) = commands::parse(body) else { return Ok(()) };
         let plain_reply = matches!(command, Command::Answer { key: None, .. });
@@ -263,13 +271,7 @@ impl<'a> Conversation<'a> {
             },
             Command::Merge => self.merge().await,
             Command::Lock { key } => self.lock(&key).await,
-            Command::Generate { .. } => {
-                self.say(
-                    "later",
-                    "That command is not available from comments yet; run it with the `specbuilder` CLI on the branch.",
-                )
-                .await
-            }
+            Command::Generate { targets } => self.generate(&targets).await,
         }
     }
 
@@ -523,6 +525,15 @@ impl<'a> Conversation<'a> {
         let source = self.event.comment.html_url.clone();
         let by = provenance(&format!("github:{}", self.login()), source);
         let decision = match reply {
+            Reply::Text(text) if key == crate::generate::spec::ENTITIES_KEY && !text.trim().starts_with("other:") => {
+                if let Err(error) = crate::generate::entities::parse(text) {
+                    let text = format!(
+                        "I could not read those entities: {error}. Example: `Project: name!; Task: title, done:bool, project:Project`"
+                    );
+                    return self.say("reply", &text).await;
+                }
+                record::decision(q, Some(Answer::Text(text.trim().to_owned())), status, None, by)
+            }
             Reply::Text(text) => match reply::parse(q, text) {
                 Ok(answer) => record::decision(q, Some(answer), status, None, by),
                 Err(error) => {
@@ -610,6 +621,83 @@ impl<'a> Conversation<'a> {
         .await?;
         self.audit("lock", json!({ "key": key, "commit": commit })).await?;
         self.say("lock", &format!("Locked `{key}`: from now on it changes only through a pull request.")).await
+    }
+
+    /// Generates the artifacts on the branch in one commit (as `specbuilder generate`): blocked
+    /// targets are named with the decisions they wait for (`--partial` generates them with gaps
+    /// marked), and hand-edited artifacts are never replaced from a comment.
+    async fn generate(&self, words: &[String]) -> Result<()> {
+        use crate::delivery::{self, Generated, Request};
+        use crate::generate::Target;
+        let Some(project) = &self.project else { return self.no_project().await };
+        let partial = words.iter().any(|w| w == "--partial");
+        let mut targets = Vec::new();
+        for word in words.iter().filter(|w| *w != "--partial") {
+            match Target::parse(word) {
+                Some(target) => targets.push(target),
+                None => {
+                    let names = Target::ALL.map(|t| t.as_str());
+                    let hint = spec_format::ident::did_you_mean(word, names)
+                        .map(|s| format!(" Did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    return self
+                        .say("generate", &format!("There is no target `{}`.{hint}", render::escape(word)))
+                        .await;
+                }
+            }
+        }
+        let Some(head) = self.forge.branch_head(&project.branch).await? else {
+            return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
+        };
+        let branch = remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0).await?;
+        let spec = branch.project()?;
+        let template = branch.template().ok();
+        if targets.is_empty() {
+            targets = delivery::default_targets(spec, template);
+        }
+        let request = Request { targets: &targets, partial, force: false, overview: None };
+        let text = match delivery::plan(spec, template, &branch.snapshot.files, request)? {
+            Generated::Ready(delivery) => {
+                let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+                let message = format!("spec({}): generate {}", branch.slug, names.join(", "));
+                let commit: String = once(self.queue, self.job, "commit", async {
+                    let writes = to_writes(&delivery.files);
+                    Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &message).await?.0)
+                })
+                .await?;
+                self.audit("generate", json!({ "targets": names, "commit": commit })).await?;
+                let files: Vec<String> = delivery.files.iter().map(|(path, _)| format!("- `{path}`")).collect();
+                format!(
+                    "Generated {} on `{}` ({} files):\n\n{}",
+                    names.join(", "),
+                    branch.branch,
+                    files.len(),
+                    files.join("\n")
+                )
+            }
+            Generated::UpToDate(_) => "Every artifact is up to date with the decisions.".to_owned(),
+            Generated::Blocked(blocked) => {
+                let lines: Vec<String> = (blocked.iter())
+                    .map(|(target, open)| {
+                        let keys: Vec<String> = open.iter().map(|q| format!("`{}`", q.key)).collect();
+                        format!("- {}: waits for {}", target.as_str(), keys.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "Not yet — decisions are missing:\n\n{}\n\n`/spec generate --partial` generates anyway, with the gaps marked.",
+                    lines.join("\n")
+                )
+            }
+            Generated::Refused(refusal) => {
+                let files: Vec<String> = refusal.diffs.iter().map(|(path, _)| format!("- `{path}`")).collect();
+                format!(
+                    "These artifacts were edited by hand and would change, so nothing was generated (run `specbuilder generate --force` on the branch to replace them):\n\n{}",
+                    files.join("\n")
+                )
+            }
+            Generated::Committed { .. } | Generated::Written(_) => String::new(),
+        };
+        self.say("generate", &text).await
     }
 
     async fn status(&self) -> Result<()> {
@@ -722,7 +810,8 @@ async fn check(bot: &Bot, queue: &Queue, job: &Job, forge: &impl Forge, head: &s
             title: title.clone(),
             message: finding.message.clone(),
         });
-        for related in &finding.related {
+        // Built-in rules and templates have no file in the repository to annotate.
+        for related in finding.related.iter().filter(|r| !r.path.starts_with("builtin:")) {
             let what = related.message.clone().unwrap_or_default();
             annotations.push(CheckAnnotation {
                 path: related.path.clone(),
