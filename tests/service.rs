@@ -584,7 +584,19 @@ async fn a_pull_request_with_a_contradicting_decision_gets_a_red_check_on_both_l
     assert_eq!(status, StatusCode::ACCEPTED);
     service.work().await;
 
+    // "Re-run" on the check asks again, and gets the same answer.
+    let mut rerun = fixture("check_run.rerequested.7.json");
+    rerun["check_run"]["head_sha"] = json!(head);
+    rerun["check_run"]["pull_requests"] = json!([{ "number": 7, "id": 7, "url": "https://api.github.com/repos/octo/tracker/pulls/7",
+        "head": { "ref": "spec/tracker", "sha": head }, "base": { "ref": "main", "sha": base } }]);
+    rerun["sender"] = account("dana", 3);
+    repository(&mut rerun);
+    let (status, _) = service.deliver("check_run", "rerun-1", &rerun).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    service.work().await;
+
     let state = service.fake.state.lock().unwrap();
+    assert_eq!(state.check_runs.len(), 2, "checked on open and again on re-run");
     let run = state.check_runs.last().expect("a check run");
     assert_eq!((run.name.as_str(), run.head_sha.as_str()), ("Spec Builder", head.as_str()));
     assert_eq!(run.conclusion.as_deref(), Some("failure"));
@@ -609,6 +621,25 @@ async fn jobs_of_one_project_run_in_order_and_others_in_parallel() {
     one.finish(&first, &Outcome::Done).await.unwrap();
     let third = two.claim().await.unwrap().unwrap();
     assert_eq!((third.project_key.as_str(), third.id), ("a", first.id + 1));
+
+    // A wait GitHub asked for is kept as given.
+    let mut conn = pool.acquire().await.unwrap();
+    let waiting = jobs::enqueue(&mut conn, "test", "c", None, &json!({})).await.unwrap();
+    let job = loop {
+        let job = two.claim().await.unwrap().unwrap();
+        if job.id == waiting {
+            break job;
+        }
+        two.finish(&job, &Outcome::Done).await.unwrap();
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    two.finish(&job, &Outcome::Retry { error: "rate limit".into(), after: Some(hour) }).await.unwrap();
+    let due: f64 = sqlx::query_scalar("SELECT extract(epoch FROM run_at - now())::float8 FROM jobs WHERE id = $1")
+        .bind(waiting)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!((3590.0..=3600.0).contains(&due), "due in an hour: {due}");
 
     // Retries back off, then the job is dead, kept with its last error.
     let mut queue = Queue::new(pool.clone(), "three");

@@ -31,6 +31,9 @@ pub enum ClientError {
     Moved { branch: String, expected: String, actual: String },
     #[error("GitHub sent something we cannot use: {0}")]
     Unexpected(String),
+    /// GitHub asked us to wait longer than the policy waits in place: schedule the call later.
+    #[error("GitHub's rate limit: try again in {} s ({message})", wait.as_secs())]
+    RateLimited { wait: Duration, message: String },
     #[error("the app's private key is not an RSA key in PEM: {0}")]
     Key(String),
     #[error("GitHub API: {0}")]
@@ -180,6 +183,9 @@ impl GitHubApp {
                     continue;
                 }
                 Failure::RateLimited(wait) if attempt < self.policy.retries && wait <= self.policy.max_wait => wait,
+                Failure::RateLimited(wait) => {
+                    return Err(ClientError::RateLimited { wait, message: error.to_string() });
+                }
                 Failure::Server if kind != Call::Write && attempt < self.policy.retries => {
                     backoff *= 2;
                     backoff / 2

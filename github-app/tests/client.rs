@@ -185,3 +185,19 @@ async fn a_users_role_on_the_repository_is_read_from_github() {
     assert_eq!(github.permission(INSTALLATION_ID, "octo", "tracker", "eve").await.unwrap(), "read");
     assert_eq!(fake.violations(), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_wait_longer_than_the_policy_is_handed_back_to_schedule() {
+    let fake = FakeGitHub::start().await;
+    let github = app(&fake);
+    let message = "You have exceeded a secondary rate limit.";
+    fake.fail_next(Fault { method: "GET", status: 403, headers: vec![("retry-after", "3600".into())], message });
+    let started = Instant::now();
+    let error = github.ensure_comment(INSTALLATION_ID, &issue(10), "q/z", "Later").await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "it did not sleep for an hour");
+    match error {
+        github_app::ClientError::RateLimited { wait, .. } => assert_eq!(wait, Duration::from_secs(3600)),
+        other => panic!("expected a rate limit to schedule, got {other:?}"),
+    }
+    assert!(fake.comments(10).is_empty());
+}

@@ -20,6 +20,7 @@ impl From<ClientError> for ForgeError {
     fn from(error: ClientError) -> ForgeError {
         match error {
             ClientError::Moved { branch, expected, actual } => ForgeError::Moved { branch, expected, actual },
+            ClientError::RateLimited { wait, .. } => ForgeError::RateLimited { after: wait },
             other => ForgeError::Host(format!("GitHub: {other}")),
         }
     }

@@ -119,6 +119,9 @@ pub enum ForgeError {
         "branch `{branch}` moved while we worked (we read {expected}, it is now {actual}); nothing was overwritten"
     )]
     Moved { branch: String, expected: String, actual: String },
+    /// The host asked us to come back later.
+    #[error("rate-limited: try again in {} s", after.as_secs())]
+    RateLimited { after: std::time::Duration },
     #[error("{forge} has no {what}")]
     Unsupported { forge: &'static str, what: &'static str },
     #[error("{0}")]

@@ -189,7 +189,8 @@ impl Queue {
             }
             Outcome::Retry { error, after } if job.attempt < job.max_attempts => {
                 let doubled = self.backoff.saturating_mul(1 << (job.attempt - 1).clamp(0, 16) as u32);
-                let wait = after.unwrap_or(doubled).min(Duration::from_secs(300));
+                // GitHub's Retry-After is honoured as given; our own backoff stops at five minutes.
+                let wait = after.unwrap_or(doubled.min(Duration::from_secs(300)));
                 sqlx::query(
                     "UPDATE jobs SET state = 'queued', run_at = now() + make_interval(secs => $2),
                             locked_by = NULL, locked_until = NULL, last_error = $3

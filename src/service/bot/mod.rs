@@ -37,13 +37,18 @@ pub struct Bot {
 enum Failure {
     /// May work next time (GitHub, the database, a branch that moved).
     Retry(String),
+    /// GitHub asked us to wait this long first.
+    Wait(std::time::Duration, String),
     /// Will not work however often it runs.
     Fail(String),
 }
 
 impl From<ForgeError> for Failure {
     fn from(e: ForgeError) -> Failure {
-        Failure::Retry(e.to_string())
+        match e {
+            ForgeError::RateLimited { after } => Failure::Wait(after, e.to_string()),
+            e => Failure::Retry(e.to_string()),
+        }
     }
 }
 
@@ -70,6 +75,7 @@ pub async fn run(bot: &Bot, queue: &Queue, job: &Job) -> Outcome {
     match result {
         Ok(()) => Outcome::Done,
         Err(Failure::Retry(error)) => Outcome::Retry { error, after: None },
+        Err(Failure::Wait(after, error)) => Outcome::Retry { error, after: Some(after) },
         Err(Failure::Fail(error)) => Outcome::Fail(error),
     }
 }
