@@ -127,6 +127,18 @@ impl Service {
         self.work().await;
     }
 
+    /// Answers each question with its recommended option until `key` is decided.
+    async fn answer_until_decided(&self, key: &str) {
+        let file = format!("specs/tracker/decisions/{key}.md");
+        for _ in 0..40 {
+            if self.branch_files().contains(&file) {
+                return;
+            }
+            self.comment("dana", &recommended(&self.last_bot_comment())).await;
+        }
+        panic!("{key} was never asked: {}", self.last_bot_comment());
+    }
+
     async fn work(&self) {
         while worker::run_one(&self.bot, &self.queue, &self.state).await.unwrap() {}
     }
@@ -425,13 +437,8 @@ async fn readers_are_refused_politely_and_bots_ignored() {
 async fn a_contradiction_is_shown_side_by_side_and_nothing_is_committed() {
     let service = Service::start().await;
     service.comment("dana", "/spec new tracker saas-web quick").await;
-    // Answer until auth.signup is decided (it needs personal accounts).
-    for _ in 0..20 {
-        if service.branch_files().iter().any(|f| f.ends_with("auth.signup.md")) {
-            break;
-        }
-        service.comment("dana", &recommended(&service.last_bot_comment())).await;
-    }
+    // auth.signup needs personal accounts: the contradiction to come.
+    service.answer_until_decided("auth.signup").await;
     let head = service.fake.head("spec/tracker");
     service.comment("dana", "/spec change auth.accounts shared").await;
     assert_eq!(service.fake.head("spec/tracker"), head, "nothing committed");
@@ -562,12 +569,7 @@ fn commits_made(service: &Service) -> usize {
 async fn a_pull_request_with_a_contradicting_decision_gets_a_red_check_on_both_lines() {
     let service = Service::start().await;
     service.comment("dana", "/spec new tracker saas-web quick").await;
-    for _ in 0..20 {
-        if service.branch_files().iter().any(|f| f.ends_with("auth.signup.md")) {
-            break;
-        }
-        service.comment("dana", &recommended(&service.last_bot_comment())).await;
-    }
+    service.answer_until_decided("auth.signup").await;
     let (_, accounts) =
         service.fake.files("spec/tracker").into_iter().find(|(p, _)| p.ends_with("auth.accounts.md")).unwrap();
     let contradicting =

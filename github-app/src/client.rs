@@ -279,7 +279,8 @@ impl GitHubApp {
     }
 }
 
-const MARKER_PREFIX: &str = "<!-- specbuilder:topic=";
+/// How every comment the app upserts begins its hidden marker.
+pub const MARKER_PREFIX: &str = "<!-- specbuilder:topic=";
 
 /// The hidden marker of part `i` of a topic's comment. Topics are sanitised so a marker can never
 /// close early or be forged from user text that merely mentions it.

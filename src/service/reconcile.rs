@@ -7,12 +7,10 @@
 use super::bot::Bot;
 use super::jobs::{self, NewDelivery};
 use github_app::IssueRef;
+use github_app::client::MARKER_PREFIX;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-
-/// The marker the bot's own comments carry.
-const BOT_MARKER: &str = "<!-- specbuilder:topic=";
 
 /// One pass over the open conversations; returns how many comments were queued. Only one process
 /// reconciles at a time (an advisory lock); the others return 0 at once.
@@ -52,7 +50,7 @@ async fn queue_missed(bot: &Bot) -> anyhow::Result<usize> {
         for comment in comments {
             let body = comment.body.clone().unwrap_or_default();
             let is_bot = comment.user.r#type == "Bot" || comment.user.login.ends_with("[bot]");
-            if comment.id.0 as i64 <= last || is_bot || body.contains(BOT_MARKER) {
+            if comment.id.0 as i64 <= last || is_bot || body.contains(MARKER_PREFIX) {
                 continue;
             }
             let user = json!({ "login": comment.user.login, "id": comment.user.id.0, "type": comment.user.r#type });

@@ -1,0 +1,637 @@
+//! One comment's job: who said what where, and what the bot does about it — start a project,
+//! read an answer, change, lock, generate, merge — with every effect recorded so a run after a
+//! crash does nothing twice.
+
+use super::{Bot, Failure, Result, commands, once, provenance, remote, render, to_writes};
+use crate::conversation::{Branch, Prepared};
+use crate::engine::{Catalog, Plan, record, reply};
+use crate::forge::{CommitId, Forge, ForgeError, GitHubForge, Head};
+use crate::service::jobs::{Job, Queue};
+use commands::Command;
+use github_app::events::IssueCommentEvent;
+use serde_json::{Value, json};
+use spec_format::model::{Answer, Depth, Project, ProjectKind, ProjectStatus, Status};
+use spec_format::write;
+use sqlx::Row;
+
+/// A project conversation row.
+struct Started {
+    id: i64,
+    slug: String,
+    branch: String,
+    base_branch: String,
+}
+
+/// One comment's job: who said what where.
+pub(super) struct Conversation<'a> {
+    bot: &'a Bot,
+    queue: &'a Queue,
+    job: &'a Job,
+    forge: GitHubForge,
+    event: &'a IssueCommentEvent,
+    project: Option<Started>,
+}
+
+impl<'a> Conversation<'a> {
+    pub(super) async fn for_comment(
+        bot: &'a Bot,
+        queue: &'a Queue,
+        job: &'a Job,
+        event: &'a IssueCommentEvent,
+    ) -> Result<Self> {
+        let repo = &event.repository;
+        let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
+        let forge = GitHubForge::new(bot.github.clone(), installation, &repo.owner.login, &repo.name);
+        let row = sqlx::query(
+            "SELECT id, slug, branch, base_branch FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3",
+        )
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(event.issue.number as i64)
+        .fetch_optional(&bot.pool)
+        .await?;
+        let project = row.map(|r| Started {
+            id: r.get("id"),
+            slug: r.get("slug"),
+            branch: r.get("branch"),
+            base_branch: r.get("base_branch"),
+        });
+        Ok(Conversation { bot, queue, job, forge, event, project })
+    }
+
+    fn login(&self) -> &str {
+        &self.event.comment.user.login
+    }
+
+    /// Handles the comment once: a comment the conversation has handled already (its webhook
+    /// came after the reconciler queued it, or twice) does nothing.
+    pub(super) async fn handle(self) -> Result<()> {
+        let created = self.event.action == "created";
+        let seen: Option<i64> = sqlx::query_scalar(
+            "SELECT last_comment_id FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3",
+        )
+        .bind(&self.event.repository.owner.login)
+        .bind(&self.event.repository.name)
+        .bind(self.event.issue.number as i64)
+        .fetch_optional(&self.bot.pool)
+        .await?;
+        let id = self.event.comment.id as i64;
+        if created && seen.is_some_and(|last| id <= last) {
+            return Ok(());
+        }
+        let (pool, event) = (self.bot.pool.clone(), self.event);
+        match self.respond().await {
+            // It will never work: say why rather than go quiet (then the job is dead-lettered).
+            Err(Failure::Fail(reason)) => {
+                let text = format!("I could not do that: {}", render::escape(&reason));
+                self.say("error", &text).await?;
+                return Err(Failure::Fail(reason));
+            }
+            other => other?,
+        }
+        if created {
+            sqlx::query(
+                "UPDATE conversations SET last_comment_id = GREATEST(last_comment_id, $4), updated_at = now()
+                 WHERE owner = $1 AND repo = $2 AND issue_number = $3",
+            )
+            .bind(&event.repository.owner.login)
+            .bind(&event.repository.name)
+            .bind(event.issue.number as i64)
+            .bind(id)
+            .execute(&pool)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn respond(&self) -> Result<()> {
+        let body = self.event.comment.body.as_deref().unwrap_or_default();
+        let Some(command) = commands::parse(body) else { return Ok(()) };
+        let plain_reply = matches!(command, Command::Answer { key: None, .. });
+        if plain_reply && self.project.is_none() {
+            return Ok(()); // people talking on an issue without a project
+        }
+        if self.event.action == "edited" {
+            // An edited answer is a change of that answer; an edited command is not run again.
+            return match command {
+                Command::Answer { reply, .. } if self.may_write().await? => self.edited(&reply).await,
+                Command::Answer { .. } => self.refuse().await,
+                _ => Ok(()),
+            };
+        }
+        if command.writes() && !self.may_write().await? {
+            return self.refuse().await;
+        }
+        match command {
+            Command::Help => self.say("help", render::HELP).await,
+            Command::Unknown { given, suggestion } => {
+                let hint = suggestion.map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default();
+                self.say(
+                    "unknown",
+                    &format!("I don't know `{}`.{hint} `/spec help` lists what I can do.", render::escape(&given)),
+                )
+                .await
+            }
+            Command::New { slug, template, depth } => self.start(&slug, template.as_deref(), depth.as_deref()).await,
+            Command::Answer { key, reply } => self.answer(key.as_deref(), Reply::Text(&reply)).await,
+            Command::Skip => self.answer(None, Reply::Skip).await,
+            Command::Defer => self.answer(None, Reply::Defer).await,
+            Command::Change { key, reply } => self.change(&key, &reply).await,
+            Command::Status => self.status().await,
+            Command::Why { key } => self.why(&key).await,
+            Command::Branch => match &self.project {
+                Some(p) => self.say("branch", &format!("The spec lives on branch `{}`.", p.branch)).await,
+                None => self.no_project().await,
+            },
+            Command::Merge => self.merge().await,
+            Command::Lock { key } => self.lock(&key).await,
+            Command::Generate { targets } => self.generate(&targets).await,
+        }
+    }
+
+    async fn may_write(&self) -> Result<bool> {
+        Ok(self.forge.permission(self.login()).await?.can_write())
+    }
+
+    async fn refuse(&self) -> Result<()> {
+        self.audit("refused", json!({ "comment": self.event.comment.id })).await?;
+        let text = format!(
+            "Thanks, @{} — answering and changing this spec needs write access to the repository, so I left it as it is. \
+             A maintainer can answer, or give you access.",
+            self.login()
+        );
+        self.say("refused", &text).await
+    }
+
+    /// Posts (once per job and topic) a comment on the issue; topics are per comment, so each
+    /// command gets its own reply.
+    async fn say(&self, topic: &str, body: &str) -> Result<()> {
+        let topic = format!("{topic}/{}", self.event.comment.id);
+        self.post(&topic, body).await
+    }
+
+    async fn post(&self, topic: &str, body: &str) -> Result<()> {
+        let step = format!("comment:{topic}");
+        let issue = self.event.issue.number;
+        let id: u64 =
+            once(self.queue, self.job, &step, async { Ok(self.forge.upsert_comment(issue, topic, body).await?) })
+                .await?;
+        // Which comment says what, for the conversation's record.
+        let repo = &self.event.repository;
+        sqlx::query(
+            "INSERT INTO bot_comments (conversation_id, topic, comment_id)
+             SELECT id, $4, $5 FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3
+             ON CONFLICT (conversation_id, topic) DO UPDATE SET comment_id = EXCLUDED.comment_id, posted_at = now()",
+        )
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(issue as i64)
+        .bind(topic)
+        .bind(id as i64)
+        .execute(&self.bot.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit(&self, action: &str, detail: Value) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (actor, action, repository, detail) VALUES ($1, $2, $3, $4)")
+            .bind(format!("github:{}", self.login()))
+            .bind(action)
+            .bind(&self.event.repository.full_name)
+            .bind(detail)
+            .execute(&self.bot.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The project's branch as it stands now, and its head.
+    async fn read_branch(&self, project: &Started) -> Result<(Branch, CommitId)> {
+        let Some(head) = self.forge.branch_head(&project.branch).await? else {
+            return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
+        };
+        Ok((remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0).await?, head))
+    }
+
+    async fn no_project(&self) -> Result<()> {
+        self.say("none", "There is no project on this issue yet. Start one with `/spec new <slug> [template]`.").await
+    }
+
+    async fn start(&self, slug: &str, template: Option<&str>, depth: Option<&str>) -> Result<()> {
+        if let Some(p) = &self.project {
+            return self
+                .say("exists", &format!("This issue already holds project `{}` (branch `{}`).", p.slug, p.branch))
+                .await;
+        }
+        if !spec_format::ident::is_slug(slug) {
+            let text =
+                format!("`{}` is not a valid slug: use lowercase letters, digits and `-`.", render::escape(slug));
+            return self.say("slug", &text).await;
+        }
+        let catalog = Catalog::built_in();
+        let template_id = template.unwrap_or("saas-web");
+        let Some(template) = catalog.get(template_id).map(|t| &t.template.value) else {
+            let known: Vec<&str> = catalog.ids().collect();
+            let text = format!("There is no template `{}`. Known: {}.", render::escape(template_id), known.join(", "));
+            return self.say("template", &text).await;
+        };
+        let depth = match depth.unwrap_or("standard") {
+            "quick" => Depth::Quick,
+            "thorough" => Depth::Thorough,
+            _ => Depth::Standard,
+        };
+        let repo = &self.event.repository;
+        let base = repo.default_branch.clone().unwrap_or_else(|| "main".into());
+        let Some(base_head) = self.forge.branch_head(&base).await? else {
+            return Err(Failure::Fail(format!("the default branch `{base}` does not exist")));
+        };
+        let branch_name = crate::store::project_branch(slug);
+        let project = Project {
+            name: slug.to_owned(),
+            kind: ProjectKind::Greenfield,
+            template: Some(template.id.clone()),
+            depth,
+            targets: Vec::new(),
+            status: ProjectStatus::Active,
+            codebase: None,
+            body: format!("{}\n", self.event.issue.title.trim()),
+        };
+        let path = format!("specs/{slug}/project.md");
+        let files = vec![(path.clone(), write::project(&project).into_bytes())];
+        let message = format!("spec({slug}): start the project from template {}", template.id);
+        let started: Option<String> = once(self.queue, self.job, "start", async {
+            let writes = to_writes(&files);
+            match self.forge.commit_files(&branch_name, &Head::NewFrom(base_head.clone()), &writes, &message).await {
+                Ok(id) => Ok(Some(id.0)),
+                Err(ForgeError::Moved { .. }) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+        let Some(head) = started else {
+            return self.say("exists", &format!("Branch `{branch_name}` exists already; pick another slug.")).await;
+        };
+        sqlx::query(
+            "INSERT INTO conversations (installation_id, owner, repo, issue_number, slug, branch, base_branch)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(self.event.installation.as_ref().map(|i| i.id as i64).unwrap_or_default())
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(self.event.issue.number as i64)
+        .bind(slug)
+        .bind(&branch_name)
+        .bind(&base)
+        .execute(&self.bot.pool)
+        .await?;
+        sqlx::query(
+            "INSERT INTO repositories (installation_id, owner, name, default_branch) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (owner, name) DO UPDATE SET installation_id = EXCLUDED.installation_id,
+               default_branch = EXCLUDED.default_branch",
+        )
+        .bind(self.event.installation.as_ref().map(|i| i.id as i64).unwrap_or_default())
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(&base)
+        .execute(&self.bot.pool)
+        .await?;
+        self.audit("start", json!({ "slug": slug, "template": template.id })).await?;
+        let branch = remote::branch(&self.forge, &self.bot.cache, slug, &head).await?;
+        let (branch, _) = self.assume(branch, CommitId(head)).await?;
+        self.ask_next(&branch).await
+    }
+
+    /// Commits the assumptions the project's depth makes, until none apply.
+    async fn assume(&self, mut branch: Branch, mut head: CommitId) -> Result<(Branch, CommitId)> {
+        for _ in 0..64 {
+            let by = || provenance("github:specbuilder", None);
+            let Some(assumptions) = branch.skipped_assumptions(by)? else { break };
+            let writes = to_writes(&assumptions.files);
+            head =
+                self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &assumptions.message).await?;
+            branch = remote::with_files(branch, &assumptions.files);
+        }
+        Ok((branch, head))
+    }
+
+    async fn ask_next(&self, branch: &Branch) -> Result<()> {
+        let template = branch.template()?;
+        let project = branch.project()?;
+        let plan = Plan::new(template, project);
+        let slug = &branch.slug;
+        match plan.next_question() {
+            Some(q) => {
+                let remaining = plan.progress().iter().map(|t| t.blockers.len()).max().unwrap_or(1).max(1);
+                self.post(&format!("question/{slug}/{}", q.key), &render::question(slug, &q, remaining)).await
+            }
+            None => {
+                let text = format!("Every question of `{slug}` is decided. `/spec merge` opens the pull request.");
+                self.post(&format!("done/{slug}"), &text).await
+            }
+        }
+    }
+
+    async fn answer(&self, key: Option<&str>, reply: Reply<'_>) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let (branch, head) = self.read_branch(project).await?;
+        // Which question this answers is decided once: a run after a crash must not apply the
+        // reply to the question that came after.
+        let rerun = self.queue.step(self.job, "answers").await?.is_some();
+        let key: String = once(self.queue, self.job, "answers", async {
+            match key {
+                Some(key) => Ok(key.to_owned()),
+                None => {
+                    let plan = Plan::new(branch.template()?, branch.project()?);
+                    Ok(plan.next_question().map(|q| q.key.to_owned()).unwrap_or_default())
+                }
+            }
+        })
+        .await?;
+        if key.is_empty() {
+            return self
+                .say("nothing", "Every question is decided already; `/spec change <key> <reply>` replaces an answer.")
+                .await;
+        }
+        if let Some(done) = branch.decision(&key)?.filter(|d| d.decision().status.is_in_force()) {
+            if rerun {
+                // This job committed it before it was stopped: finish what came after.
+                self.index(&branch, done.decision(), &head.0).await?;
+                let (branch, _) = self.assume(branch, head).await?;
+                return self.ask_next(&branch).await;
+            }
+            let text = format!("`{key}` is decided already; `/spec change {key} <reply>` replaces the answer.");
+            return self.say("decided", &text).await;
+        }
+        self.record(branch, head, &key, reply, Status::Accepted).await
+    }
+
+    /// The comment that answered a question was edited: record the new text as a change of the
+    /// decision that comment made (found by its `source`).
+    async fn edited(&self, reply: &str) -> Result<()> {
+        let Some(project) = &self.project else { return Ok(()) };
+        let Some(url) = &self.event.comment.html_url else { return Ok(()) };
+        let (branch, _) = self.read_branch(project).await?;
+        let made = (branch.project()?.decisions.iter())
+            .find(|d| d.decision().source.as_deref() == Some(url.as_str()))
+            .map(|d| d.decision().key.clone());
+        match made {
+            Some(key) => self.change(&key, reply).await,
+            None => Ok(()), // the edited comment answered nothing
+        }
+    }
+
+    async fn change(&self, key: &str, reply: &str) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let (branch, head) = self.read_branch(project).await?;
+        if branch.decision(key)?.is_some_and(|d| d.decision().locked) {
+            return self.say("locked", &format!("`{key}` is locked; it changes only through a pull request.")).await;
+        }
+        self.record(branch, head, key, Reply::Text(reply), Status::Accepted).await
+    }
+
+    /// Reads the reply against the question, checks it against the branch and commits it; a
+    /// contradiction is shown side by side and nothing is committed.
+    async fn record(&self, branch: Branch, head: CommitId, key: &str, reply: Reply<'_>, status: Status) -> Result<()> {
+        let template = branch.template()?;
+        let Some(q) = template.questions.iter().find(|q| q.key == key) else {
+            let hint = spec_format::ident::did_you_mean(key, template.questions.iter().map(|q| q.key.as_str()))
+                .map(|s| format!(" Did you mean `{s}`?"))
+                .unwrap_or_default();
+            return self.say("key", &format!("There is no question `{}`.{hint}", render::escape(key))).await;
+        };
+        let source = self.event.comment.html_url.clone();
+        let by = provenance(&format!("github:{}", self.login()), source);
+        let decision = match reply {
+            Reply::Text(text) if key == crate::generate::spec::ENTITIES_KEY && !text.trim().starts_with("other:") => {
+                if let Err(error) = crate::generate::entities::parse(text) {
+                    let text = format!(
+                        "I could not read those entities: {error}. Example: `Project: name!; Task: title, done:bool, project:Project`"
+                    );
+                    return self.say("reply", &text).await;
+                }
+                record::decision(q, Some(Answer::Text(text.trim().to_owned())), status, None, by)
+            }
+            Reply::Text(text) => match reply::parse(q, text) {
+                Ok(answer) => record::decision(q, Some(answer), status, None, by),
+                Err(error) => {
+                    let text = format!("I could not read that as an answer to `{key}`: {error}.");
+                    return self.say("reply", &render::escape(&text)).await;
+                }
+            },
+            Reply::Skip => match &q.default {
+                Some(default) => {
+                    let reason = format!("skipped by @{}: the template default", self.login());
+                    record::decision(q, Some(Answer::Text(default.clone())), Status::Assumed, Some(reason), by)
+                }
+                None => {
+                    return self.say("skip", &format!("`{key}` has no default to take; answer it or `/defer`.")).await;
+                }
+            },
+            Reply::Defer => record::decision(q, None, Status::Deferred, None, by),
+        };
+        let (path, bytes) = match branch.prepare(&decision)? {
+            Prepared::Ready { path, bytes } => (path, bytes),
+            Prepared::Contradiction { findings, .. } => {
+                let proposed =
+                    decision.answer.as_ref().map(|a| format!("{key} = {a}")).unwrap_or_else(|| key.to_owned());
+                self.audit("contradiction", json!({ "key": key })).await?;
+                return self.say("contradiction", &render::contradiction(key, &findings, &proposed)).await;
+            }
+        };
+        let files = vec![(path, bytes)];
+        let message = format!("spec({}): {}", branch.slug, record::summary(&decision));
+        let committed: String = once(self.queue, self.job, "commit", async {
+            let writes = to_writes(&files);
+            Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &message).await?.0)
+        })
+        .await?;
+        self.index(&branch, &decision, &committed).await?;
+        self.audit("answer", json!({ "key": key, "commit": committed })).await?;
+        let branch = remote::with_files(branch, &files);
+        let (branch, _) = self.assume(branch, CommitId(committed)).await?;
+        self.ask_next(&branch).await
+    }
+
+    /// Keeps the decision index (full-text search, the web viewer) up to date.
+    async fn index(&self, branch: &Branch, decision: &spec_format::model::Decision, commit: &str) -> Result<()> {
+        let repo = &self.event.repository;
+        sqlx::query(
+            "INSERT INTO decision_index (owner, repo, branch, key, question, answer, status, commit_sha)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (owner, repo, branch, key) DO UPDATE SET question = EXCLUDED.question,
+               answer = EXCLUDED.answer, status = EXCLUDED.status, commit_sha = EXCLUDED.commit_sha",
+        )
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(&branch.branch)
+        .bind(&decision.key)
+        .bind(&decision.question)
+        .bind(decision.answer.as_ref().map(|a| a.to_string()).unwrap_or_default())
+        .bind(decision.status.as_str())
+        .bind(commit)
+        .execute(&self.bot.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Locks a decision: from then on it changes only through a pull request (`check --base`
+    /// refuses a changed locked decision).
+    async fn lock(&self, key: &str) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let (branch, head) = self.read_branch(project).await?;
+        let Some(doc) = branch.decision(key)? else {
+            return self.say("lock", &format!("`{}` is not decided yet; answer it first.", render::escape(key))).await;
+        };
+        if doc.decision().locked {
+            return self.say("lock", &format!("`{key}` is locked already.")).await;
+        }
+        let mut decision = doc.decision().clone();
+        decision.locked = true;
+        let files = vec![(branch.decision_path(key), write::decision(&decision).into_bytes())];
+        let message = format!("spec({}): lock {key}", branch.slug);
+        let commit: String = once(self.queue, self.job, "commit", async {
+            Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &to_writes(&files), &message).await?.0)
+        })
+        .await?;
+        self.audit("lock", json!({ "key": key, "commit": commit })).await?;
+        self.say("lock", &format!("Locked `{key}`: from now on it changes only through a pull request.")).await
+    }
+
+    /// Generates the artifacts on the branch in one commit (as `specbuilder generate`): blocked
+    /// targets are named with the decisions they wait for (`--partial` generates them with gaps
+    /// marked), and hand-edited artifacts are never replaced from a comment.
+    async fn generate(&self, words: &[String]) -> Result<()> {
+        use crate::delivery::{self, Generated, Request};
+        use crate::generate::Target;
+        let Some(project) = &self.project else { return self.no_project().await };
+        let partial = words.iter().any(|w| w == "--partial");
+        let mut targets = Vec::new();
+        for word in words.iter().filter(|w| *w != "--partial") {
+            match Target::parse(word) {
+                Some(target) => targets.push(target),
+                None => {
+                    let names = Target::ALL.map(|t| t.as_str());
+                    let hint = spec_format::ident::did_you_mean(word, names)
+                        .map(|s| format!(" Did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    return self
+                        .say("generate", &format!("There is no target `{}`.{hint}", render::escape(word)))
+                        .await;
+                }
+            }
+        }
+        let (branch, head) = self.read_branch(project).await?;
+        let spec = branch.project()?;
+        let template = branch.template().ok();
+        if targets.is_empty() {
+            targets = delivery::default_targets(spec, template);
+        }
+        let request = Request { targets: &targets, partial, force: false, overview: None };
+        let text = match delivery::plan(spec, template, &branch.snapshot.files, request)? {
+            Generated::Ready(delivery) => {
+                let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+                let message = format!("spec({}): generate {}", branch.slug, names.join(", "));
+                let commit: String = once(self.queue, self.job, "commit", async {
+                    let writes = to_writes(&delivery.files);
+                    Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &message).await?.0)
+                })
+                .await?;
+                self.audit("generate", json!({ "targets": names, "commit": commit })).await?;
+                let files: Vec<String> = delivery.files.iter().map(|(path, _)| format!("- `{path}`")).collect();
+                format!(
+                    "Generated {} on `{}` ({} files):\n\n{}",
+                    names.join(", "),
+                    branch.branch,
+                    files.len(),
+                    files.join("\n")
+                )
+            }
+            Generated::UpToDate(_) => "Every artifact is up to date with the decisions.".to_owned(),
+            Generated::Blocked(blocked) => {
+                let lines: Vec<String> = (blocked.iter())
+                    .map(|(target, open)| {
+                        let keys: Vec<String> = open.iter().map(|q| format!("`{}`", q.key)).collect();
+                        format!("- {}: waits for {}", target.as_str(), keys.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "Not yet — decisions are missing:\n\n{}\n\n`/spec generate --partial` generates anyway, with the gaps marked.",
+                    lines.join("\n")
+                )
+            }
+            Generated::Refused(refusal) => {
+                let files: Vec<String> = refusal.diffs.iter().map(|(path, _)| format!("- `{path}`")).collect();
+                format!(
+                    "These artifacts were edited by hand and would change, so nothing was generated (run `specbuilder generate --force` on the branch to replace them):\n\n{}",
+                    files.join("\n")
+                )
+            }
+            Generated::Committed { .. } | Generated::Written(_) => String::new(),
+        };
+        self.say("generate", &text).await
+    }
+
+    async fn status(&self) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let (branch, _) = self.read_branch(project).await?;
+        let plan = Plan::new(branch.template()?, branch.project()?);
+        let decided = branch.project()?.decisions.len();
+        let text = render::status(&project.slug, &plan.progress(), decided, plan.next_question().map(|q| q.key));
+        self.say("status", &text).await
+    }
+
+    async fn why(&self, key: &str) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let (branch, _) = self.read_branch(project).await?;
+        let text = match branch.decision(key)? {
+            Some(doc) => {
+                let d = doc.decision();
+                let answer = d.answer.as_ref().map(|a| a.to_string()).unwrap_or_else(|| "(none)".into());
+                let by = d.answered_by.as_deref().unwrap_or("unknown");
+                let reason =
+                    d.assumption.as_deref().map(|r| format!("\n\nAssumed: {}", render::escape(r))).unwrap_or_default();
+                format!(
+                    "`{key}` = `{}` ({}), decided by {} — `{}`{reason}",
+                    answer.replace('`', "'"),
+                    d.status.as_str(),
+                    render::escape(by),
+                    doc.path()
+                )
+            }
+            None => format!("`{}` is not decided on `{}`.", render::escape(key), project.branch),
+        };
+        self.say("why", &text).await
+    }
+
+    async fn merge(&self) -> Result<()> {
+        let Some(project) = &self.project else { return self.no_project().await };
+        let title = format!("Spec: {}", project.slug);
+        let body =
+            format!("The specification of `{}`, from the conversation in #{}.", project.slug, self.event.issue.number);
+        let opened: Option<(u64, String)> = once(self.queue, self.job, "pull", async {
+            match self.forge.open_change_request(&project.branch, &project.base_branch, &title, &body).await {
+                Ok(request) => Ok(Some((request.number, request.url))),
+                Err(ForgeError::Host(e)) if e.contains("already exists") => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+        match opened {
+            Some((number, url)) => {
+                sqlx::query("UPDATE conversations SET pull_number = $1, updated_at = now() WHERE id = $2")
+                    .bind(number as i64)
+                    .bind(project.id)
+                    .execute(&self.bot.pool)
+                    .await?;
+                self.audit("merge", json!({ "pull": number })).await?;
+                self.say("merge", &format!("Opened #{number} to merge `{}`: {url}", project.branch)).await
+            }
+            None => self.say("merge", "A pull request for this branch is open already.").await,
+        }
+    }
+}
+
+enum Reply<'a> {
+    Text(&'a str),
+    Skip,
+    Defer,
+}
