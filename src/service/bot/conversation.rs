@@ -20,6 +20,8 @@ struct Started {
     slug: String,
     branch: String,
     base_branch: String,
+    /// The newest comment of the conversation the bot has handled.
+    last_comment_id: i64,
 }
 
 /// One comment's job: who said what where.
@@ -43,7 +45,8 @@ impl<'a> Conversation<'a> {
         let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
         let forge = GitHubForge::new(bot.github.clone(), installation, &repo.owner.login, &repo.name);
         let row = sqlx::query(
-            "SELECT id, slug, branch, base_branch FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3",
+            "SELECT id, slug, branch, base_branch, last_comment_id FROM conversations
+             WHERE owner = $1 AND repo = $2 AND issue_number = $3",
         )
         .bind(&repo.owner.login)
         .bind(&repo.name)
@@ -55,6 +58,7 @@ impl<'a> Conversation<'a> {
             slug: r.get("slug"),
             branch: r.get("branch"),
             base_branch: r.get("base_branch"),
+            last_comment_id: r.get("last_comment_id"),
         });
         Ok(Conversation { bot, queue, job, forge, event, project })
     }
@@ -67,16 +71,8 @@ impl<'a> Conversation<'a> {
     /// came after the reconciler queued it, or twice) does nothing.
     pub(super) async fn handle(self) -> Result<()> {
         let created = self.event.action == "created";
-        let seen: Option<i64> = sqlx::query_scalar(
-            "SELECT last_comment_id FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3",
-        )
-        .bind(&self.event.repository.owner.login)
-        .bind(&self.event.repository.name)
-        .bind(self.event.issue.number as i64)
-        .fetch_optional(&self.bot.pool)
-        .await?;
         let id = self.event.comment.id as i64;
-        if created && seen.is_some_and(|last| id <= last) {
+        if created && self.project.as_ref().is_some_and(|p| id <= p.last_comment_id) {
             return Ok(());
         }
         let (pool, event) = (self.bot.pool.clone(), self.event);
