@@ -2,6 +2,7 @@
 //! in the customer's own git repository. This crate is the product; the format itself lives
 //! in `spec-format`.
 
+pub mod analyze;
 pub mod cli;
 pub mod config;
 pub mod conversation;

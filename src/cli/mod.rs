@@ -1,5 +1,6 @@
 //! The command line: one file per command.
 
+pub mod analyze;
 pub mod answer;
 pub mod ask;
 pub mod change;
@@ -54,6 +55,7 @@ pub enum Command {
     Demo(demo::DemoArgs),
     Fmt(fmt::FmtArgs),
     Serve(serve::ServeArgs),
+    Analyze(analyze::AnalyzeArgs),
 }
 
 /// What the process exits with.
@@ -84,5 +86,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Analyze(args) => analyze::run(args),
     }
 }
