@@ -154,10 +154,11 @@ pub fn analyze_files(files: &[SourceFile], containers: Vec<Container>) -> Analys
         if file.language != "python" {
             continue;
         }
-        if python::imports(&file.text).1 {
+        let (imports, has_errors) = python::imports(&file.text);
+        if has_errors {
             parse_errors.push(file.path.clone());
         }
-        for import in python::resolve(file, &python, &roots) {
+        for import in python::resolve(file, imports, &python, &roots) {
             match import {
                 Import::File(to) if to != file.path => {
                     edges.insert(Edge { from: file.path.clone(), to });

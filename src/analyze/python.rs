@@ -4,8 +4,9 @@
 
 use super::{Import, SourceFile};
 use std::collections::HashSet;
+use std::sync::LazyLock;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Parser, Query, QueryCursor};
+use tree_sitter::{Language, Parser, Query, QueryCursor};
 
 const IMPORTS: &str = r#"
 (import_statement name: (dotted_name) @module)
@@ -14,18 +15,25 @@ const IMPORTS: &str = r#"
 (import_from_statement module_name: (relative_import) @from)
 "#;
 
-/// What one Python file imports, as written: (module, names imported from it).
+/// The import query, compiled once.
+static QUERY: LazyLock<(Language, Query)> = LazyLock::new(|| {
+    let language = Language::new(tree_sitter_python::LANGUAGE);
+    let query = Query::new(&language, IMPORTS).expect("the import query compiles");
+    (language, query)
+});
+
+/// What one Python file imports, as written: (module, names imported from it); and whether its
+/// syntax tree has errors (what parses is still read).
 pub fn imports(source: &str) -> (Vec<(String, Vec<String>)>, bool) {
+    let (language, query) = &*QUERY;
     let mut parser = Parser::new();
-    let language = tree_sitter::Language::new(tree_sitter_python::LANGUAGE);
-    if parser.set_language(&language).is_err() {
+    if parser.set_language(language).is_err() {
         return (Vec::new(), false);
     }
     let Some(tree) = parser.parse(source, None) else { return (Vec::new(), false) };
-    let query = Query::new(&language, IMPORTS).expect("the import query compiles");
     let mut cursor = QueryCursor::new();
     let mut found: Vec<(String, Vec<String>)> = Vec::new();
-    let mut matches = cursor.matches(&query, tree.root_node(), source.as_bytes());
+    let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
     while let Some(m) = matches.next() {
         let (mut module, mut names) = (None, Vec::new());
         for capture in m.captures() {
@@ -60,9 +68,13 @@ pub fn imports(source: &str) -> (Vec<(String, Vec<String>)>, bool) {
     (found, tree.root_node().has_error())
 }
 
-/// Resolves the imports of `file` against the repository's Python files.
-pub fn resolve(file: &SourceFile, modules: &HashSet<String>, roots: &[String]) -> Vec<Import> {
-    let (imports, _) = imports(&file.text);
+/// Resolves `imports` of `file` against the repository's Python files.
+pub fn resolve(
+    file: &SourceFile,
+    imports: Vec<(String, Vec<String>)>,
+    modules: &HashSet<String>,
+    roots: &[String],
+) -> Vec<Import> {
     let package = file.path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let mut out = Vec::new();
     for (module, names) in imports {
