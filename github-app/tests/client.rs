@@ -2,17 +2,12 @@
 //! installation token, comment upserts by hidden marker, long comments split, a token that
 //! expires mid-run replaced once — and nothing sent that GitHub's API description forbids.
 
-use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID, TEST_APP_KEY};
-use github_app::{Annotation, AppConfig, CheckReport, GitHubApp, IssueRef, Level};
-use std::time::{Duration, Instant};
+mod common;
 
-fn app(fake: &FakeGitHub) -> GitHubApp {
-    let key = TEST_APP_KEY.to_owned();
-    let mut app =
-        GitHubApp::new(&AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: key }).unwrap();
-    app.policy.backoff = Duration::from_millis(20);
-    app
-}
+use common::app;
+use fake_github::{FakeGitHub, Fault, INSTALLATION_ID};
+use github_app::{Annotation, CheckReport, IssueRef, Level};
+use std::time::{Duration, Instant};
 
 fn posts(fake: &FakeGitHub) -> usize {
     fake.state.lock().unwrap().requests.iter().filter(|(m, p)| m == "POST" && p.ends_with("/comments")).count()

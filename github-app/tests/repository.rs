@@ -3,17 +3,11 @@
 //! moved by someone else is a conflict rather than an overwrite, and nothing the client sends
 //! breaks GitHub's API description.
 
-use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID, TEST_APP_KEY};
-use github_app::{AppConfig, ClientError, FileChange, GitHubApp, Head, PullRequestDraft, RepoRef};
-use std::time::Duration;
+mod common;
 
-fn app(fake: &FakeGitHub) -> GitHubApp {
-    let key = TEST_APP_KEY.to_owned();
-    let mut app =
-        GitHubApp::new(&AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: key }).unwrap();
-    app.policy.backoff = Duration::from_millis(20);
-    app
-}
+use common::app;
+use fake_github::{APP_ID, FakeGitHub, Fault, INSTALLATION_ID};
+use github_app::{ClientError, FileChange, Head, PullRequestDraft, RepoRef};
 
 fn repo() -> RepoRef {
     RepoRef::new("octo", "tracker")
