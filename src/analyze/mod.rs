@@ -1,42 +1,50 @@
 //! `specbuilder analyze`: the shape of an existing codebase — files and lines per language, the
 //! file dependency graph from imports resolved as each ecosystem resolves them, packages used
-//! from outside, entry points, and the main modules ranked by PageRank.
+//! from outside, entry points and deployables, tests and what they cover, and the main modules
+//! ranked by PageRank.
 //!
-//! Languages: Python today (tree-sitter); the others of the brownfield issue come next.
+//! The stages, one module each: `source` finds the files, `facts` reads each one (tree-sitter;
+//! cached by blob id in `cache`), `resolve` turns imports into edges, `entries` finds where
+//! programs start and what deploys, `graph` ranks and answers impact queries, `render` draws.
 
-mod python;
+mod cache;
+mod entries;
+mod facts;
+pub mod graph;
+mod lang;
+pub mod render;
+mod resolve;
+mod source;
 
-use ignore::WalkBuilder;
-use petgraph::graph::DiGraph;
+use facts::Facts;
+use lang::Lang;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-/// A source file as read.
-pub struct SourceFile {
-    /// Relative to the analysed directory, `/`-separated.
+/// A file with its facts.
+pub struct Parsed {
     pub path: String,
-    pub language: &'static str,
-    pub text: String,
-}
-
-/// Where an import leads.
-pub enum Import {
-    File(String),
-    External(String),
+    pub lang: Lang,
+    pub facts: Facts,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Analysis {
     pub files: Vec<FileInfo>,
+    /// File to file, each once.
     pub edges: Vec<Edge>,
     pub external: Vec<External>,
     pub entry_points: Vec<EntryPoint>,
     pub components: Vec<Component>,
     pub containers: Vec<Container>,
+    pub tests: Vec<TestFile>,
     pub languages: BTreeMap<String, LanguageTotals>,
-    /// Files whose syntax tree had errors (parsed anyway).
+    /// Files whose syntax tree had errors (read anyway: what parses still counts).
     pub parse_errors: Vec<String>,
+    /// How much work this run did.
+    pub stats: Stats,
 }
 
 #[derive(Debug, Serialize)]
@@ -44,7 +52,11 @@ pub struct FileInfo {
     pub path: String,
     pub language: &'static str,
     /// Non-blank lines.
-    pub loc: usize,
+    pub loc: u32,
+    /// The top-level module the file belongs to.
+    pub component: String,
+    /// Classes, functions, methods, ... the file defines (from the grammar's tags query).
+    pub definitions: usize,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq, PartialOrd, Ord, Clone)]
@@ -59,13 +71,16 @@ pub struct External {
     pub package: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EntryPoint {
     pub path: String,
-    pub kind: &'static str,
+    pub kind: String,
+    /// The service, script or binary it names, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
-/// A top-level module (a package directory, or a file at the top), ranked.
+/// A top-level module, ranked.
 #[derive(Debug, Serialize)]
 pub struct Component {
     pub name: String,
@@ -73,14 +88,28 @@ pub struct Component {
     pub loc: usize,
     /// Its files' PageRank summed: how much of the code leans on it.
     pub rank: f64,
+    /// The components it depends on.
+    pub uses: Vec<String>,
 }
 
-/// Something deployable: a directory with a Dockerfile.
-#[derive(Debug, Serialize)]
+/// Something deployable.
+#[derive(Debug, Serialize, Clone)]
 pub struct Container {
     pub name: String,
+    /// The file that declares it.
     pub path: String,
-    pub kind: &'static str,
+    /// docker, compose service, kubernetes Deployment, ...
+    pub kind: String,
+    /// The folder whose code it runs, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+}
+
+/// A test file and the code files it imports.
+#[derive(Debug, Serialize)]
+pub struct TestFile {
+    pub path: String,
+    pub covers: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -89,92 +118,93 @@ pub struct LanguageTotals {
     pub loc: usize,
 }
 
-/// Folders that hold other people's code or build output.
-const SKIPPED_DIRS: &[&str] =
-    &["node_modules", "vendor", "venv", ".venv", "site-packages", "dist", "build", "__pycache__", "target"];
-
-/// Files over this size are generated or data, not code to read.
-const MAX_FILE_BYTES: u64 = 1 << 20;
-
-fn language_of(path: &str) -> Option<&'static str> {
-    match path.rsplit_once('.')?.1 {
-        "py" => Some("python"),
-        _ => None,
-    }
+#[derive(Debug, Default, Serialize)]
+pub struct Stats {
+    pub parsed: usize,
+    pub cached: usize,
 }
 
-/// Reads the code under `dir` (honouring .gitignore; skipping vendored, generated and large
-/// files) and analyses it.
-pub fn analyze(dir: &Path) -> anyhow::Result<Analysis> {
-    let mut files = Vec::new();
-    let mut containers = Vec::new();
-    let walker = WalkBuilder::new(dir)
-        .filter_entry(|entry| !SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
-        .require_git(false)
-        .build();
-    for entry in walker {
-        let entry = entry?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        if entry.file_name() == "Dockerfile" {
-            let folder = path.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
-            let name = folder.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("app").to_owned();
-            containers.push(Container { name, path, kind: "docker" });
-            continue;
-        }
-        let Some(language) = language_of(&path) else { continue };
-        if entry.metadata().map(|m| m.len()).unwrap_or(0) > MAX_FILE_BYTES {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
-        files.push(SourceFile { path, language, text });
+/// Reads the code under `dir` and analyses it; facts are cached in the repository's `.git`
+/// when `use_cache` and there is one.
+pub fn analyze(dir: &Path, use_cache: bool) -> anyhow::Result<Analysis> {
+    // Resolvers compare absolute paths (tsconfig.json files are found from each file up).
+    let dir = &std::path::absolute(dir)?;
+    let found = source::walk(dir)?;
+    let location = if use_cache { cache::Cache::location(dir) } else { None };
+    let old = location.as_deref().map(cache::Cache::load).unwrap_or_default();
+    let by_blob = old.by_blob();
+    let read: Vec<(Parsed, cache::Seen, bool)> = found
+        .sources
+        .par_iter()
+        .filter_map(|entry| {
+            if let Some(seen) = old.files.get(&entry.path).filter(|s| s.size == entry.size && s.mtime == entry.mtime) {
+                let parsed = Parsed { path: entry.path.clone(), lang: entry.lang, facts: seen.facts.clone() };
+                return Some((parsed, seen.clone(), true));
+            }
+            let bytes = std::fs::read(dir.join(&entry.path)).ok()?;
+            let text = String::from_utf8(bytes).ok()?; // not text: not code
+            let blob = cache::blob_id(text.as_bytes());
+            let (facts, cached) = match by_blob.get(blob.as_str()) {
+                Some(facts) => ((*facts).clone(), true),
+                None => (facts::read(entry.lang, &entry.path, &text), false),
+            };
+            let seen = cache::Seen { size: entry.size, mtime: entry.mtime, blob, facts: facts.clone() };
+            Some((Parsed { path: entry.path.clone(), lang: entry.lang, facts }, seen, cached))
+        })
+        .collect();
+    let stats = Stats { parsed: read.iter().filter(|r| !r.2).count(), cached: read.iter().filter(|r| r.2).count() };
+    let mut files = Vec::with_capacity(read.len());
+    let mut seen = HashMap::with_capacity(read.len());
+    for (parsed, entry, _) in read {
+        seen.insert(parsed.path.clone(), entry);
+        files.push(parsed);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(analyze_files(&files, containers))
+    if let Some(location) = location
+        && stats.parsed > 0
+        && let Err(e) = cache::Cache::save(seen, &location)
+    {
+        tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
+    }
+    Ok(assemble(dir, &files, &found.configs, stats))
 }
 
 /// The analysis of files already read.
-pub fn analyze_files(files: &[SourceFile], containers: Vec<Container>) -> Analysis {
-    let python: HashSet<String> = files.iter().filter(|f| f.language == "python").map(|f| f.path.clone()).collect();
-    let roots = python_roots(&python);
+pub fn assemble(dir: &Path, files: &[Parsed], configs: &HashMap<String, String>, stats: Stats) -> Analysis {
+    let index = resolve::Index::new(dir, files, configs, true);
+    let targets: Vec<Vec<resolve::Target>> = (0..files.len()).into_par_iter().map(|i| index.resolve(i)).collect();
     let mut edges = BTreeSet::new();
     let mut external = BTreeSet::new();
-    let mut entry_points = Vec::new();
-    let mut parse_errors = Vec::new();
-    let mut languages: BTreeMap<String, LanguageTotals> = BTreeMap::new();
-    let mut infos = Vec::new();
-    for file in files {
-        let loc = file.text.lines().filter(|l| !l.trim().is_empty()).count();
-        let totals = languages.entry(file.language.to_owned()).or_default();
-        totals.files += 1;
-        totals.loc += loc;
-        infos.push(FileInfo { path: file.path.clone(), language: file.language, loc });
-        if file.language != "python" {
-            continue;
-        }
-        let (imports, has_errors) = python::imports(&file.text);
-        if has_errors {
-            parse_errors.push(file.path.clone());
-        }
-        for import in python::resolve(file, imports, &python, &roots) {
-            match import {
-                Import::File(to) if to != file.path => {
-                    edges.insert(Edge { from: file.path.clone(), to });
+    for (i, targets) in targets.into_iter().enumerate() {
+        for target in targets {
+            match target {
+                resolve::Target::File(to) => {
+                    edges.insert(Edge { from: files[i].path.clone(), to: files[to].path.clone() });
                 }
-                Import::File(_) => {}
-                Import::External(package) => {
-                    external.insert(External { from: file.path.clone(), package });
+                resolve::Target::External(package) => {
+                    external.insert(External { from: files[i].path.clone(), package });
                 }
             }
         }
-        if let Some(kind) = python::entry_point(&file.path, &file.text) {
-            entry_points.push(EntryPoint { path: file.path.clone(), kind });
-        }
     }
     let edges: Vec<Edge> = edges.into_iter().collect();
-    let components = components(&infos, &edges);
+    let component_of = graph::component_names(files);
+    let mut languages: BTreeMap<String, LanguageTotals> = BTreeMap::new();
+    let mut infos = Vec::with_capacity(files.len());
+    for (file, component) in files.iter().zip(component_of) {
+        let totals = languages.entry(file.lang.name().to_owned()).or_default();
+        totals.files += 1;
+        totals.loc += file.facts.loc as usize;
+        infos.push(FileInfo {
+            path: file.path.clone(),
+            language: file.lang.name(),
+            loc: file.facts.loc,
+            component,
+            definitions: file.facts.definitions.len(),
+        });
+    }
+    let (entry_points, containers) = entries::find(files, configs);
+    let components = graph::components(&infos, &edges);
+    let tests = entries::tests(files, &edges);
     Analysis {
         files: infos,
         edges,
@@ -182,59 +212,9 @@ pub fn analyze_files(files: &[SourceFile], containers: Vec<Container>) -> Analys
         entry_points,
         components,
         containers,
+        tests,
         languages,
-        parse_errors,
+        parse_errors: files.iter().filter(|f| f.facts.has_errors).map(|f| f.path.clone()).collect(),
+        stats,
     }
-}
-
-/// Where absolute imports start: the top, and `src/` when the code lives there.
-fn python_roots(files: &HashSet<String>) -> Vec<String> {
-    let mut roots = vec![String::new()];
-    if files.iter().any(|f| f.starts_with("src/")) {
-        roots.push("src".into());
-    }
-    roots
-}
-
-/// Top-level modules ranked by the PageRank of their files in the dependency graph.
-fn components(files: &[FileInfo], edges: &[Edge]) -> Vec<Component> {
-    let mut graph = DiGraph::<&str, ()>::new();
-    let index: HashMap<&str, _> = files.iter().map(|f| (f.path.as_str(), graph.add_node(f.path.as_str()))).collect();
-    for edge in edges {
-        if let (Some(&a), Some(&b)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str())) {
-            graph.add_edge(a, b, ());
-        }
-    }
-    let ranks = petgraph::algo::page_rank(&graph, 0.85_f64, 50);
-    let mut by_module: BTreeMap<String, Component> = BTreeMap::new();
-    for file in files {
-        let top = file.path.trim_start_matches("src/");
-        let name = top.split_once('/').map_or(top, |(dir, _)| dir).trim_end_matches(".py").to_owned();
-        let component = by_module.entry(name.clone()).or_insert(Component { name, files: 0, loc: 0, rank: 0.0 });
-        component.files += 1;
-        component.loc += file.loc;
-        component.rank += ranks[index[file.path.as_str()].index()];
-    }
-    let mut components: Vec<Component> = by_module.into_values().collect();
-    components.sort_by(|a, b| b.rank.total_cmp(&a.rank).then(a.name.cmp(&b.name)));
-    components
-}
-
-/// The components and their dependencies as a Mermaid flowchart.
-pub fn mermaid(analysis: &Analysis) -> String {
-    let module = |path: &str| {
-        let top = path.trim_start_matches("src/");
-        top.split_once('/').map_or(top, |(dir, _)| dir).trim_end_matches(".py").to_owned()
-    };
-    let id = |name: &str| name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>();
-    let mut out = String::from("flowchart LR\n");
-    for component in &analysis.components {
-        out.push_str(&format!("  {}[\"{} ({} files)\"]\n", id(&component.name), component.name, component.files));
-    }
-    let links: BTreeSet<(String, String)> =
-        (analysis.edges.iter()).map(|e| (module(&e.from), module(&e.to))).filter(|(a, b)| a != b).collect();
-    for (a, b) in links {
-        out.push_str(&format!("  {} --> {}\n", id(&a), id(&b)));
-    }
-    out
 }

@@ -56,6 +56,7 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     Serve(serve::ServeArgs),
     Analyze(analyze::AnalyzeArgs),
+    Impact(analyze::ImpactArgs),
 }
 
 /// What the process exits with.
@@ -87,5 +88,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Fmt(args) => fmt::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Impact(args) => analyze::impact(args),
     }
 }

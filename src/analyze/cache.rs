@@ -1,0 +1,64 @@
+//! Facts cached by git blob id, so an unchanged file is never parsed twice and a change of k
+//! files costs about k files of work. A file whose size and modification time are as last seen
+//! is not even read; one that was touched is hashed, and parsed only if its content is new.
+//! The cache lives in `.git/specbuilder/` of the analysed repository; a missing or unreadable
+//! cache is simply rebuilt.
+
+use super::facts::Facts;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever what `facts::read` extracts changes, so old caches are not trusted.
+const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize, Default)]
+pub struct Cache {
+    version: u32,
+    /// Path → what the file was when last read.
+    pub files: HashMap<String, Seen>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+pub struct Seen {
+    pub size: u64,
+    pub mtime: u128,
+    /// The git blob id of the content, hex.
+    pub blob: String,
+    pub facts: Facts,
+}
+
+impl Cache {
+    /// The cache of the repository at `dir`, if it is the top of a git work tree.
+    pub fn location(dir: &Path) -> Option<PathBuf> {
+        dir.join(".git").is_dir().then(|| dir.join(".git/specbuilder/analyze-cache.json"))
+    }
+
+    pub fn load(path: &Path) -> Cache {
+        let cache = std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice::<Cache>(&bytes).ok());
+        cache.filter(|c| c.version == VERSION).unwrap_or_default()
+    }
+
+    /// Facts by blob id, for files that moved or were copied.
+    pub fn by_blob(&self) -> HashMap<&str, &Facts> {
+        self.files.values().map(|seen| (seen.blob.as_str(), &seen.facts)).collect()
+    }
+
+    /// Writes the cache atomically (a new file renamed over the old).
+    pub fn save(files: HashMap<String, Seen>, path: &Path) -> std::io::Result<()> {
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        let cache = Cache { version: VERSION, files };
+        let temporary = path.with_extension("json.tmp");
+        std::fs::write(&temporary, serde_json::to_vec(&cache).map_err(std::io::Error::other)?)?;
+        std::fs::rename(temporary, path)
+    }
+}
+
+/// The git blob id of some content.
+pub fn blob_id(content: &[u8]) -> String {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, content)
+        .map(|id| id.to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,186 @@
+//! The dependency graph's questions: which top-level module each file belongs to, how much the
+//! code leans on each module (PageRank), and what a change to some files reaches (`impact`).
+
+use super::{Analysis, Component, Edge, EntryPoint, FileInfo, Parsed, entries};
+use petgraph::graph::DiGraph;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+/// Source roots that say nothing about the module a file belongs to.
+const SOURCE_ROOTS: &[&str] = &[
+    "src/main/java/",
+    "src/main/kotlin/",
+    "src/test/java/",
+    "src/",
+    "lib/",
+    "app/",
+    "pkg/",
+    "internal/",
+    "packages/",
+    "apps/",
+    "services/",
+];
+
+/// The top-level module of each file: the first folder under the source roots and under the
+/// folders every file shares (a Java tree's `com/acme/shop/`), or the file's own name when it
+/// sits at that level.
+pub fn component_names(files: &[Parsed]) -> Vec<String> {
+    let stripped: Vec<&str> = files
+        .iter()
+        .map(|f| SOURCE_ROOTS.iter().find_map(|root| f.path.strip_prefix(root)).unwrap_or(&f.path))
+        .collect();
+    let mut shared: Option<Vec<&str>> = None;
+    for path in &stripped {
+        let folders: Vec<&str> = path.split('/').collect();
+        let folders = &folders[..folders.len() - 1];
+        shared = Some(match shared {
+            None => folders.to_vec(),
+            Some(prefix) => prefix.iter().zip(folders).take_while(|(a, b)| a == b).map(|(a, _)| *a).collect(),
+        });
+    }
+    let depth = shared.map_or(0, |s| s.len());
+    (stripped.iter())
+        .map(|path| {
+            let part = path.split('/').nth(depth).unwrap_or(path);
+            part.split('.').next().unwrap_or(part).to_owned()
+        })
+        .collect()
+}
+
+/// Components ranked by the PageRank of their files in the dependency graph.
+pub fn components(files: &[FileInfo], edges: &[Edge]) -> Vec<Component> {
+    let mut graph = DiGraph::<&str, ()>::new();
+    let index: HashMap<&str, _> = files.iter().map(|f| (f.path.as_str(), graph.add_node(f.path.as_str()))).collect();
+    let component_of: HashMap<&str, &str> = files.iter().map(|f| (f.path.as_str(), f.component.as_str())).collect();
+    let mut uses: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for edge in edges {
+        if let (Some(&a), Some(&b)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str())) {
+            graph.add_edge(a, b, ());
+            let (from, to) = (component_of[edge.from.as_str()], component_of[edge.to.as_str()]);
+            if from != to {
+                uses.entry(from).or_default().insert(to.to_owned());
+            }
+        }
+    }
+    let ranks = petgraph::algo::page_rank(&graph, 0.85_f64, 30);
+    let mut by_name: BTreeMap<&str, Component> = BTreeMap::new();
+    for file in files {
+        let name = file.component.as_str();
+        let component = by_name.entry(name).or_insert_with(|| Component {
+            name: name.to_owned(),
+            files: 0,
+            loc: 0,
+            rank: 0.0,
+            uses: uses.get(name).map(|u| u.iter().cloned().collect()).unwrap_or_default(),
+        });
+        component.files += 1;
+        component.loc += file.loc as usize;
+        component.rank += ranks[index[file.path.as_str()].index()];
+    }
+    let mut components: Vec<Component> = by_name.into_values().collect();
+    components.sort_by(|a, b| b.rank.total_cmp(&a.rank).then(a.name.cmp(&b.name)));
+    components
+}
+
+/// What a change reaches.
+#[derive(Debug, Serialize)]
+pub struct Impact {
+    /// The files the query named.
+    pub changed: Vec<String>,
+    /// Files that depend on them, directly or through others, nearest first.
+    pub dependents: Vec<Dependent>,
+    /// Tests among the changed files and their dependents: the tests to run.
+    pub tests: Vec<String>,
+    pub entry_points: Vec<EntryPoint>,
+    /// Deployables whose code includes a changed or dependent file.
+    pub containers: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Dependent {
+    pub path: String,
+    /// 1 for a direct importer.
+    pub distance: usize,
+}
+
+/// The graph read backwards, for impact queries.
+pub struct Dependents<'a> {
+    importers: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Dependents<'a> {
+    pub fn new(analysis: &'a Analysis) -> Self {
+        let mut importers: HashMap<&str, Vec<&str>> = HashMap::with_capacity(analysis.files.len());
+        for edge in &analysis.edges {
+            importers.entry(edge.to.as_str()).or_default().push(edge.from.as_str());
+        }
+        Dependents { importers }
+    }
+
+    /// Breadth-first over importers: each dependent once, at its shortest distance.
+    pub fn of(&self, changed: &[&'a str]) -> Vec<(&'a str, usize)> {
+        let mut distance: HashMap<&str, usize> = changed.iter().map(|c| (*c, 0)).collect();
+        let mut queue: VecDeque<&str> = changed.iter().copied().collect();
+        let mut out = Vec::new();
+        while let Some(file) = queue.pop_front() {
+            let next = distance[file] + 1;
+            for &importer in self.importers.get(file).map(Vec::as_slice).unwrap_or_default() {
+                if !distance.contains_key(importer) {
+                    distance.insert(importer, next);
+                    out.push((importer, next));
+                    queue.push_back(importer);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The files a query names: a file, a folder, a dotted module (`shop.billing`, also found under
+/// a source root), or a component.
+pub fn select<'a>(analysis: &'a Analysis, query: &str) -> Vec<&'a str> {
+    let query = query.trim_end_matches('/').trim_start_matches("./");
+    if let Some(file) = analysis.files.iter().find(|f| f.path == query) {
+        return vec![file.path.as_str()];
+    }
+    let module = query.replace("::", "/").replace('.', "/");
+    let names_module = |path: &str| {
+        let stem = path.rsplit_once('.').map_or(path, |(p, _)| p);
+        let is_or_under = |p: &str| p == module || p.starts_with(&format!("{module}/"));
+        is_or_under(stem)
+            || is_or_under(path)
+            || stem.ends_with(&format!("/{module}"))
+            || path.contains(&format!("/{module}/"))
+    };
+    let found: Vec<&str> = analysis.files.iter().filter(|f| names_module(&f.path)).map(|f| f.path.as_str()).collect();
+    if !found.is_empty() {
+        return found;
+    }
+    analysis.files.iter().filter(|f| f.component == query).map(|f| f.path.as_str()).collect()
+}
+
+/// The impact of changing `changed`.
+pub fn impact(analysis: &Analysis, dependents: &Dependents, changed: &[&str]) -> Impact {
+    let reached = dependents.of(changed);
+    let mut touched: BTreeSet<&str> = changed.iter().copied().collect();
+    touched.extend(reached.iter().map(|(path, _)| *path));
+    let tests = touched.iter().filter(|p| entries::is_test(p)).map(|p| (*p).to_owned()).collect();
+    let entry_points = (analysis.entry_points.iter()).filter(|e| touched.contains(e.path.as_str())).cloned().collect();
+    let containers = (analysis.containers.iter())
+        .filter(|c| {
+            c.context.as_deref().is_some_and(|folder| {
+                folder.is_empty() || touched.iter().any(|p| p.starts_with(folder) && p[folder.len()..].starts_with('/'))
+            })
+        })
+        .map(|c| c.name.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Impact {
+        changed: changed.iter().map(|c| (*c).to_owned()).collect(),
+        dependents: reached.into_iter().map(|(path, distance)| Dependent { path: path.to_owned(), distance }).collect(),
+        tests,
+        entry_points,
+        containers,
+    }
+}

@@ -1,0 +1,86 @@
+//! Which files of a directory `analyze` reads: code by language, and the small configuration
+//! files that resolution and entry points need (go.mod, composer.json, package.json, Dockerfiles,
+//! compose files, Kubernetes manifests). Honours .gitignore; skips vendored and generated
+//! folders and files too large to be hand-written code.
+
+use super::lang::Lang;
+use ignore::WalkBuilder;
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+/// Folders that hold other people's code or build output.
+pub const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "vendor",
+    "venv",
+    ".venv",
+    "site-packages",
+    "dist",
+    "build",
+    "__pycache__",
+    "target",
+    "bower_components",
+    ".git",
+];
+
+/// Files over this size are generated or data, not code to read.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// A source file found on disk, with what tells whether it changed since the last run.
+pub struct SourceEntry {
+    /// Relative to the analysed directory, `/`-separated.
+    pub path: String,
+    pub lang: Lang,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch.
+    pub mtime: u128,
+}
+
+#[derive(Default)]
+pub struct Found {
+    pub sources: Vec<SourceEntry>,
+    /// Configuration files by path, with their text.
+    pub configs: HashMap<String, String>,
+}
+
+/// Whether a file is configuration that `analyze` reads.
+pub fn is_config(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(name, "go.mod" | "composer.json" | "package.json")
+        || name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".dockerfile")
+        || name.ends_with(".yml")
+        || name.ends_with(".yaml")
+}
+
+pub fn walk(dir: &Path) -> anyhow::Result<Found> {
+    let mut found = Found::default();
+    let walker = WalkBuilder::new(dir)
+        .filter_entry(|entry| !SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+        .require_git(false)
+        .build();
+    for entry in walker {
+        let entry = entry?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let Ok(metadata) = entry.metadata() else { continue };
+        if metadata.len() > MAX_FILE_BYTES {
+            continue;
+        }
+        if let Some(lang) = Lang::of(&path) {
+            let mtime = metadata.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+            let mtime = mtime.map_or(0, |d| d.as_nanos());
+            found.sources.push(SourceEntry { path, lang, size: metadata.len(), mtime });
+        } else if is_config(&path)
+            && let Ok(text) = std::fs::read_to_string(entry.path())
+        {
+            found.configs.insert(path, text);
+        }
+    }
+    found.sources.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
