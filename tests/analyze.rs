@@ -1,76 +1,216 @@
-//! `specbuilder analyze` on a small Python repository whose import edges were labelled by hand.
+//! `specbuilder analyze` and `impact` on small repositories, one per language, whose import
+//! edges and external packages were labelled by hand.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/analyze/python");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/analyze");
+const LANGUAGES: &[&str] = &["python", "typescript", "go", "java", "csharp", "php", "ruby"];
 
-fn analyze_json(dir: &str) -> Value {
-    let output =
-        Command::new(env!("CARGO_BIN_EXE_specbuilder")).args(["analyze", dir, "--format", "json"]).output().unwrap();
+fn specbuilder(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specbuilder")).args(args).output().unwrap()
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let output = specbuilder(args);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-fn labelled() -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(format!("{FIXTURE}/expected-edges.txt")).unwrap();
-    (text.lines())
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let (from, to) = l.split_once(" -> ").unwrap();
-            (from.to_owned(), to.to_owned())
-        })
+fn analyze_json(dir: &str) -> Value {
+    json_of(&["analyze", dir, "--format", "json"])
+}
+
+fn pairs(list: &Value, a: &str, b: &str) -> BTreeSet<(String, String)> {
+    (list.as_array().unwrap().iter())
+        .map(|e| (e[a].as_str().unwrap().to_owned(), e[b].as_str().unwrap_or_default().to_owned()))
         .collect()
 }
 
-#[test]
-fn python_imports_resolve_to_the_hand_labelled_edges() {
-    let analysis = analyze_json(FIXTURE);
-    let found: BTreeSet<(String, String)> = (analysis["edges"].as_array().unwrap().iter())
-        .map(|e| (e["from"].as_str().unwrap().to_owned(), e["to"].as_str().unwrap().to_owned()))
-        .collect();
-    let expected = labelled();
-    let right = found.intersection(&expected).count();
-    assert!(right * 100 >= expected.len() * 95, "{right} of {} labelled edges found: {found:#?}", expected.len());
-    let wrong: Vec<_> = found.difference(&expected).collect();
-    assert!(wrong.is_empty(), "edges nobody labelled: {wrong:?}");
-
-    let packages: BTreeSet<&str> =
-        analysis["external"].as_array().unwrap().iter().map(|e| e["package"].as_str().unwrap()).collect();
-    assert_eq!(packages, BTreeSet::from(["click", "dataclasses", "os", "requests", "sys", "yaml"]));
+/// The labelled edges and external packages of a fixture.
+fn labelled(language: &str) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+    let text = std::fs::read_to_string(format!("{FIXTURES}/{language}/expected-edges.txt")).unwrap();
+    let mut edges = BTreeSet::new();
+    let mut packages = BTreeSet::new();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        if let Some(package) = line.strip_prefix("external: ") {
+            packages.insert(package.to_owned());
+        } else {
+            let (from, to) = line.split_once(" -> ").unwrap();
+            edges.insert((from.to_owned(), to.to_owned()));
+        }
+    }
+    (edges, packages)
 }
 
 #[test]
-fn entry_points_containers_and_ranking_are_found_and_vendored_code_skipped() {
-    let analysis = analyze_json(FIXTURE);
-    let entries: BTreeSet<(&str, &str)> = (analysis["entry_points"].as_array().unwrap().iter())
-        .map(|e| (e["path"].as_str().unwrap(), e["kind"].as_str().unwrap()))
-        .collect();
-    assert_eq!(
-        entries,
-        BTreeSet::from([("scripts/seed.py", "python script"), ("src/shop/__main__.py", "python __main__")])
-    );
+fn every_language_resolves_its_imports_to_the_hand_labelled_edges() {
+    for language in LANGUAGES {
+        let analysis = analyze_json(&format!("{FIXTURES}/{language}"));
+        let found = pairs(&analysis["edges"], "from", "to");
+        let (expected, packages) = labelled(language);
+        let right = found.intersection(&expected).count();
+        assert!(
+            right * 100 >= expected.len() * 95,
+            "{language}: {right} of {} labelled edges found: {found:#?}",
+            expected.len()
+        );
+        let wrong: Vec<_> = found.difference(&expected).collect();
+        assert!(wrong.is_empty(), "{language}: edges nobody labelled: {wrong:?}");
+        let external: BTreeSet<String> =
+            analysis["external"].as_array().unwrap().iter().map(|e| e["package"].as_str().unwrap().into()).collect();
+        assert_eq!(external, packages, "{language}: external packages");
+        assert!(analysis["languages"].as_object().unwrap().len() >= 1);
+    }
+}
+
+#[test]
+fn entry_points_are_found_the_way_each_ecosystem_declares_them() {
+    let entries =
+        |language: &str| pairs(&analyze_json(&format!("{FIXTURES}/{language}"))["entry_points"], "path", "kind");
+    let has = |language: &str, path: &str, kind: &str| {
+        let found = entries(language);
+        assert!(found.contains(&(path.to_owned(), kind.to_owned())), "{language}: {found:?}");
+    };
+    has("python", "src/shop/__main__.py", "python __main__");
+    has("python", "scripts/seed.py", "python script");
+    has("typescript", "src/server.ts", "package.json main");
+    has("typescript", "scripts/seed.js", "package.json bin");
+    has("typescript", "package.json", "npm script start");
+    has("go", "cmd/server/main.go", "go main package");
+    has("go", "Dockerfile", "docker CMD");
+    has("java", "src/main/java/com/acme/shop/Application.java", "java main");
+    has("csharp", "Shop.Api/Program.cs", "dotnet Program.cs");
+    has("php", "public/index.php", "php front controller");
+    has("ruby", "config.ru", "rack config.ru");
+}
+
+#[test]
+fn components_tests_and_skipped_code_in_the_python_fixture() {
+    let analysis = analyze_json(&format!("{FIXTURES}/python"));
     assert_eq!(analysis["containers"][0]["path"], "Dockerfile");
     let files: Vec<&str> = analysis["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert!(!files.iter().any(|f| f.contains("node_modules")), "{files:?}");
     assert_eq!(analysis["components"][0]["name"], "shop", "the package everything leans on ranks first");
+    assert_eq!(analysis["components"][1]["uses"], serde_json::json!(["shop"]));
     assert_eq!(analysis["parse_errors"], serde_json::json!(["src/shop/broken.py"]), "a partial tree is still read");
     let loc: u64 = analysis["files"].as_array().unwrap().iter().map(|f| f["loc"].as_u64().unwrap()).sum();
     assert_eq!(analysis["languages"]["python"]["loc"].as_u64(), Some(loc));
+
+    let java = analyze_json(&format!("{FIXTURES}/java"));
+    let components: BTreeSet<&str> =
+        java["components"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(components.contains("billing") && components.contains("orders"), "below com/acme/shop: {components:?}");
+    assert_eq!(
+        java["tests"],
+        serde_json::json!([{
+            "path": "src/test/java/com/acme/shop/orders/OrderServiceTest.java",
+            "covers": ["src/main/java/com/acme/shop/orders/OrderService.java"]
+        }])
+    );
 }
 
 #[test]
-fn mermaid_shows_the_components_and_a_missing_directory_is_an_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_specbuilder"))
-        .args(["analyze", FIXTURE, "--format", "mermaid"])
-        .output()
-        .unwrap();
+fn diagrams_are_valid_mermaid_and_a_missing_directory_is_an_error() {
+    let output = specbuilder(&["analyze", &format!("{FIXTURES}/go"), "--format", "mermaid"]);
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.starts_with("flowchart LR\n") && text.contains("scripts --> shop"), "{text}");
+    assert!(text.starts_with("C4Component\n") && text.contains("Rel(c_orders, c_billing"), "{text}");
     specbuilder::verify::verify("components.mmd", text.as_bytes()).expect("Mermaid's own parser (merman) reads it");
-    let missing =
-        Command::new(env!("CARGO_BIN_EXE_specbuilder")).args(["analyze", "/nonexistent/dir"]).output().unwrap();
+
+    let output = specbuilder(&["analyze", &format!("{FIXTURES}/go"), "--format", "markdown"]);
+    let markdown = String::from_utf8(output.stdout).unwrap();
+    let containers = markdown.split("```mermaid\n").nth(1).unwrap().split("```").next().unwrap();
+    assert!(containers.starts_with("C4Container") && containers.contains("Container(c_go"), "{containers}");
+    specbuilder::verify::verify("containers.mmd", containers.as_bytes()).expect("merman reads the containers");
+
+    let missing = specbuilder(&["analyze", "/nonexistent/dir"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("is not a directory"));
+}
+
+#[test]
+fn impact_lists_dependents_tests_entry_points_and_deployables() {
+    let dir = format!("{FIXTURES}/go");
+    let impact = json_of(&["impact", "pkg/money", "--dir", &dir, "--format", "json"]);
+    assert_eq!(impact["changed"], serde_json::json!(["pkg/money/money.go"]));
+    let dependents: BTreeSet<(String, u64)> = (impact["dependents"].as_array().unwrap().iter())
+        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["distance"].as_u64().unwrap()))
+        .collect();
+    let expected: BTreeSet<(String, u64)> = [
+        ("internal/billing/total.go", 1),
+        ("internal/orders/store.go", 1),
+        ("internal/orders/handler.go", 2),
+        ("internal/orders/store_test.go", 2),
+        ("cmd/server/main.go", 2),
+    ]
+    .into_iter()
+    .map(|(p, d)| (p.to_owned(), d))
+    .collect();
+    assert_eq!(dependents, expected);
+    assert_eq!(impact["tests"], serde_json::json!(["internal/orders/store_test.go"]));
+    assert_eq!(impact["entry_points"][0]["path"], "cmd/server/main.go");
+    assert_eq!(impact["containers"], serde_json::json!(["go"]), "the Dockerfile at the top builds everything");
+
+    // A dotted module and a leaf nobody imports.
+    let python = format!("{FIXTURES}/python");
+    let leaf = json_of(&["impact", "scripts.seed", "--dir", &python, "--format", "json"]);
+    assert_eq!(leaf["changed"], serde_json::json!(["scripts/seed.py"]));
+    assert_eq!(leaf["dependents"], serde_json::json!([]));
+
+    let unknown = specbuilder(&["impact", "no.such.module", "--dir", &python]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("nothing in"), "{unknown:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn facts_are_cached_by_blob_so_a_rerun_reads_only_what_changed() {
+    let temp = tempfile::tempdir().unwrap();
+    let repo = temp.path().join("shop");
+    copy_dir(&Path::new(FIXTURES).join("go"), &repo);
+    assert!(Command::new("git").args(["init", "-q"]).current_dir(&repo).status().unwrap().success());
+    let dir = repo.to_str().unwrap();
+
+    let first = analyze_json(dir);
+    assert_eq!(first["stats"], serde_json::json!({"parsed": 6, "cached": 0}));
+    let again = analyze_json(dir);
+    assert_eq!(again["stats"], serde_json::json!({"parsed": 0, "cached": 6}));
+    assert_eq!(again["edges"], first["edges"], "cached facts give the same graph");
+
+    // One changed file is parsed again, and its new import shows.
+    let handler = repo.join("internal/orders/handler.go");
+    let text = std::fs::read_to_string(&handler).unwrap();
+    let changed = text.replace("\"net/http\"\n", "\"net/http\"\n\n\t\"example.com/shop/pkg/money\"\n");
+    std::fs::write(&handler, changed.replace("billing.Total(List())", "money.Cents(len(List()))")).unwrap();
+    let third = analyze_json(dir);
+    assert_eq!(third["stats"], serde_json::json!({"parsed": 1, "cached": 5}));
+    let edges = pairs(&third["edges"], "from", "to");
+    assert!(edges.contains(&("internal/orders/handler.go".into(), "pkg/money/money.go".into())), "{edges:?}");
+
+    // A moved file keeps its blob: nothing to parse.
+    std::fs::rename(repo.join("pkg/money/money.go"), repo.join("pkg/money/cents.go")).unwrap();
+    let moved = analyze_json(dir);
+    assert_eq!(moved["stats"], serde_json::json!({"parsed": 0, "cached": 6}));
+    assert!(
+        pairs(&moved["edges"], "from", "to")
+            .contains(&("internal/billing/total.go".into(), "pkg/money/cents.go".into()))
+    );
+
+    // A corrupt cache is rebuilt, not an error.
+    std::fs::write(repo.join(".git/specbuilder/analyze-cache.json"), b"{not json").unwrap();
+    assert_eq!(analyze_json(dir)["stats"], serde_json::json!({"parsed": 6, "cached": 0}));
 }

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 /// Kubernetes kinds that run code.
 const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"];
 
-pub fn find(files: &[Parsed], configs: &HashMap<String, String>) -> (Vec<EntryPoint>, Vec<Container>) {
+/// `system` names what a Dockerfile at the top builds.
+pub fn find(files: &[Parsed], configs: &HashMap<String, String>, system: &str) -> (Vec<EntryPoint>, Vec<Container>) {
     let mut entries: Vec<EntryPoint> = (files.iter())
         .filter_map(|f| Some(EntryPoint { path: f.path.clone(), kind: f.facts.main.clone()?, name: None }))
         .collect();
@@ -22,7 +23,7 @@ pub fn find(files: &[Parsed], configs: &HashMap<String, String>) -> (Vec<EntryPo
             entries.extend(package_json(path, text));
         } else if name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".dockerfile") {
             let folder = parent(path);
-            let service = folder.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("app");
+            let service = folder.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(system);
             let context = Some(folder.to_owned());
             containers.push(Container { name: service.into(), path: path.clone(), kind: "docker".into(), context });
             let command = text.lines().rev().find_map(|l| {

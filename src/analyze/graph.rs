@@ -41,8 +41,10 @@ pub fn component_names(files: &[Parsed]) -> Vec<String> {
     let depth = shared.map_or(0, |s| s.len());
     (stripped.iter())
         .map(|path| {
-            let part = path.split('/').nth(depth).unwrap_or(path);
-            part.split('.').next().unwrap_or(part).to_owned()
+            let mut parts = path.split('/').skip(depth);
+            let part = parts.next().unwrap_or(path);
+            // A file at that level is its own component, named without its extension.
+            if parts.next().is_none() { part.split('.').next().unwrap_or(part) } else { part }.to_owned()
         })
         .collect()
 }

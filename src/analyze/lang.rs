@@ -93,7 +93,7 @@ impl Lang {
 
     /// The query that finds imports: captures named `import` (a node whose text is the import
     /// as written), `source` (a string literal naming a module) or `declares` (the package or
-    /// namespace the file itself belongs to).
+    /// namespace the file itself belongs to); plus definitions the grammar's tags miss.
     fn imports_query(self) -> &'static str {
         match self {
             Lang::Python => {
@@ -114,6 +114,8 @@ impl Lang {
                 r#"
                 (import_declaration) @import
                 (package_declaration (_) @declares)
+                (record_declaration name: (identifier) @name) @definition.record
+                (enum_declaration name: (identifier) @name) @definition.enum
                 "#
             }
             Lang::CSharp => {
@@ -121,6 +123,9 @@ impl Lang {
                 (using_directive) @import
                 (namespace_declaration name: (_) @declares)
                 (file_scoped_namespace_declaration name: (_) @declares)
+                (struct_declaration name: (identifier) @name) @definition.struct
+                (enum_declaration name: (identifier) @name) @definition.enum
+                (record_declaration name: (identifier) @name) @definition.record
                 "#
             }
             Lang::Php => {

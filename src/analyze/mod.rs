@@ -202,7 +202,7 @@ pub fn assemble(dir: &Path, files: &[Parsed], configs: &HashMap<String, String>,
             definitions: file.facts.definitions.len(),
         });
     }
-    let (entry_points, containers) = entries::find(files, configs);
+    let (entry_points, containers) = entries::find(files, configs, &render::system_name(dir));
     let components = graph::components(&infos, &edges);
     let tests = entries::tests(files, &edges);
     Analysis {

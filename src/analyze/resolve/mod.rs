@@ -66,13 +66,17 @@ impl<'a> Index<'a> {
             if let Some(declares) = &file.facts.declares {
                 index.declared.entry((family, declares.as_str())).or_default().push(i);
             }
-            for definition in &file.facts.definitions {
-                if TYPE_KINDS.contains(&definition.kind.as_str()) {
-                    let files = index.defined.entry((family, definition.name.as_str())).or_default();
-                    if files.last() != Some(&i) {
-                        files.push(i);
-                    }
-                }
+            let types = file.facts.definitions.iter().filter(|d| TYPE_KINDS.contains(&d.kind.as_str()));
+            let mut names: Vec<&str> = types.map(|d| d.name.as_str()).collect();
+            if family == Lang::Java {
+                // A Java file is named after its public type (records and enums included,
+                // which the grammar's tags query does not tag).
+                names.push(file.path.rsplit('/').next().and_then(|n| n.strip_suffix(".java")).unwrap_or_default());
+            }
+            names.sort_unstable();
+            names.dedup();
+            for name in names {
+                index.defined.entry((family, name)).or_default().push(i);
             }
         }
         index.python_roots = python::roots(&index);

@@ -22,7 +22,9 @@ pub fn resolve(index: &Index, i: usize) -> Vec<Target> {
             None => out.push(Target::External(name.split('/').next().unwrap_or(name).to_owned())),
         }
     }
-    for mention in &file.facts.mentions {
+    // A constant the file defines itself (a reopened `module Shop`) is no dependency.
+    let own = |name: &str| file.facts.definitions.iter().any(|d| d.name == name);
+    for mention in file.facts.mentions.iter().filter(|m| !own(m)) {
         let defining = index.defined.get(&(Lang::Ruby, mention.as_str())).map(Vec::as_slice).unwrap_or_default();
         let expected = format!("{}.rb", snake_case(mention));
         out.extend(
