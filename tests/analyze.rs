@@ -63,7 +63,11 @@ fn every_language_resolves_its_imports_to_the_hand_labelled_edges() {
             analysis["external"].as_array().unwrap().iter().map(|e| e["package"].as_str().unwrap().into()).collect();
         assert_eq!(external, packages, "{language}: external packages");
         let language_name = if *language == "typescript" { "tsx" } else { language };
-        assert!(analysis["languages"][language_name]["loc"].as_u64() > Some(0), "{language}: {}", analysis["languages"]);
+        assert!(
+            analysis["languages"][language_name]["loc"].as_u64() > Some(0),
+            "{language}: {}",
+            analysis["languages"]
+        );
     }
 }
 
@@ -214,4 +218,59 @@ fn facts_are_cached_by_blob_so_a_rerun_reads_only_what_changed() {
     // A corrupt cache is rebuilt, not an error.
     std::fs::write(repo.join(".git/specbuilder/analyze-cache.json"), b"{not json").unwrap();
     assert_eq!(analyze_json(dir)["stats"], serde_json::json!({"parsed": 6, "cached": 0}));
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git").args(args).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_specbuilder")).args(args).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_brownfield_project_records_the_analysis_and_asks_about_the_real_components() {
+    let temp = tempfile::tempdir().unwrap();
+    let repo = temp.path().join("shop");
+    copy_dir(&Path::new(FIXTURES).join("go"), &repo);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["config", "user.name", "Dana"]);
+    git(&repo, &["config", "user.email", "dana@example.com"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "the shop"]);
+
+    let out = run_in(&repo, &["analyze", "--project", "money-fix"]);
+    assert!(out.contains("next: specbuilder ask --project money-fix"), "{out}");
+    let committed: Value =
+        serde_json::from_str(&git(&repo, &["show", "spec/money-fix:specs/money-fix/codebase/analysis.json"])).unwrap();
+    assert_eq!(committed["edges"], analyze_json(repo.to_str().unwrap())["edges"]);
+    assert!(committed.get("stats").is_none(), "nothing run-specific is committed");
+    let architecture = git(&repo, &["show", "spec/money-fix:specs/money-fix/codebase/architecture.md"]);
+    assert!(architecture.contains("C4Container") && architecture.contains("C4Component"), "{architecture}");
+    let project = git(&repo, &["show", "spec/money-fix:specs/money-fix/project.md"]);
+    assert!(
+        project.contains("kind: brownfield") && project.contains("template: brownfield-change-money-fix"),
+        "{project}"
+    );
+    assert!(git(&repo, &["status", "--porcelain"]).is_empty(), "the working tree is not touched");
+
+    // The questions offer what the code holds.
+    run_in(&repo, &["answer", "change.kind", "1"]);
+    let asked = run_in(&repo, &["ask", "--project", "money-fix"]);
+    assert!(asked.contains("Which part of the code does the change centre on?"), "{asked}");
+    assert!(asked.contains("orders (3 files") && asked.contains("money (1 files"), "{asked}");
+    run_in(&repo, &["answer", "code.component", "money"]);
+    run_in(&repo, &["answer", "change.scope", "1"]);
+    let asked = run_in(&repo, &["ask", "--project", "money-fix"]);
+    assert!(asked.contains("cmd/server/main.go (go main package)"), "{asked}");
+
+    // Re-running on unchanged code commits nothing.
+    let before = git(&repo, &["rev-parse", "spec/money-fix"]);
+    let again = run_in(&repo, &["analyze", "--project", "money-fix"]);
+    assert!(again.contains("already holds this analysis"), "{again}");
+    assert_eq!(git(&repo, &["rev-parse", "spec/money-fix"]), before);
 }

@@ -110,11 +110,9 @@ fn yaml(path: &str, text: &str) -> (Vec<EntryPoint>, Vec<Container>) {
 pub fn is_test(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
-    let in_folder = |folder: &str| path.starts_with(&format!("{folder}/")) || path.contains(&format!("/{folder}/"));
-    in_folder("tests")
-        || in_folder("test")
-        || in_folder("__tests__")
-        || in_folder("spec")
+    let mut folders = path.split('/');
+    folders.next_back();
+    folders.any(|folder| matches!(folder, "tests" | "test" | "__tests__" | "spec"))
         || name.starts_with("test_")
         || stem.ends_with("_test")
         || stem.ends_with("_spec")

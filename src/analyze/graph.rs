@@ -2,7 +2,6 @@
 //! code leans on each module (PageRank), and what a change to some files reaches (`impact`).
 
 use super::{Analysis, Component, Edge, EntryPoint, FileInfo, Parsed, entries};
-use petgraph::graph::DiGraph;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -51,22 +50,21 @@ pub fn component_names(files: &[Parsed]) -> Vec<String> {
 
 /// Components ranked by the PageRank of their files in the dependency graph.
 pub fn components(files: &[FileInfo], edges: &[Edge]) -> Vec<Component> {
-    let mut graph = DiGraph::<&str, ()>::new();
-    let index: HashMap<&str, _> = files.iter().map(|f| (f.path.as_str(), graph.add_node(f.path.as_str()))).collect();
-    let component_of: HashMap<&str, &str> = files.iter().map(|f| (f.path.as_str(), f.component.as_str())).collect();
+    let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
+    let mut links = Vec::with_capacity(edges.len());
     let mut uses: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for edge in edges {
         if let (Some(&a), Some(&b)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str())) {
-            graph.add_edge(a, b, ());
-            let (from, to) = (component_of[edge.from.as_str()], component_of[edge.to.as_str()]);
+            links.push((a, b));
+            let (from, to) = (files[a].component.as_str(), files[b].component.as_str());
             if from != to {
                 uses.entry(from).or_default().insert(to.to_owned());
             }
         }
     }
-    let ranks = petgraph::algo::page_rank(&graph, 0.85_f64, 30);
+    let ranks = page_rank(files.len(), &links, 0.85, 30);
     let mut by_name: BTreeMap<&str, Component> = BTreeMap::new();
-    for file in files {
+    for (file, rank) in files.iter().zip(ranks) {
         let name = file.component.as_str();
         let component = by_name.entry(name).or_insert_with(|| Component {
             name: name.to_owned(),
@@ -77,11 +75,36 @@ pub fn components(files: &[FileInfo], edges: &[Edge]) -> Vec<Component> {
         });
         component.files += 1;
         component.loc += file.loc as usize;
-        component.rank += ranks[index[file.path.as_str()].index()];
+        component.rank += rank;
     }
     let mut components: Vec<Component> = by_name.into_values().collect();
     components.sort_by(|a, b| b.rank.total_cmp(&a.rank).then(a.name.cmp(&b.name)));
     components
+}
+
+/// PageRank by power iteration, O(edges) per round; a file that imports nothing spreads its
+/// rank evenly (as petgraph's does, whose version costs O(nodes²) per round: seconds at 3,000
+/// files).
+pub fn page_rank(nodes: usize, links: &[(usize, usize)], damping: f64, rounds: usize) -> Vec<f64> {
+    if nodes == 0 {
+        return Vec::new();
+    }
+    let n = nodes as f64;
+    let mut out_degree = vec![0usize; nodes];
+    for &(from, _) in links {
+        out_degree[from] += 1;
+    }
+    let mut rank = vec![1.0 / n; nodes];
+    for _ in 0..rounds {
+        let dangling: f64 = (0..nodes).filter(|&i| out_degree[i] == 0).map(|i| rank[i]).sum();
+        let base = (1.0 - damping) / n + damping * dangling / n;
+        let mut next = vec![base; nodes];
+        for &(from, to) in links {
+            next[to] += damping * rank[from] / out_degree[from] as f64;
+        }
+        rank = next;
+    }
+    rank
 }
 
 /// What a change reaches.
@@ -105,31 +128,42 @@ pub struct Dependent {
     pub distance: usize,
 }
 
-/// The graph read backwards, for impact queries.
+/// The graph read backwards, for impact queries: built once, then each query is a
+/// breadth-first walk over integers.
 pub struct Dependents<'a> {
-    importers: HashMap<&'a str, Vec<&'a str>>,
+    paths: Vec<&'a str>,
+    index: HashMap<&'a str, u32>,
+    importers: Vec<Vec<u32>>,
 }
 
 impl<'a> Dependents<'a> {
     pub fn new(analysis: &'a Analysis) -> Self {
-        let mut importers: HashMap<&str, Vec<&str>> = HashMap::with_capacity(analysis.files.len());
+        let paths: Vec<&str> = analysis.files.iter().map(|f| f.path.as_str()).collect();
+        let index: HashMap<&str, u32> = paths.iter().enumerate().map(|(i, p)| (*p, i as u32)).collect();
+        let mut importers = vec![Vec::new(); paths.len()];
         for edge in &analysis.edges {
-            importers.entry(edge.to.as_str()).or_default().push(edge.from.as_str());
+            if let (Some(&from), Some(&to)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str())) {
+                importers[to as usize].push(from);
+            }
         }
-        Dependents { importers }
+        Dependents { paths, index, importers }
     }
 
     /// Breadth-first over importers: each dependent once, at its shortest distance.
-    pub fn of(&self, changed: &[&'a str]) -> Vec<(&'a str, usize)> {
-        let mut distance: HashMap<&str, usize> = changed.iter().map(|c| (*c, 0)).collect();
-        let mut queue: VecDeque<&str> = changed.iter().copied().collect();
+    pub fn of(&self, changed: &[&str]) -> Vec<(&'a str, usize)> {
+        let mut distance = vec![usize::MAX; self.paths.len()];
+        let mut queue = VecDeque::new();
+        for file in changed.iter().filter_map(|c| self.index.get(c)) {
+            distance[*file as usize] = 0;
+            queue.push_back(*file);
+        }
         let mut out = Vec::new();
         while let Some(file) = queue.pop_front() {
-            let next = distance[file] + 1;
-            for &importer in self.importers.get(file).map(Vec::as_slice).unwrap_or_default() {
-                if !distance.contains_key(importer) {
-                    distance.insert(importer, next);
-                    out.push((importer, next));
+            let next = distance[file as usize] + 1;
+            for &importer in &self.importers[file as usize] {
+                if distance[importer as usize] == usize::MAX {
+                    distance[importer as usize] = next;
+                    out.push((self.paths[importer as usize], next));
                     queue.push_back(importer);
                 }
             }
@@ -184,5 +218,19 @@ pub fn impact(analysis: &Analysis, dependents: &Dependents, changed: &[&str]) ->
         tests,
         entry_points,
         containers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_rank;
+
+    #[test]
+    fn page_rank_flows_to_what_is_imported_and_sums_to_one() {
+        // 0 → 1 → 2, and 3 → 2: file 2 is leaned on most, 0 and 3 by nobody.
+        let ranks = page_rank(4, &[(0, 1), (1, 2), (3, 2)], 0.85, 50);
+        assert!((ranks.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{ranks:?}");
+        assert!(ranks[2] > ranks[1] && ranks[1] > ranks[0], "{ranks:?}");
+        assert!((ranks[0] - ranks[3]).abs() < 1e-12);
     }
 }

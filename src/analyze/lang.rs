@@ -2,7 +2,7 @@
 //! query per language (imports as written plus the grammar's own tags query for definitions),
 //! compiled once.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 use tree_sitter::{Language, Query};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -191,26 +191,24 @@ pub struct Compiled {
     pub query: Query,
 }
 
-static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
-    Lang::ALL
-        .iter()
-        .map(|lang| {
-            let grammar = lang.grammar();
-            let source = format!("{}\n{}", lang.imports_query(), lang.tags_query());
-            let mut query =
-                Query::new(&grammar, &source).unwrap_or_else(|e| panic!("the {} query compiles: {e}", lang.name()));
-            // Only definitions are kept from the tags query; matching references would only cost time.
-            for pattern in 0..query.pattern_count() {
-                let text = &source[query.start_byte_for_pattern(pattern)..query.end_byte_for_pattern(pattern)];
-                if text.contains("@reference.") {
-                    query.disable_pattern(pattern);
-                }
-            }
-            Compiled { grammar, query }
-        })
-        .collect()
-});
+/// Each language's query, compiled when first needed (compiling all nine costs about half a
+/// second, most of it for grammars a repository does not use).
+static COMPILED: [OnceLock<Compiled>; Lang::ALL.len()] = [const { OnceLock::new() }; Lang::ALL.len()];
+
+fn compile(lang: Lang) -> Compiled {
+    let grammar = lang.grammar();
+    let source = format!("{}\n{}", lang.imports_query(), lang.tags_query());
+    let mut query = Query::new(&grammar, &source).unwrap_or_else(|e| panic!("the {} query compiles: {e}", lang.name()));
+    // Only definitions are kept from the tags query; matching references would only cost time.
+    for pattern in 0..query.pattern_count() {
+        let text = &source[query.start_byte_for_pattern(pattern)..query.end_byte_for_pattern(pattern)];
+        if text.contains("@reference.") {
+            query.disable_pattern(pattern);
+        }
+    }
+    Compiled { grammar, query }
+}
 
 pub fn compiled(lang: Lang) -> &'static Compiled {
-    &COMPILED[lang as usize]
+    COMPILED[lang as usize].get_or_init(|| compile(lang))
 }

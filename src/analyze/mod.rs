@@ -11,6 +11,7 @@ mod cache;
 mod entries;
 mod facts;
 pub mod graph;
+pub mod ground;
 mod lang;
 pub mod render;
 mod resolve;

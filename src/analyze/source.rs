@@ -55,32 +55,68 @@ pub fn is_config(path: &str) -> bool {
         || name.ends_with(".yaml")
 }
 
+/// What one walked file turned out to be.
+enum Item {
+    Source(SourceEntry),
+    Config(String, String),
+}
+
+/// Walks `dir` on every core (the walk is mostly `stat` calls and .gitignore matching).
 pub fn walk(dir: &Path) -> anyhow::Result<Found> {
-    let mut found = Found::default();
+    let items = std::sync::Mutex::new(Vec::new());
+    let error = std::sync::Mutex::new(None);
     let walker = WalkBuilder::new(dir)
         .filter_entry(|entry| !SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
         .require_git(false)
-        .build();
-    for entry in walker {
-        let entry = entry?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        let Ok(metadata) = entry.metadata() else { continue };
-        if metadata.len() > MAX_FILE_BYTES {
-            continue;
-        }
-        if let Some(lang) = Lang::of(&path) {
-            let mtime = metadata.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-            let mtime = mtime.map_or(0, |d| d.as_nanos());
-            found.sources.push(SourceEntry { path, lang, size: metadata.len(), mtime });
-        } else if is_config(&path)
-            && let Ok(text) = std::fs::read_to_string(entry.path())
-        {
-            found.configs.insert(path, text);
+        .build_parallel();
+    walker.run(|| {
+        let (items, error) = (&items, &error);
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                    return ignore::WalkState::Quit;
+                }
+            };
+            if let Some(item) = classify(dir, &entry) {
+                items.lock().unwrap_or_else(|p| p.into_inner()).push(item);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    if let Some(e) = error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e.into());
+    }
+    let mut found = Found::default();
+    for item in items.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        match item {
+            Item::Source(entry) => found.sources.push(entry),
+            Item::Config(path, text) => {
+                found.configs.insert(path, text);
+            }
         }
     }
     found.sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
+}
+
+fn classify(dir: &Path, entry: &ignore::DirEntry) -> Option<Item> {
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let path = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+    let metadata = entry.metadata().ok()?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    if let Some(lang) = Lang::of(&path) {
+        let mtime = metadata.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+        let mtime = mtime.map_or(0, |d| d.as_nanos());
+        Some(Item::Source(SourceEntry { path, lang, size: metadata.len(), mtime }))
+    } else if is_config(&path) {
+        Some(Item::Config(path.clone(), std::fs::read_to_string(entry.path()).ok()?))
+    } else {
+        None
+    }
 }

@@ -2,9 +2,14 @@
 //! a change to part of it reaches.
 
 use super::Outcome;
-use crate::analyze::{self, graph, render};
+use crate::analyze::{self, graph, ground, render};
+use crate::config::Config;
+use crate::engine::Catalog;
+use crate::store::{self, BranchHead};
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
+use spec_format::model::{Codebase, Depth, Project, ProjectKind, ProjectStatus};
+use spec_format::{ident::is_slug, write};
+use std::path::{Path, PathBuf};
 
 /// Analyse an existing codebase: files and lines per language, the file dependency graph from
 /// resolved imports, packages used from outside, entry points, deployables, tests, and the main
@@ -31,6 +36,7 @@ use std::path::PathBuf;
 ///   specbuilder analyze ../legacy-app --format json > analysis.json
 ///   specbuilder analyze --format mermaid > components.mmd
 ///   specbuilder analyze --format markdown > ARCHITECTURE.md
+///   specbuilder analyze --project checkout-v2     # then: specbuilder ask --project checkout-v2
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct AnalyzeArgs {
@@ -44,6 +50,11 @@ pub struct AnalyzeArgs {
     /// Parse every file again instead of using the cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Record the analysis in a brownfield project: commit specs/<SLUG>/codebase/ (analysis.json,
+    /// architecture.md) on its branch spec/<SLUG>, with a brownfield-change template whose
+    /// questions offer the components and entry points found. Starts the project if needed.
+    #[arg(long, value_name = "SLUG")]
+    pub project: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -92,6 +103,9 @@ fn analysis_of(dir: &std::path::Path, use_cache: bool) -> anyhow::Result<analyze
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     let analysis = analysis_of(&args.dir, !args.no_cache)?;
     let system = render::system_name(&args.dir);
+    if let Some(slug) = &args.project {
+        return record_in_project(&args.dir, slug, &analysis, &system);
+    }
     match args.format {
         AnalyzeFormat::Json => println!("{}", serde_json::to_string_pretty(&analysis)?),
         AnalyzeFormat::Mermaid => print!("{}", render::c4_components(&analysis, &system)),
@@ -131,6 +145,81 @@ pub fn impact(args: ImpactArgs) -> anyhow::Result<Outcome> {
                 println!("deployable affected: {container}");
             }
         }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Commits the analysis to the project's branch (starting the project if it has none), unless
+/// the branch already holds exactly this analysis.
+fn record_in_project(dir: &Path, slug: &str, analysis: &analyze::Analysis, system: &str) -> anyhow::Result<Outcome> {
+    if !is_slug(slug) {
+        anyhow::bail!("`{slug}` is not a valid slug: use lowercase letters, digits and `-` (at most 63)");
+    }
+    let repository = store::open(dir)?;
+    let top = repository.workdir().map(Path::to_owned).unwrap_or_else(|| dir.to_owned());
+    let specs = Config::load(&top)?.specs_dir().to_owned();
+    let code_path = dir.canonicalize()?.strip_prefix(top.canonicalize()?).map(|p| p.to_string_lossy().into_owned());
+    let code_path = code_path.ok().filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into());
+    let branch = store::project_branch(slug);
+    let head = store::read_branch_head(&repository, &branch)?;
+    let parent = head.0.or_else(|| repository.head_id().ok().map(|id| id.detach()));
+
+    let catalog = Catalog::built_in();
+    let base = &catalog.get(ground::BASE).expect("the built-in brownfield template").template.value;
+    let template = ground::grounded(base, slug, analysis);
+    // The run's own statistics would make every re-run a change.
+    let mut json = serde_json::to_value(analysis)?;
+    json.as_object_mut().map(|o| o.remove("stats"));
+    let mut files = vec![
+        (
+            format!("{specs}/{slug}/codebase/analysis.json"),
+            format!("{}\n", serde_json::to_string_pretty(&json)?).into_bytes(),
+        ),
+        (format!("{specs}/{slug}/codebase/architecture.md"), render::markdown(analysis, system).into_bytes()),
+        (format!(".specbuilder/templates/{}.yaml", template.id), write::template(&template).into_bytes()),
+    ];
+    let new_project = head.0.is_none();
+    if new_project {
+        let project = Project {
+            name: slug.to_owned(),
+            kind: ProjectKind::Brownfield,
+            template: Some(template.id.clone()),
+            depth: Depth::Standard,
+            targets: Vec::new(),
+            status: ProjectStatus::Active,
+            codebase: Some(Codebase { path: code_path, languages: analysis.languages.keys().cloned().collect() }),
+            body: format!("A change to {system}, planned against its code as analysed.\n"),
+        };
+        files.push((format!("{specs}/{slug}/project.md"), write::project(&project).into_bytes()));
+    } else if let Some(commit) = head.0 {
+        let mut unchanged = true;
+        for (path, bytes) in &files {
+            unchanged &=
+                crate::delivery::diff::read_at(&repository, commit, path)?.as_deref() == Some(bytes.as_slice());
+        }
+        if unchanged {
+            println!("{branch} already holds this analysis; nothing to commit");
+            return Ok(Outcome::Clean);
+        }
+    }
+    let message = format!(
+        "spec({slug}): analyse the codebase ({} files, {} dependencies, {} entry points)",
+        analysis.files.len(),
+        analysis.edges.len(),
+        analysis.entry_points.len()
+    );
+    let id = store::commit_files(&repository, &branch, BranchHead(head.0), parent, &files, &message)?;
+    println!(
+        "committed {} on {branch}: {}",
+        id.to_hex_with_len(8),
+        files.iter().map(|f| f.0.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    if new_project {
+        let (assumed, _) = crate::conversation::assume_all_skipped(&top, slug)?;
+        if !assumed.is_empty() {
+            println!("assumed (not asked at this depth): {}", assumed.join(", "));
+        }
+        println!("next: specbuilder ask --project {slug}");
     }
     Ok(Outcome::Clean)
 }
