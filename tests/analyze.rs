@@ -164,6 +164,13 @@ fn impact_lists_dependents_tests_entry_points_and_deployables() {
     assert_eq!(leaf["changed"], serde_json::json!(["scripts/seed.py"]));
     assert_eq!(leaf["dependents"], serde_json::json!([]));
 
+    // Several targets at once: each changed file is reported once, and reaches the union.
+    let both = json_of(&["impact", "shop.billing.tax", "src/shop/config.py", "--dir", &python, "--format", "json"]);
+    assert_eq!(both["changed"], serde_json::json!(["src/shop/billing/tax.py", "src/shop/config.py"]));
+    let reached: Vec<&str> =
+        both["dependents"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    assert!(reached.contains(&"src/shop/__main__.py") && reached.contains(&"src/shop/orders/models.py"), "{reached:?}");
+
     let unknown = specbuilder(&["impact", "no.such.module", "--dir", &python]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("nothing in"), "{unknown:?}");

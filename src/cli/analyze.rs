@@ -68,17 +68,19 @@ pub enum AnalyzeFormat {
 /// What changing part of a codebase reaches: the files that depend on it (transitively), the
 /// tests to run, and the entry points and deployables affected.
 ///
-/// TARGET is a file (src/shop/billing/tax.py), a folder (src/shop/billing), a dotted module
+/// Each TARGET is a file (src/shop/billing/tax.py), a folder (src/shop/billing), a dotted module
 /// (shop.billing, found under source roots too) or a component name from `analyze`.
 ///
 /// Examples:
 ///   specbuilder impact src/shop/billing/tax.py
 ///   specbuilder impact shop.billing --dir ../legacy-app --format json
+///   specbuilder impact $(git diff --name-only main)     # what a branch's changes reach
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ImpactArgs {
-    /// The file, folder, module or component that changes.
-    pub target: String,
+    /// The files, folders, modules or components that change.
+    #[arg(required = true, value_name = "TARGET")]
+    pub targets: Vec<String>,
     /// The repository.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
@@ -117,14 +119,19 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
 
 pub fn impact(args: ImpactArgs) -> anyhow::Result<Outcome> {
     let analysis = analysis_of(&args.dir, true)?;
-    let changed = graph::select(&analysis, &args.target);
-    if changed.is_empty() {
-        anyhow::bail!(
-            "nothing in {} is named {:?}: give a file, a folder, a dotted module or a component (see `specbuilder analyze`)",
-            args.dir.display(),
-            args.target
-        );
+    let mut changed = Vec::new();
+    for target in &args.targets {
+        let found = graph::select(&analysis, target);
+        if found.is_empty() {
+            anyhow::bail!(
+                "nothing in {} is named {target:?}: give a file, a folder, a dotted module or a component (see `specbuilder analyze`)",
+                args.dir.display(),
+            );
+        }
+        changed.extend(found);
     }
+    changed.sort_unstable();
+    changed.dedup();
     let dependents = graph::Dependents::new(&analysis);
     let impact = graph::impact(&analysis, &dependents, &changed);
     match args.format {
