@@ -281,3 +281,46 @@ fn a_brownfield_project_records_the_analysis_and_asks_about_the_real_components(
     assert!(again.contains("already holds this analysis"), "{again}");
     assert_eq!(git(&repo, &["rev-parse", "spec/money-fix"]), before);
 }
+
+#[test]
+fn a_revision_is_analysed_from_git_objects_without_touching_the_working_tree() {
+    let temp = tempfile::tempdir().unwrap();
+    let repo = temp.path().join("storefront");
+    copy_dir(&Path::new(FIXTURES).join("typescript"), &repo);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["config", "user.name", "Dana"]);
+    git(&repo, &["config", "user.email", "dana@example.com"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "v1"]);
+    git(&repo, &["tag", "v1"]);
+    // The working tree moves on: the server stops using the logger.
+    let server = repo.join("src/server.ts");
+    let text = std::fs::read_to_string(&server).unwrap();
+    std::fs::write(
+        &server,
+        text.replace("import { logger } from \"@lib/logger\";\n", "").replace("logger.info", "console.log"),
+    )
+    .unwrap();
+    let dir = repo.to_str().unwrap();
+
+    let now = pairs(&analyze_json(dir)["edges"], "from", "to");
+    let logged = ("src/server.ts".to_owned(), "src/lib/logger.ts".to_owned());
+    assert!(!now.contains(&logged));
+    let then = json_of(&["analyze", dir, "--ref", "v1", "--format", "json"]);
+    let (expected, _) = labelled("typescript");
+    assert_eq!(
+        pairs(&then["edges"], "from", "to"),
+        expected,
+        "tsconfig paths and extensions resolve at a revision too"
+    );
+    assert!(git(&repo, &["status", "--porcelain"]).contains("src/server.ts"), "the edit is still there");
+
+    let impact = json_of(&["impact", "src/lib/logger.ts", "--dir", dir, "--ref", "v1", "--format", "json"]);
+    let reached: Vec<&str> =
+        impact["dependents"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    assert!(reached.contains(&"src/server.ts"), "{reached:?}");
+
+    let bad = specbuilder(&["analyze", dir, "--ref", "no-such-tag"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("revision `no-such-tag` not found"));
+}

@@ -15,6 +15,7 @@ pub mod ground;
 mod lang;
 pub mod render;
 mod resolve;
+mod revision;
 mod source;
 
 use facts::Facts;
@@ -130,9 +131,10 @@ pub struct Stats {
 pub fn analyze(dir: &Path, use_cache: bool) -> anyhow::Result<Analysis> {
     // Resolvers compare absolute paths (tsconfig.json files are found from each file up).
     let dir = &std::path::absolute(dir)?;
-    let found = source::walk(dir)?;
+    let system = render::system_name(dir);
     let location = if use_cache { cache::Cache::location(dir) } else { None };
     let old = location.as_deref().map(cache::Cache::load).unwrap_or_default();
+    let found = source::walk(dir)?;
     let by_blob = old.by_blob();
     let read: Vec<(Parsed, cache::Seen, bool)> = found
         .sources
@@ -166,12 +168,27 @@ pub fn analyze(dir: &Path, use_cache: bool) -> anyhow::Result<Analysis> {
     {
         tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
     }
-    Ok(assemble(dir, &files, &found.configs, stats))
+    Ok(assemble(dir, &system, &files, &found.configs, stats))
 }
 
-/// The analysis of files already read.
-pub fn assemble(dir: &Path, files: &[Parsed], configs: &HashMap<String, String>, stats: Stats) -> Analysis {
-    let index = resolve::Index::new(dir, files, configs, true);
+/// Analyses the code of git revision `rev` under `dir` (the cache is read, not written: it
+/// describes the working tree).
+pub fn analyze_revision(dir: &Path, rev: &str, use_cache: bool) -> anyhow::Result<Analysis> {
+    let dir = &std::path::absolute(dir)?;
+    let location = if use_cache {
+        gix::discover(dir).ok().and_then(|r| r.workdir().and_then(cache::Cache::location))
+    } else {
+        None
+    };
+    let old = location.as_deref().map(cache::Cache::load).unwrap_or_default();
+    let at = revision::read(dir, rev, &old)?;
+    let root = at.javascript.as_ref().map_or(dir.as_path(), |folder| folder.path());
+    Ok(assemble(root, &render::system_name(dir), &at.files, &at.configs, at.stats))
+}
+
+/// The analysis of files already read; `root` holds them on disk for the JavaScript resolver.
+fn assemble(root: &Path, system: &str, files: &[Parsed], configs: &HashMap<String, String>, stats: Stats) -> Analysis {
+    let index = resolve::Index::new(root, files, configs, true);
     let targets: Vec<Vec<resolve::Target>> = (0..files.len()).into_par_iter().map(|i| index.resolve(i)).collect();
     let mut edges = BTreeSet::new();
     let mut external = BTreeSet::new();
@@ -203,7 +220,7 @@ pub fn assemble(dir: &Path, files: &[Parsed], configs: &HashMap<String, String>,
             definitions: file.facts.definitions.len(),
         });
     }
-    let (entry_points, containers) = entries::find(files, configs, &render::system_name(dir));
+    let (entry_points, containers) = entries::find(files, configs, system);
     let components = graph::components(&infos, &edges);
     let tests = entries::tests(files, &edges);
     Analysis {

@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 ///   specbuilder analyze
 ///   specbuilder analyze ../legacy-app --format json > analysis.json
 ///   specbuilder analyze --format mermaid > components.mmd
+///   specbuilder analyze --ref v1.4.0 --format json > before.json
 ///   specbuilder analyze --format markdown > ARCHITECTURE.md
 ///   specbuilder analyze --project checkout-v2     # then: specbuilder ask --project checkout-v2
 #[derive(Debug, Args)]
@@ -50,6 +51,10 @@ pub struct AnalyzeArgs {
     /// Parse every file again instead of using the cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Analyse the code of a git revision (branch, tag, commit) instead of the working tree,
+    /// read from git's object database without a checkout.
+    #[arg(long = "ref", value_name = "REV")]
+    pub rev: Option<String>,
     /// Record the analysis in a brownfield project: commit specs/<SLUG>/codebase/ (analysis.json,
     /// architecture.md) on its branch spec/<SLUG>, with a brownfield-change template whose
     /// questions offer the components and entry points found. Starts the project if needed.
@@ -87,6 +92,9 @@ pub struct ImpactArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ImpactFormat::Text)]
     pub format: ImpactFormat,
+    /// Read the code as of a git revision instead of the working tree.
+    #[arg(long = "ref", value_name = "REV")]
+    pub rev: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -95,15 +103,18 @@ pub enum ImpactFormat {
     Json,
 }
 
-fn analysis_of(dir: &std::path::Path, use_cache: bool) -> anyhow::Result<analyze::Analysis> {
+fn analysis_of(dir: &Path, rev: Option<&str>, use_cache: bool) -> anyhow::Result<analyze::Analysis> {
     if !dir.is_dir() {
         anyhow::bail!("{} is not a directory", dir.display());
     }
-    analyze::analyze(dir, use_cache)
+    match rev {
+        Some(rev) => analyze::analyze_revision(dir, rev, use_cache),
+        None => analyze::analyze(dir, use_cache),
+    }
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
-    let analysis = analysis_of(&args.dir, !args.no_cache)?;
+    let analysis = analysis_of(&args.dir, args.rev.as_deref(), !args.no_cache)?;
     let system = render::system_name(&args.dir);
     if let Some(slug) = &args.project {
         return record_in_project(&args.dir, slug, &analysis, &system);
@@ -118,7 +129,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn impact(args: ImpactArgs) -> anyhow::Result<Outcome> {
-    let analysis = analysis_of(&args.dir, true)?;
+    let analysis = analysis_of(&args.dir, args.rev.as_deref(), true)?;
     let mut changed = Vec::new();
     for target in &args.targets {
         let found = graph::select(&analysis, target);

@@ -47,7 +47,7 @@ pub fn read_revision(dir: &Path, rev: &str, specs_dir: &str) -> Result<Snapshot,
 }
 
 /// Where `dir` sits inside the repository's working tree (empty at the top or in a bare repo).
-fn prefix_in_repo(repo: &gix::Repository, dir: &Path) -> std::path::PathBuf {
+pub(crate) fn prefix_in_repo(repo: &gix::Repository, dir: &Path) -> std::path::PathBuf {
     let (Some(workdir), Ok(dir)) = (repo.workdir(), dir.canonicalize()) else {
         return Default::default();
     };

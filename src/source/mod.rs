@@ -6,6 +6,7 @@ mod dir;
 mod git;
 
 pub use dir::read_dir;
+pub(crate) use git::prefix_in_repo;
 pub use git::read_revision;
 
 use spec_format::{Finding, RepoFile};
