@@ -233,6 +233,19 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// A copy of a fixture as a git repository with one commit, and its folder.
+fn committed_copy(fixture: &str, name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let repo = temp.path().join(name);
+    copy_dir(&Path::new(FIXTURES).join(fixture), &repo);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["config", "user.name", "Dana"]);
+    git(&repo, &["config", "user.email", "dana@example.com"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "the code"]);
+    (temp, repo)
+}
+
 fn run_in(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_specbuilder")).args(args).current_dir(dir).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -241,14 +254,7 @@ fn run_in(dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn a_brownfield_project_records_the_analysis_and_asks_about_the_real_components() {
-    let temp = tempfile::tempdir().unwrap();
-    let repo = temp.path().join("shop");
-    copy_dir(&Path::new(FIXTURES).join("go"), &repo);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["config", "user.name", "Dana"]);
-    git(&repo, &["config", "user.email", "dana@example.com"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "the shop"]);
+    let (_temp, repo) = committed_copy("go", "shop");
 
     let out = run_in(&repo, &["analyze", "--project", "money-fix"]);
     assert!(out.contains("next: specbuilder ask --project money-fix"), "{out}");
@@ -284,14 +290,7 @@ fn a_brownfield_project_records_the_analysis_and_asks_about_the_real_components(
 
 #[test]
 fn a_revision_is_analysed_from_git_objects_without_touching_the_working_tree() {
-    let temp = tempfile::tempdir().unwrap();
-    let repo = temp.path().join("storefront");
-    copy_dir(&Path::new(FIXTURES).join("typescript"), &repo);
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["config", "user.name", "Dana"]);
-    git(&repo, &["config", "user.email", "dana@example.com"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "v1"]);
+    let (_temp, repo) = committed_copy("typescript", "storefront");
     git(&repo, &["tag", "v1"]);
     // The working tree moves on: the server stops using the logger.
     let server = repo.join("src/server.ts");

@@ -94,32 +94,28 @@ impl Lang {
     /// The query that finds imports: captures named `import` (a node whose text is the import
     /// as written), `source` (a string literal naming a module) or `declares` (the package or
     /// namespace the file itself belongs to); plus definitions the grammar's tags miss.
-    fn imports_query(self) -> &'static str {
+    fn imports_query(self) -> String {
         match self {
-            Lang::Python => {
-                r#"
+            Lang::Python => r#"
                 (import_statement) @import
                 (import_from_statement) @import
                 "#
-            }
-            Lang::JavaScript => JS_IMPORTS,
-            Lang::TypeScript | Lang::Tsx => TS_IMPORTS,
-            Lang::Go => {
-                r#"
+            .into(),
+            Lang::JavaScript => JS_IMPORTS.into(),
+            Lang::TypeScript | Lang::Tsx => format!("{JS_IMPORTS}{TS_ONLY_IMPORTS}"),
+            Lang::Go => r#"
                 (import_spec path: (_) @source)
                 (package_clause (package_identifier) @declares)
                 "#
-            }
-            Lang::Java => {
-                r#"
+            .into(),
+            Lang::Java => r#"
                 (import_declaration) @import
                 (package_declaration (_) @declares)
                 (record_declaration name: (identifier) @name) @definition.record
                 (enum_declaration name: (identifier) @name) @definition.enum
                 "#
-            }
-            Lang::CSharp => {
-                r#"
+            .into(),
+            Lang::CSharp => r#"
                 (using_directive) @import
                 (namespace_declaration name: (_) @declares)
                 (file_scoped_namespace_declaration name: (_) @declares)
@@ -127,9 +123,8 @@ impl Lang {
                 (enum_declaration name: (identifier) @name) @definition.enum
                 (record_declaration name: (identifier) @name) @definition.record
                 "#
-            }
-            Lang::Php => {
-                r#"
+            .into(),
+            Lang::Php => r#"
                 (namespace_use_declaration) @import
                 (namespace_definition name: (namespace_name) @declares)
                 (require_expression (string (string_content) @source))
@@ -137,14 +132,13 @@ impl Lang {
                 (include_expression (string (string_content) @source))
                 (include_once_expression (string (string_content) @source))
                 "#
-            }
-            Lang::Ruby => {
-                r#"
+            .into(),
+            Lang::Ruby => r#"
                 (call
                   method: (identifier) @fn
                   arguments: (argument_list . (string (string_content) @source)))
                 "#
-            }
+            .into(),
         }
     }
 
@@ -175,13 +169,8 @@ const JS_IMPORTS: &str = r#"
   arguments: (arguments . (string (string_fragment) @source)))
 "#;
 
-/// JavaScript's, plus `import x = require("...")`.
-const TS_IMPORTS: &str = r#"
-(import_statement source: (string (string_fragment) @source))
-(export_statement source: (string (string_fragment) @source))
-(call_expression
-  function: [(identifier) @fn (import)]
-  arguments: (arguments . (string (string_fragment) @source)))
+/// What TypeScript adds to JavaScript's imports: `import x = require("...")`.
+const TS_ONLY_IMPORTS: &str = r#"
 (import_require_clause source: (string (string_fragment) @source))
 "#;
 

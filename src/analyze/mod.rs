@@ -188,7 +188,7 @@ pub fn analyze_revision(dir: &Path, rev: &str, use_cache: bool) -> anyhow::Resul
 
 /// The analysis of files already read; `root` holds them on disk for the JavaScript resolver.
 fn assemble(root: &Path, system: &str, files: &[Parsed], configs: &HashMap<String, String>, stats: Stats) -> Analysis {
-    let index = resolve::Index::new(root, files, configs, true);
+    let index = resolve::Index::new(root, files, configs);
     let targets: Vec<Vec<resolve::Target>> = (0..files.len()).into_par_iter().map(|i| index.resolve(i)).collect();
     let mut edges = BTreeSet::new();
     let mut external = BTreeSet::new();

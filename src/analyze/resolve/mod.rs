@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Where an import leads.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A file of the repository, by its index in the analysed files.
     File(usize),
@@ -44,9 +44,9 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    /// `root` is where the files are on disk, when they are (the JavaScript resolver reads
-    /// package.json and tsconfig.json files there); `configs` holds go.mod and composer.json.
-    pub fn new(root: &'a Path, files: &'a [Parsed], configs: &HashMap<String, String>, on_disk: bool) -> Self {
+    /// `root` holds the files on disk (the JavaScript resolver reads package.json and
+    /// tsconfig.json files there); `configs` holds go.mod and composer.json.
+    pub fn new(root: &'a Path, files: &'a [Parsed], configs: &HashMap<String, String>) -> Self {
         let mut index = Index {
             root,
             files,
@@ -80,7 +80,7 @@ impl<'a> Index<'a> {
             }
         }
         index.python_roots = python::roots(&index);
-        if on_disk && files.iter().any(|f| f.lang.family() == Lang::JavaScript) {
+        if files.iter().any(|f| f.lang.family() == Lang::JavaScript) {
             index.javascript = Some(javascript::Resolver::new());
         }
         index
@@ -99,20 +99,13 @@ impl<'a> Index<'a> {
             _ => Vec::new(),
         };
         let mut seen = HashSet::new();
-        targets.retain(|t| t != &Target::File(i) && seen.insert(target_key(t)));
+        targets.retain(|t| *t != Target::File(i) && seen.insert(t.clone()));
         targets
     }
 
     /// The file at `path`, if it is one of the analysed files.
     pub fn file(&self, path: &str) -> Option<usize> {
         self.by_path.get(path).copied()
-    }
-}
-
-fn target_key(target: &Target) -> (usize, String) {
-    match target {
-        Target::File(i) => (*i, String::new()),
-        Target::External(name) => (usize::MAX, name.clone()),
     }
 }
 
