@@ -42,7 +42,7 @@ fn synthetic(n: usize) -> Analysis {
     let files = (0..n)
         .map(|i| FileInfo {
             path: path(i),
-            language: "python",
+            language: "python".into(),
             loc: 100,
             component: format!("pkg{}", i % 50),
             definitions: 5,

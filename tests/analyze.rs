@@ -281,6 +281,35 @@ fn a_brownfield_project_records_the_analysis_and_asks_about_the_real_components(
     let asked = run_in(&repo, &["ask", "--project", "money-fix"]);
     assert!(asked.contains("cmd/server/main.go (go main package)"), "{asked}");
 
+    // The change plan is grounded in the analysis: what the component reaches, its tests.
+    for (key, reply) in [
+        ("deploy.rollout", "canary"),
+        ("deploy.rollback", "redeploy"),
+        ("deploy.order", "schema_then_code"),
+        ("tests.required", "integration"),
+        ("tests.regression", "dependents"),
+    ] {
+        run_in(&repo, &["answer", key, reply]);
+    }
+    run_in(&repo, &["generate", "change-plan"]);
+    let plan = git(&repo, &["show", "spec/money-fix:specs/money-fix/artifacts/change-plan.md"]);
+    assert!(
+        plan.contains("The change centres on `money`: 1 files of the 6 analysed. 5 more files depend on them"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("| `internal/billing/total.go` | 1 |") && plan.contains("| `cmd/server/main.go` | 2 |"),
+        "{plan}"
+    );
+    assert!(plan.contains("- Entry point affected: `cmd/server/main.go` (go main package)"), "{plan}");
+    assert!(
+        plan.contains("The tests that import the change and its dependents (1):\n\n- `internal/orders/store_test.go`"),
+        "{plan}"
+    );
+    assert!(plan.contains("Deploy to a canary share of traffic"), "{plan}");
+    let steps = plan.matches("\n### ").count() - 2; // less "To run" and "To write"
+    assert_eq!(plan.matches("**Rollback:**").count(), steps, "every step has its rollback: {plan}");
+
     // Re-running on unchanged code commits nothing.
     let before = git(&repo, &["rev-parse", "spec/money-fix"]);
     let again = run_in(&repo, &["analyze", "--project", "money-fix"]);

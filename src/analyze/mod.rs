@@ -21,7 +21,7 @@ mod source;
 use facts::Facts;
 use lang::Lang;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -32,7 +32,7 @@ pub struct Parsed {
     pub facts: Facts,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Analysis {
     pub files: Vec<FileInfo>,
     /// File to file, each once.
@@ -45,14 +45,15 @@ pub struct Analysis {
     pub languages: BTreeMap<String, LanguageTotals>,
     /// Files whose syntax tree had errors (read anyway: what parses still counts).
     pub parse_errors: Vec<String>,
-    /// How much work this run did.
+    /// How much work this run did (not part of a committed analysis).
+    #[serde(default)]
     pub stats: Stats,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FileInfo {
     pub path: String,
-    pub language: &'static str,
+    pub language: String,
     /// Non-blank lines.
     pub loc: u32,
     /// The top-level module the file belongs to.
@@ -61,29 +62,29 @@ pub struct FileInfo {
     pub definitions: usize,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq, PartialOrd, Ord, Clone)]
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Clone)]
 pub struct Edge {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct External {
     pub from: String,
     pub package: String,
 }
 
-#[derive(Debug, Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EntryPoint {
     pub path: String,
     pub kind: String,
     /// The service, script or binary it names, when it names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 /// A top-level module, ranked.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Component {
     pub name: String,
     pub files: usize,
@@ -95,7 +96,7 @@ pub struct Component {
 }
 
 /// Something deployable.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Deserialize, Clone)]
 pub struct Container {
     pub name: String,
     /// The file that declares it.
@@ -103,24 +104,24 @@ pub struct Container {
     /// docker, compose service, kubernetes Deployment, ...
     pub kind: String,
     /// The folder whose code it runs, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
 }
 
 /// A test file and the code files it imports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct TestFile {
     pub path: String,
     pub covers: Vec<String>,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct LanguageTotals {
     pub files: usize,
     pub loc: usize,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Stats {
     pub parsed: usize,
     pub cached: usize,
@@ -214,7 +215,7 @@ fn assemble(root: &Path, system: &str, files: &[Parsed], configs: &HashMap<Strin
         totals.loc += file.facts.loc as usize;
         infos.push(FileInfo {
             path: file.path.clone(),
-            language: file.lang.name(),
+            language: file.lang.name().to_owned(),
             loc: file.facts.loc,
             component,
             definitions: file.facts.definitions.len(),

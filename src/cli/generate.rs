@@ -33,7 +33,8 @@ use std::path::PathBuf;
 /// Targets: prd (Markdown, HTML, JSON + JSON Schema, PDF), schema (PostgreSQL DDL, Mermaid ER),
 /// openapi (3.1 YAML), graphql (SDL), proto (proto3 + gRPC service), tickets (Markdown, GitHub
 /// and GitLab issues JSON, Linear and Jira CSV, AGENTS.md, CLAUDE.md, Cursor rules),
-/// c4 (Mermaid context, container, component), gherkin (.feature), deploy (Markdown plan).
+/// c4 (Mermaid context, container, component), gherkin (.feature), deploy (Markdown plan),
+/// change-plan (brownfield: steps with rollbacks, what the change reaches, tests to run and write).
 ///
 /// Examples:
 ///   specbuilder generate                      the project's targets (or all its template has)

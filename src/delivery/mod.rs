@@ -140,8 +140,18 @@ pub fn default_targets(project: &ProjectSpec, template: Option<&Template>) -> Ve
     }
     match template {
         Some(template) => Target::ALL.into_iter().filter(|t| template.artifacts.contains_key(t.as_str())).collect(),
-        None => Target::ALL.to_vec(),
+        // A change plan is about changing existing code: only templates that say so get one.
+        None => Target::ALL.into_iter().filter(|t| *t != Target::ChangePlan).collect(),
     }
+}
+
+/// The analysis of the code recorded with a brownfield project, if there is one.
+fn codebase(project: &ProjectSpec, files: &[RepoFile]) -> anyhow::Result<Option<crate::analyze::Analysis>> {
+    let path = format!("{}/codebase/analysis.json", project.dir);
+    let Some(file) = files.iter().find(|f| f.path == path) else { return Ok(None) };
+    let analysis = serde_json::from_slice(&file.bytes)
+        .map_err(|e| anyhow::anyhow!("{path}:{}: not an analysis from `specbuilder analyze`: {e}", e.line()))?;
+    Ok(Some(analysis))
 }
 
 /// What to generate, and how.
@@ -165,6 +175,7 @@ pub fn plan(
 ) -> anyhow::Result<Generated> {
     let mut spec = Spec::new(project, template).map_err(|e| anyhow::anyhow!(e))?;
     spec.overview = request.overview;
+    spec.codebase = codebase(project, files)?;
     let mut blocked = Vec::new();
     let mut artifacts = Vec::new();
     for &target in request.targets {

@@ -5,6 +5,7 @@
 //! from the spec; nothing is templated from text a user wrote without escaping it first.
 
 mod api;
+mod change_plan;
 mod deploy;
 mod diagrams;
 pub mod entities;
@@ -33,10 +34,11 @@ pub enum Target {
     C4,
     Gherkin,
     Deploy,
+    ChangePlan,
 }
 
 impl Target {
-    pub const ALL: [Target; 9] = [
+    pub const ALL: [Target; 10] = [
         Target::Prd,
         Target::Schema,
         Target::Openapi,
@@ -46,6 +48,7 @@ impl Target {
         Target::C4,
         Target::Gherkin,
         Target::Deploy,
+        Target::ChangePlan,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Target {
             Target::C4 => "c4",
             Target::Gherkin => "gherkin",
             Target::Deploy => "deploy",
+            Target::ChangePlan => "change-plan",
         }
     }
 
@@ -123,6 +127,10 @@ pub fn generate(spec: &Spec<'_>, target: Target, gaps: &Gaps) -> Vec<Artifact> {
         Target::C4 => diagrams::c4(spec, gaps),
         Target::Gherkin => gherkin::generate(spec, gaps),
         Target::Deploy => vec![("deploy.md".into(), "markdown", deploy::generate(spec, gaps).into_bytes())],
+        Target::ChangePlan => {
+            let plan = change_plan::generate(spec, spec.codebase.as_ref(), gaps);
+            vec![("change-plan.md".into(), "markdown", plan.into_bytes())]
+        }
     };
     let based_on = spec.take_reads();
     let model = spec.overview.as_ref().filter(|_| target == Target::Prd).map(|o| o.model.clone());

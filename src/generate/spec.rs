@@ -42,6 +42,8 @@ pub struct Overview {
 pub struct Spec<'a> {
     /// Optional model-written overview for the PRD; everything else is deterministic.
     pub overview: Option<Overview>,
+    /// The code as analysed (`codebase/analysis.json` of a brownfield project).
+    pub codebase: Option<crate::analyze::Analysis>,
     pub slug: &'a str,
     pub name: String,
     pub idea: String,
@@ -98,6 +100,7 @@ impl<'a> Spec<'a> {
         let requirements = requirements(&decisions, &entities);
         Ok(Spec {
             overview: None,
+            codebase: None,
             slug: &project.slug,
             name: head.map_or_else(|| project.slug.clone(), |p| p.name.clone()),
             idea: head.map(|p| p.body.trim().to_owned()).unwrap_or_default(),
