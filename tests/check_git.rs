@@ -81,3 +81,49 @@ fn changing_a_locked_decision_fails_against_the_base() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-branch"));
 }
+
+#[test]
+fn breaking_changes_to_the_contracts_are_reported_against_the_base() {
+    let dir = repo_with_locked_decision();
+    let root = dir.path();
+    let api = "openapi: 3.1.0\ninfo: { title: Demo, version: '1' }\npaths:\n  /notes:\n    get:\n      responses:\n        '200': { description: ok }\n    delete:\n      responses:\n        '204': { description: gone }\ncomponents:\n  schemas:\n    Note:\n      type: object\n      properties:\n        id: { type: string }\n        body: { type: string }\n";
+    let schema = "CREATE TABLE notes (\n    id uuid NOT NULL,\n    body text,\n    PRIMARY KEY (id)\n);\n";
+    write(root, "specs/demo/artifacts/openapi.yaml", api);
+    write(root, "specs/demo/artifacts/schema.sql", schema);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "contracts"]);
+    git(root, &["checkout", "-qb", "change"]);
+    write(
+        root,
+        "specs/demo/artifacts/openapi.yaml",
+        api.replace("    delete:\n      responses:\n        '204': { description: gone }\n", "")
+            .replace("        body: { type: string }\n", ""),
+    );
+    write(root, "specs/demo/artifacts/schema.sql", schema.replace("    body text,\n", "    body text NOT NULL,\n"));
+    git(root, &["commit", "-qam", "narrower"]);
+
+    let out = specbuilder(&["check", "--ref", "change", "--base", "main", "--format", "json"], root);
+    let report = json(&out);
+    let breaking: Vec<(&str, &str, u64)> = (report["findings"].as_array().unwrap().iter())
+        .filter(|f| f["code"] == "SB502")
+        .map(|f| (f["path"].as_str().unwrap(), f["message"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        breaking,
+        [
+            ("specs/demo/artifacts/openapi.yaml", "operation `DELETE /notes` was removed", 4),
+            ("specs/demo/artifacts/openapi.yaml", "field `Note.body` was removed", 10),
+            (
+                "specs/demo/artifacts/schema.sql",
+                "column `notes.body` becomes NOT NULL without a default: existing rows and writers break",
+                3
+            ),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(out.status.code(), Some(0), "a warning: the break may be intended");
+    let strict = specbuilder(&["check", "--ref", "change", "--base", "main", "--strict"], root);
+    assert_eq!(strict.status.code(), Some(1), "--strict refuses it");
+    let none = json(&specbuilder(&["check", "--ref", "main", "--base", "main", "--format", "json"], root));
+    assert!(!codes(&none).contains(&"SB502".to_owned()));
+}

@@ -97,6 +97,7 @@ codes! {
     RequirementWithoutTicket = "SB406", "requirement-without-ticket", Warning, "A PRD requirement (`REQ-<key>-<n>`) is covered by no ticket in `tickets/tickets.md`.";
     RequirementWithoutScenario = "SB407", "requirement-without-scenario", Warning, "A PRD requirement is tagged on no Gherkin scenario.";
     LockedDecisionChanged = "SB501", "locked-decision-changed", Error, "A decision locked on the base revision was changed or removed.";
+    BreakingChange = "SB502", "breaking-change", Warning, "Against the base revision, a generated API contract or schema breaks its users: a removed endpoint, operation, field or column, a narrowed type, or a newly required input.";
     TemplateDuplicate = "SB601", "template-duplicate", Error, "A template asks one key twice, or a question offers one option id or label twice.";
     TemplateReference = "SB602", "template-dangling-reference", Error, "A template's `depends_on`, `default` or `artifacts.<type>.requires` names a question or option that does not exist.";
     TemplateUnreachable = "SB603", "template-unreachable-question", Error, "A template question can never be asked: its `ask_if` needs a fact no option asserts, it depends on such a question, or no depth asks it.";

@@ -63,8 +63,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         ),
         None => None,
     };
-    let base_workspace = base.map(|b| crate::conversation::workspace(&b, &layout));
-    let mut findings = crate::verify::check_all(&snapshot, &workspace, base_workspace.as_ref(), args.strict);
+    let base = base.map(|b| {
+        let workspace = crate::conversation::workspace(&b, &layout);
+        (b, workspace)
+    });
+    let base = base.as_ref().map(|(snapshot, workspace)| (snapshot, workspace));
+    let mut findings = crate::verify::check_all(&snapshot, &workspace, base, args.strict);
     if args.llm {
         findings.extend(model_warnings(&workspace)?);
         spec_format::finding::sort_findings(&mut findings);

@@ -3,6 +3,7 @@
 //!
 //! Used by `generate` (nothing invalid is committed) and by `check` (SB405–SB407).
 
+mod breaking;
 mod parsers;
 
 pub use parsers::verify;
@@ -20,14 +21,17 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn check_all(
     snapshot: &crate::source::Snapshot,
     workspace: &spec_format::Workspace,
-    base: Option<&spec_format::Workspace>,
+    base: Option<(&crate::source::Snapshot, &spec_format::Workspace)>,
     strict: bool,
 ) -> Vec<Finding> {
     use spec_format::validate::{self, Options};
     let mut findings = snapshot.findings.clone();
-    findings.extend(validate::validate(workspace, &Options { strict, base }));
+    findings.extend(validate::validate(workspace, &Options { strict, base: base.map(|(_, ws)| ws) }));
     for project in &workspace.projects {
         let mut traced = check_project(project, &snapshot.files);
+        if let Some((base_snapshot, _)) = base {
+            traced.extend(breaking::findings(&project.dir, &base_snapshot.files, &snapshot.files));
+        }
         if strict {
             validate::make_strict(&mut traced);
         }

@@ -32,7 +32,7 @@ pub(super) async fn check(
     let workspace = crate::conversation::workspace(&snapshot, &layout);
     let base_snapshot = remote::snapshot(forge, &bot.cache, base, &layout).await?;
     let base_workspace = crate::conversation::workspace(&base_snapshot, &layout);
-    let findings = crate::verify::check_all(&snapshot, &workspace, Some(&base_workspace), false);
+    let findings = crate::verify::check_all(&snapshot, &workspace, Some((&base_snapshot, &base_workspace)), false);
     let summary = spec_format::Summary::of(&findings);
     let mut annotations = Vec::new();
     for finding in &findings {
