@@ -1,7 +1,10 @@
 //! Breaking changes between the base revision and now in a project's generated contracts: the
 //! OpenAPI description (removed endpoints, operations, schemas and fields, changed types,
-//! narrowed enums, newly required inputs) and the SQL schema (dropped tables and columns,
-//! changed types, columns that become NOT NULL without a default).
+//! narrowed enums, newly required inputs), the GraphQL schema (removed types, fields, arguments
+//! and enum values, changed field types, newly required arguments and input fields), protobuf
+//! (removed messages, fields and methods, renumbered or retyped fields) and the SQL schema
+//! (dropped tables and columns, changed types, columns that become NOT NULL without a default).
+//! Each contract is read by the parser `check` already proves it with.
 
 use serde_json::Value;
 use spec_format::{Code, Finding, RepoFile};
@@ -18,6 +21,12 @@ pub fn findings(dir: &str, base: &[RepoFile], now: &[RepoFile]) -> Vec<Finding> 
     let mut out = Vec::new();
     if let (Some(old), Some(new)) = (file(base, "openapi.yaml"), file(now, "openapi.yaml")) {
         out.extend(openapi(&format!("{dir}/artifacts/openapi.yaml"), &old, &new));
+    }
+    if let (Some(old), Some(new)) = (file(base, "schema.graphql"), file(now, "schema.graphql")) {
+        out.extend(graphql(&format!("{dir}/artifacts/schema.graphql"), &old, &new));
+    }
+    if let (Some(old), Some(new)) = (file(base, "api.proto"), file(now, "api.proto")) {
+        out.extend(proto(&format!("{dir}/artifacts/api.proto"), &old, &new));
     }
     if let (Some(old), Some(new)) = (file(base, "schema.sql"), file(now, "schema.sql")) {
         out.extend(sql(&format!("{dir}/artifacts/schema.sql"), &old, &new));
@@ -162,6 +171,169 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+fn graphql(path: &str, old_text: &str, new_text: &str) -> Vec<Finding> {
+    use apollo_compiler::Schema;
+    use apollo_compiler::schema::ExtendedType;
+    let (Ok(old), Ok(new)) =
+        (Schema::parse_and_validate(old_text, "old.graphql"), Schema::parse_and_validate(new_text, "new.graphql"))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, old_type) in old.types.iter().filter(|(_, t)| !t.is_built_in()) {
+        let near = format!(" {name} ");
+        let mut report = |message: String| out.push(finding(path, new_text, &near, message));
+        let Some(new_type) = new.types.get(name) else {
+            report(format!("type `{name}` was removed"));
+            continue;
+        };
+        match (old_type, new_type) {
+            (ExtendedType::Object(a), ExtendedType::Object(b)) => {
+                output_fields(name, &a.fields, &b.fields, &mut report)
+            }
+            (ExtendedType::Interface(a), ExtendedType::Interface(b)) => {
+                output_fields(name, &a.fields, &b.fields, &mut report)
+            }
+            (ExtendedType::InputObject(a), ExtendedType::InputObject(b)) => {
+                for (field, old_field) in &a.fields {
+                    match b.fields.get(field) {
+                        None => report(format!("input field `{name}.{field}` was removed")),
+                        Some(new_field)
+                            if new_field.ty != old_field.ty && !newly_optional(&old_field.ty, &new_field.ty) =>
+                        {
+                            report(format!(
+                                "the type of `{name}.{field}` changed from {} to {}",
+                                old_field.ty, new_field.ty
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for (field, new_field) in &b.fields {
+                    if required_input(new_field) && !a.fields.get(field).is_some_and(|f| required_input(f)) {
+                        report(format!("input field `{name}.{field}` is newly required"));
+                    }
+                }
+            }
+            (ExtendedType::Enum(a), ExtendedType::Enum(b)) => {
+                for value in a.values.keys().filter(|v| !b.values.contains_key(*v)) {
+                    report(format!("enum `{name}` no longer has the value `{value}`"));
+                }
+            }
+            (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
+                report(format!("type `{name}` changed kind"))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `T` became `T!`... in reverse: an input that was required (`T!`) and is now optional (`T`).
+fn newly_optional(old: &apollo_compiler::ast::Type, new: &apollo_compiler::ast::Type) -> bool {
+    old.to_string() == format!("{new}!")
+}
+
+fn required_input(value: &apollo_compiler::ast::InputValueDefinition) -> bool {
+    value.ty.is_non_null() && value.default_value.is_none()
+}
+
+/// The fields of an object or interface: removed, retyped (except `T` to `T!`, which still
+/// gives clients what they expect), removed arguments and newly required ones.
+fn output_fields(
+    name: &str,
+    old: &apollo_compiler::collections::IndexMap<
+        apollo_compiler::Name,
+        apollo_compiler::schema::Component<apollo_compiler::ast::FieldDefinition>,
+    >,
+    new: &apollo_compiler::collections::IndexMap<
+        apollo_compiler::Name,
+        apollo_compiler::schema::Component<apollo_compiler::ast::FieldDefinition>,
+    >,
+    report: &mut impl FnMut(String),
+) {
+    for (field, old_field) in old {
+        let Some(new_field) = new.get(field) else {
+            report(format!("field `{name}.{field}` was removed"));
+            continue;
+        };
+        if old_field.ty != new_field.ty && new_field.ty.to_string() != format!("{}!", old_field.ty) {
+            report(format!("the type of `{name}.{field}` changed from {} to {}", old_field.ty, new_field.ty));
+        }
+        for argument in &old_field.arguments {
+            if !new_field.arguments.iter().any(|a| a.name == argument.name) {
+                report(format!("argument `{}` of `{name}.{field}` was removed", argument.name));
+            }
+        }
+        for argument in new_field.arguments.iter().filter(|a| required_input(a)) {
+            if !old_field.arguments.iter().any(|a| a.name == argument.name && required_input(a)) {
+                report(format!("argument `{}` of `{name}.{field}` is newly required", argument.name));
+            }
+        }
+    }
+}
+
+fn proto(path: &str, old_text: &str, new_text: &str) -> Vec<Finding> {
+    let compile = |text: &str| {
+        let name = "api.proto".to_owned();
+        let resolver = super::parsers::OneFile { name: name.clone(), source: text.to_owned() };
+        let mut compiler = protox::Compiler::with_file_resolver(resolver);
+        compiler.open_file(&name).ok()?;
+        Some(compiler.file_descriptor_set())
+    };
+    let (Some(old), Some(new)) = (compile(old_text), compile(new_text)) else { return Vec::new() };
+    let messages = |set: &prost_types::FileDescriptorSet| -> BTreeMap<String, BTreeMap<i32, (String, String)>> {
+        (set.file.iter().flat_map(|f| f.message_type.iter()))
+            .map(|m| {
+                let fields = (m.field.iter())
+                    .map(|f| (f.number(), (f.name().to_owned(), format!("{:?} {}", f.r#type(), f.type_name()))))
+                    .collect();
+                (m.name().to_owned(), fields)
+            })
+            .collect()
+    };
+    let methods = |set: &prost_types::FileDescriptorSet| -> BTreeSet<String> {
+        (set.file.iter().flat_map(|f| f.service.iter()))
+            .flat_map(|s| s.method.iter().map(move |m| format!("{}.{}", s.name(), m.name())))
+            .collect()
+    };
+    let mut out = Vec::new();
+    let new_messages = messages(&new);
+    for (message, old_fields) in messages(&old) {
+        let near = format!("message {message} ");
+        let Some(new_fields) = new_messages.get(&message) else {
+            out.push(finding(path, new_text, "message ", format!("message `{message}` was removed")));
+            continue;
+        };
+        for (number, (field, old_type)) in old_fields {
+            match new_fields.get(&number) {
+                None => out.push(finding(
+                    path,
+                    new_text,
+                    &near,
+                    format!("field `{message}.{field}` (= {number}) was removed"),
+                )),
+                Some((new_name, new_type)) if *new_type != old_type => out.push(finding(
+                    path,
+                    new_text,
+                    &near,
+                    if *new_name == field {
+                        format!("field `{message}.{field}` (= {number}) changed type")
+                    } else {
+                        format!("field {number} of `{message}` changed type (was `{field}`, now `{new_name}`)")
+                    },
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    let new_methods = methods(&new);
+    for method in methods(&old).difference(&new_methods) {
+        out.push(finding(path, new_text, "service ", format!("method `{method}` was removed")));
+    }
+    out
+}
+
 /// Per table, per column: (type, NOT NULL, has a default).
 type Tables = BTreeMap<String, BTreeMap<String, (String, bool, bool)>>;
 
@@ -276,6 +448,39 @@ mod tests {
             assert!(found.iter().any(|m| m == expected), "missing {expected:?} in {found:#?}");
         }
         assert_eq!(found.len(), 6, "{found:#?}");
+    }
+
+    #[test]
+    fn graphql_removals_retyped_fields_and_newly_required_inputs_are_found() {
+        let old = "type Query { notes(limit: Int): [Note!]! }\ntype Note { id: ID!\n body: String\n state: State }\nenum State { OPEN DONE }\ninput NoteInput { body: String }\ntype Mutation { add(input: NoteInput!): Note }\n";
+        let new = "type Query { notes(limit: Int!): [Note!]! }\ntype Note { id: ID!\n body: String!\n state: Int }\nenum State { OPEN }\ninput NoteInput { body: String, tag: String! }\ntype Mutation { add(input: NoteInput!): Note }\n";
+        let found = messages(&graphql("s.graphql", old, new));
+        for expected in [
+            "argument `limit` of `Query.notes` is newly required",
+            "the type of `Note.state` changed from State to Int",
+            "enum `State` no longer has the value `DONE`",
+            "input field `NoteInput.tag` is newly required",
+        ] {
+            assert!(found.iter().any(|m| m == expected), "missing {expected:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), 4, "`String` to `String!` in an output is compatible: {found:#?}");
+        assert!(graphql("s.graphql", old, old).is_empty());
+    }
+
+    #[test]
+    fn protobuf_removed_and_retyped_fields_and_methods_are_found() {
+        let old = "syntax = \"proto3\";\nmessage Note {\n  string id = 1;\n  string body = 2;\n  int32 rank = 3;\n}\nservice Notes {\n  rpc Get(Note) returns (Note);\n  rpc Delete(Note) returns (Note);\n}\n";
+        let new = "syntax = \"proto3\";\nmessage Note {\n  string id = 1;\n  int64 rank = 3;\n  string note = 4;\n}\nservice Notes {\n  rpc Get(Note) returns (Note);\n}\n";
+        let found = messages(&proto("api.proto", old, new));
+        assert_eq!(
+            found,
+            [
+                "field `Note.body` (= 2) was removed",
+                "field `Note.rank` (= 3) changed type",
+                "method `Notes.Delete` was removed",
+            ]
+        );
+        assert!(proto("api.proto", old, old).is_empty());
     }
 
     #[test]

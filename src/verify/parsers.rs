@@ -67,9 +67,9 @@ fn invalid_at(line: usize, message: String) -> Invalid {
 }
 
 /// A protox resolver that serves the one file being checked, and Google's well-known types.
-struct OneFile {
-    name: String,
-    source: String,
+pub(super) struct OneFile {
+    pub(super) name: String,
+    pub(super) source: String,
 }
 
 impl protox::file::FileResolver for OneFile {
