@@ -175,7 +175,9 @@ pub fn plan(
 ) -> anyhow::Result<Generated> {
     let mut spec = Spec::new(project, template).map_err(|e| anyhow::anyhow!(e))?;
     spec.overview = request.overview;
-    spec.codebase = codebase(project, files)?;
+    if request.targets.contains(&Target::ChangePlan) {
+        spec.codebase = codebase(project, files)?;
+    }
     let mut blocked = Vec::new();
     let mut artifacts = Vec::new();
     for &target in request.targets {

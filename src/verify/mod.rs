@@ -1,7 +1,8 @@
 //! Proof that artifacts are what they claim to be: each file goes through a real parser for its
-//! format, and the requirement ids of the PRD are traced to tickets and scenarios.
+//! format, and the requirement ids of the PRD are traced to tickets and scenarios; against a
+//! base revision, the contracts are compared for breaking changes (`breaking`).
 //!
-//! Used by `generate` (nothing invalid is committed) and by `check` (SB405–SB407).
+//! Used by `generate` (nothing invalid is committed) and by `check` (SB405–SB407, SB502).
 
 mod breaking;
 mod parsers;
