@@ -85,12 +85,12 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let runs = if quick { 1 } else { 3 };
 
-    let (cold, analysis) = time(runs, || analyze::analyze(&dir, false).expect("the corpus analyses"));
+    let (cold, analysis) = time(runs, || analyze::analyze(&dir, false, &|_, _| {}).expect("the corpus analyses"));
     let lines: usize = analysis.languages.values().map(|t| t.loc).sum();
     let memory = peak_memory_mb();
 
-    let _ = analyze::analyze(&dir, true).expect("fills the cache");
-    let (warm, rerun) = time(runs + 2, || analyze::analyze(&dir, true).expect("re-runs"));
+    let _ = analyze::analyze(&dir, true, &|_, _| {}).expect("fills the cache");
+    let (warm, rerun) = time(runs + 2, || analyze::analyze(&dir, true, &|_, _| {}).expect("re-runs"));
     assert_eq!(rerun.stats.parsed, 0, "an unchanged repository parses nothing");
 
     // One file changed: append a line, analyse, put it back.
@@ -100,7 +100,7 @@ fn main() {
         // New content each run: content seen before (an earlier run's) comes from the cache.
         let stamp = format!("\n# touched by the benchmark at {:?}\n", std::time::SystemTime::now());
         std::fs::write(&changed, [original.as_slice(), stamp.as_bytes()].concat()).unwrap();
-        analyze::analyze(&dir, true).expect("re-runs")
+        analyze::analyze(&dir, true, &|_, _| {}).expect("re-runs")
     });
     std::fs::write(&changed, &original).unwrap();
     assert_eq!(after_change.stats.parsed, 1);

@@ -127,9 +127,12 @@ pub struct Stats {
     pub cached: usize,
 }
 
+/// Told how many files have been parsed so far, out of how many files there are.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// Reads the code under `dir` and analyses it; facts are cached in the repository's `.git`
 /// when `use_cache` and there is one.
-pub fn analyze(dir: &Path, use_cache: bool) -> anyhow::Result<Analysis> {
+pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::Result<Analysis> {
     // Resolvers compare absolute paths (tsconfig.json files are found from each file up).
     let dir = &std::path::absolute(dir)?;
     let system = render::system_name(dir);
@@ -137,6 +140,8 @@ pub fn analyze(dir: &Path, use_cache: bool) -> anyhow::Result<Analysis> {
     let old = location.as_deref().map(cache::Cache::load).unwrap_or_default();
     let found = source::walk(dir)?;
     let by_blob = old.by_blob();
+    let parsed = std::sync::atomic::AtomicUsize::new(0);
+    let total = found.sources.len();
     let read: Vec<(Parsed, cache::Seen, bool)> = found
         .sources
         .par_iter()
@@ -150,7 +155,11 @@ pub fn analyze(dir: &Path, use_cache: bool) -> anyhow::Result<Analysis> {
             let blob = cache::blob_id(text.as_bytes());
             let (facts, cached) = match by_blob.get(blob.as_str()) {
                 Some(facts) => ((*facts).clone(), true),
-                None => (facts::read(entry.lang, &entry.path, &text), false),
+                None => {
+                    let facts = facts::read(entry.lang, &entry.path, &text);
+                    progress(parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                    (facts, false)
+                }
             };
             let seen = cache::Seen { size: entry.size, mtime: entry.mtime, blob, facts: facts.clone() };
             Some((Parsed { path: entry.path.clone(), lang: entry.lang, facts }, seen, cached))
@@ -174,7 +183,7 @@ pub fn analyze(dir: &Path, use_cache: bool) -> anyhow::Result<Analysis> {
 
 /// Analyses the code of git revision `rev` under `dir` (the cache is read, not written: it
 /// describes the working tree).
-pub fn analyze_revision(dir: &Path, rev: &str, use_cache: bool) -> anyhow::Result<Analysis> {
+pub fn analyze_revision(dir: &Path, rev: &str, use_cache: bool, progress: Progress<'_>) -> anyhow::Result<Analysis> {
     let dir = &std::path::absolute(dir)?;
     let location = if use_cache {
         gix::discover(dir).ok().and_then(|r| r.workdir().and_then(cache::Cache::location))
@@ -182,7 +191,7 @@ pub fn analyze_revision(dir: &Path, rev: &str, use_cache: bool) -> anyhow::Resul
         None
     };
     let old = location.as_deref().map(cache::Cache::load).unwrap_or_default();
-    let at = revision::read(dir, rev, &old)?;
+    let at = revision::read(dir, rev, &old, progress)?;
     let root = at.javascript.as_ref().map_or(dir.as_path(), |folder| folder.path());
     Ok(assemble(root, &render::system_name(dir), &at.files, &at.configs, at.stats))
 }

@@ -6,7 +6,7 @@ use super::cache::Cache;
 use super::facts::{self, Facts};
 use super::lang::Lang;
 use super::source::{MAX_FILE_BYTES, SKIPPED_DIRS, is_config};
-use super::{Parsed, Stats};
+use super::{Parsed, Progress, Stats};
 use anyhow::Context;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ pub struct AtRevision {
     pub stats: Stats,
 }
 
-pub fn read(dir: &Path, rev: &str, cache: &Cache) -> anyhow::Result<AtRevision> {
+pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> anyhow::Result<AtRevision> {
     let repo = gix::discover(dir).with_context(|| format!("{} is not in a git repository", dir.display()))?;
     let prefix = crate::source::prefix_in_repo(&repo, dir).to_string_lossy().replace('\\', "/");
     let id = repo.rev_parse_single(rev).with_context(|| format!("revision `{rev}` not found"))?;
@@ -87,9 +87,14 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache) -> anyhow::Result<AtRevision> 
         }
     }
     let stats = Stats { parsed: new.len(), cached: known.len() };
-    let parsed: Vec<Parsed> = new
-        .par_iter()
-        .map(|(path, lang, text)| Parsed { path: path.clone(), lang: *lang, facts: facts::read(*lang, path, text) })
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = stats.parsed + stats.cached;
+    let parsed: Vec<Parsed> = (new.par_iter())
+        .map(|(path, lang, text)| {
+            let facts = facts::read(*lang, path, text);
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+            Parsed { path: path.clone(), lang: *lang, facts }
+        })
         .collect();
     let mut files: Vec<Parsed> =
         known.into_iter().map(|(path, lang, facts)| Parsed { path, lang, facts }).chain(parsed).collect();

@@ -9,6 +9,7 @@ use crate::store::{self, BranchHead};
 use clap::{Args, ValueEnum};
 use spec_format::model::{Codebase, Depth, Project, ProjectKind, ProjectStatus};
 use spec_format::{ident::is_slug, write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Analyse an existing codebase: files and lines per language, the file dependency graph from
@@ -107,10 +108,21 @@ fn analysis_of(dir: &Path, rev: Option<&str>, use_cache: bool) -> anyhow::Result
     if !dir.is_dir() {
         anyhow::bail!("{} is not a directory", dir.display());
     }
-    match rev {
-        Some(rev) => analyze::analyze_revision(dir, rev, use_cache),
-        None => analyze::analyze(dir, use_cache),
+    // On a terminal, a count of the files parsed (a large repository takes seconds cold).
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if terminal && done.is_multiple_of(250) {
+            eprint!("\rparsing: {done} of up to {total} files");
+        }
+    };
+    let analysis = match rev {
+        Some(rev) => analyze::analyze_revision(dir, rev, use_cache, &progress),
+        None => analyze::analyze(dir, use_cache, &progress),
+    };
+    if terminal {
+        eprint!("\r\x1b[K");
     }
+    analysis
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
