@@ -40,7 +40,10 @@ use std::path::{Path, PathBuf};
 ///   specbuilder analyze --format markdown > ARCHITECTURE.md
 ///   specbuilder analyze --project checkout-v2     # then: specbuilder ask --project checkout-v2
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(
+    verbatim_doc_comment,
+    about = "Analyse an existing codebase: dependency graph, entry points, deployables, tests, main modules"
+)]
 pub struct AnalyzeArgs {
     /// The directory to analyse.
     #[arg(default_value = ".")]
@@ -82,7 +85,10 @@ pub enum AnalyzeFormat {
 ///   specbuilder impact shop.billing --dir ../legacy-app --format json
 ///   specbuilder impact $(git diff --name-only main)     # what a branch's changes reach
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(
+    verbatim_doc_comment,
+    about = "What a change reaches: dependent files, tests to run, entry points and deployables affected"
+)]
 pub struct ImpactArgs {
     /// The files, folders, modules or components that change.
     #[arg(required = true, value_name = "TARGET")]

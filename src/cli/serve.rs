@@ -32,7 +32,10 @@ use std::path::PathBuf;
 ///   DATABASE_URL=postgres://localhost/specbuilder GITHUB_APP_ID=123 \
 ///   GITHUB_PRIVATE_KEY=app.pem GITHUB_WEBHOOK_SECRET=s3cret specbuilder serve
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(
+    verbatim_doc_comment,
+    about = "Run the GitHub App: questions and answers as comments, decisions committed, the \"Spec Builder\" check"
+)]
 pub struct ServeArgs {
     /// The config file whose `[service]` table is read, if it exists.
     #[arg(long, default_value = "specbuilder.toml")]
