@@ -12,20 +12,45 @@ use std::path::{Path, PathBuf};
 /// Bumped whenever what `facts::read` extracts changes, so old caches are not trusted.
 const VERSION: u32 = 1;
 
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Deserialize, Default)]
 pub struct Cache {
     version: u32,
     /// Path → what the file was when last read.
     pub files: HashMap<String, Seen>,
 }
 
-#[derive(Serialize, Deserialize, Clone)]
+/// A file as it was read: its stamp and facts (fields spelled out: serde's `flatten` would
+/// buffer every entry on load, the hot path of a re-run).
+#[derive(Deserialize)]
 pub struct Seen {
+    pub size: u64,
+    pub mtime: u128,
+    pub blob: String,
+    pub facts: Facts,
+}
+
+impl Seen {
+    pub fn stamp(&self) -> Stamp {
+        Stamp { size: self.size, mtime: self.mtime, blob: self.blob.clone() }
+    }
+}
+
+/// What tells whether a file changed since it was read.
+#[derive(Clone)]
+pub struct Stamp {
     pub size: u64,
     pub mtime: u128,
     /// The git blob id of the content, hex.
     pub blob: String,
-    pub facts: Facts,
+}
+
+/// A `Seen` as written: the facts borrowed from the analysis, not copied.
+#[derive(Serialize)]
+struct SeenRef<'a> {
+    size: u64,
+    mtime: u128,
+    blob: &'a str,
+    facts: &'a Facts,
 }
 
 impl Cache {
@@ -45,11 +70,21 @@ impl Cache {
     }
 
     /// Writes the cache atomically (a new file renamed over the old).
-    pub fn save(files: HashMap<String, Seen>, path: &Path) -> std::io::Result<()> {
+    pub fn save<'a>(files: impl Iterator<Item = (&'a str, &'a Stamp, &'a Facts)>, path: &Path) -> std::io::Result<()> {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        let cache = Cache { version: VERSION, files };
+        #[derive(Serialize)]
+        struct CacheRef<'a> {
+            version: u32,
+            files: HashMap<&'a str, SeenRef<'a>>,
+        }
+        let files = (files)
+            .map(|(path, stamp, facts)| {
+                (path, SeenRef { size: stamp.size, mtime: stamp.mtime, blob: &stamp.blob, facts })
+            })
+            .collect();
+        let cache = CacheRef { version: VERSION, files };
         let temporary = path.with_extension("json.tmp");
         std::fs::write(&temporary, serde_json::to_vec(&cache).map_err(std::io::Error::other)?)?;
         std::fs::rename(temporary, path)

@@ -180,13 +180,11 @@ pub fn select<'a>(analysis: &'a Analysis, query: &str) -> Vec<&'a str> {
         return vec![file.path.as_str()];
     }
     let module = query.replace("::", "/").replace('.', "/");
+    let (under, ending, inside) = (format!("{module}/"), format!("/{module}"), format!("/{module}/"));
     let names_module = |path: &str| {
         let stem = path.rsplit_once('.').map_or(path, |(p, _)| p);
-        let is_or_under = |p: &str| p == module || p.starts_with(&format!("{module}/"));
-        is_or_under(stem)
-            || is_or_under(path)
-            || stem.ends_with(&format!("/{module}"))
-            || path.contains(&format!("/{module}/"))
+        let is_or_under = |p: &str| p == module || p.starts_with(&under);
+        is_or_under(stem) || is_or_under(path) || stem.ends_with(&ending) || path.contains(&inside)
     };
     let found: Vec<&str> = analysis.files.iter().filter(|f| names_module(&f.path)).map(|f| f.path.as_str()).collect();
     if !found.is_empty() {

@@ -140,15 +140,16 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
     let old = location.as_deref().map(cache::Cache::load).unwrap_or_default();
     let found = source::walk(dir)?;
     let by_blob = old.by_blob();
-    let parsed = std::sync::atomic::AtomicUsize::new(0);
+    let parsed_count = std::sync::atomic::AtomicUsize::new(0);
     let total = found.sources.len();
-    let read: Vec<(Parsed, cache::Seen, bool)> = found
+    let read: Vec<(Parsed, cache::Stamp, bool)> = found
         .sources
         .par_iter()
         .filter_map(|entry| {
-            if let Some(seen) = old.files.get(&entry.path).filter(|s| s.size == entry.size && s.mtime == entry.mtime) {
-                let parsed = Parsed { path: entry.path.clone(), lang: entry.lang, facts: seen.facts.clone() };
-                return Some((parsed, seen.clone(), true));
+            let parsed = |facts| Parsed { path: entry.path.clone(), lang: entry.lang, facts };
+            if let Some(seen) = (old.files.get(&entry.path)).filter(|s| s.size == entry.size && s.mtime == entry.mtime)
+            {
+                return Some((parsed(seen.facts.clone()), seen.stamp(), true));
             }
             let bytes = std::fs::read(dir.join(&entry.path)).ok()?;
             let text = String::from_utf8(bytes).ok()?; // not text: not code
@@ -157,27 +158,23 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
                 Some(facts) => ((*facts).clone(), true),
                 None => {
                     let facts = facts::read(entry.lang, &entry.path, &text);
-                    progress(parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                    progress(parsed_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
                     (facts, false)
                 }
             };
-            let seen = cache::Seen { size: entry.size, mtime: entry.mtime, blob, facts: facts.clone() };
-            Some((Parsed { path: entry.path.clone(), lang: entry.lang, facts }, seen, cached))
+            Some((parsed(facts), cache::Stamp { size: entry.size, mtime: entry.mtime, blob }, cached))
         })
         .collect();
     let stats = Stats { parsed: read.iter().filter(|r| !r.2).count(), cached: read.iter().filter(|r| r.2).count() };
-    let mut files = Vec::with_capacity(read.len());
-    let mut seen = HashMap::with_capacity(read.len());
-    for (parsed, entry, _) in read {
-        seen.insert(parsed.path.clone(), entry);
-        files.push(parsed);
-    }
     if let Some(location) = location
         && stats.parsed > 0
-        && let Err(e) = cache::Cache::save(seen, &location)
     {
-        tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
+        let entries = read.iter().map(|(file, stamp, _)| (file.path.as_str(), stamp, &file.facts));
+        if let Err(e) = cache::Cache::save(entries, &location) {
+            tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
+        }
     }
+    let files: Vec<Parsed> = read.into_iter().map(|(file, _, _)| file).collect();
     Ok(assemble(dir, &system, &files, &found.configs, stats))
 }
 
