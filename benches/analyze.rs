@@ -1,13 +1,19 @@
-//! The brownfield hot paths: `analyze` of a real codebase cold (every file parsed), re-run on an
-//! unchanged repository (facts from the blob cache), re-run after one file changed, and an
-//! impact query on a 10,000-file graph; with the process's peak memory.
+//! The brownfield hot paths: `analyze` of real codebases cold (every file parsed, the cache
+//! written), re-run on an unchanged repository (facts from the blob cache), re-run after one file
+//! changed, and an impact query on a 10,000-file graph; with the process's peak memory.
 //!
-//! Fetch the corpus first (Django from PyPI, about 470K lines): `benches/fetch-corpus.sh`, then
-//! `cargo bench --bench analyze` (or `-- DIR` for another corpus). Prints a Markdown table.
+//! Fetch the corpora first (`benches/fetch-corpus.sh`: Django from PyPI, about 410K lines of
+//! Python; Go, Ruby and PHP from Debian packages; JavaScript from npm), then
+//! `cargo bench --bench analyze` (or `-- DIR...` for other repositories; `--quick` for one
+//! cold run each). Prints a Markdown table.
 
 use specbuilder::analyze::{self, Analysis, Edge, FileInfo, Stats, graph};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+// The allocator the `specbuilder` binary runs with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -72,38 +78,83 @@ fn synthetic(n: usize) -> Analysis {
     }
 }
 
-fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/corpus/Django-5.1.4"));
-    if !dir.is_dir() {
-        eprintln!("no corpus at {}: run benches/fetch-corpus.sh first (or pass a directory)", dir.display());
-        std::process::exit(2);
+/// What one corpus measured.
+struct Row {
+    name: String,
+    files: usize,
+    lines: usize,
+    cold: Vec<Duration>,
+    warm: Duration,
+    one_changed: Duration,
+}
+
+/// Cold, unchanged and one-file-changed runs on the repository at `dir`.
+fn measure(dir: &Path, runs: usize) -> Row {
+    // A first run on the repository: every file parsed, and the cache written.
+    let cache = dir.join(".git/specbuilder/analyze-cache.json");
+    let mut cold = Vec::new();
+    let mut analysis = None;
+    for _ in 0..runs {
+        let _ = std::fs::remove_file(&cache);
+        let start = Instant::now();
+        analysis = Some(analyze::analyze(dir, true, &|_, _| {}).expect("the corpus analyses"));
+        cold.push(start.elapsed());
     }
-    let quick = std::env::args().any(|a| a == "--quick");
-    let runs = if quick { 1 } else { 3 };
+    let analysis = analysis.expect("at least one run");
+    assert_eq!(analysis.stats.cached, 0, "a cold run parses every file");
 
-    let (cold, analysis) = time(runs, || analyze::analyze(&dir, false, &|_, _| {}).expect("the corpus analyses"));
-    let lines: usize = analysis.languages.values().map(|t| t.loc).sum();
-    let memory = peak_memory_mb();
-
-    let _ = analyze::analyze(&dir, true, &|_, _| {}).expect("fills the cache");
-    let (warm, rerun) = time(runs + 2, || analyze::analyze(&dir, true, &|_, _| {}).expect("re-runs"));
+    let (warm, rerun) = time(runs + 2, || analyze::analyze(dir, true, &|_, _| {}).expect("re-runs"));
     assert_eq!(rerun.stats.parsed, 0, "an unchanged repository parses nothing");
 
-    // One file changed: append a line, analyse, put it back.
-    let changed = dir.join(&analysis.files[analysis.files.len() / 2].path);
+    // One file changed: append a comment line, analyse, put it back.
+    let file = &analysis.files[analysis.files.len() / 2];
+    let changed = dir.join(&file.path);
     let original = std::fs::read(&changed).expect("reads a corpus file");
-    let (one, after_change) = time(1, || {
+    let comment = if file.language == "python" || file.language == "ruby" { "#" } else { "//" };
+    let (one_changed, after_change) = time(1, || {
         // New content each run: content seen before (an earlier run's) comes from the cache.
-        let stamp = format!("\n# touched by the benchmark at {:?}\n", std::time::SystemTime::now());
+        let stamp = format!("\n{comment} touched by the benchmark at {:?}\n", std::time::SystemTime::now());
         std::fs::write(&changed, [original.as_slice(), stamp.as_bytes()].concat()).unwrap();
-        analyze::analyze(&dir, true, &|_, _| {}).expect("re-runs")
+        analyze::analyze(dir, true, &|_, _| {}).expect("re-runs")
     });
     std::fs::write(&changed, &original).unwrap();
     assert_eq!(after_change.stats.parsed, 1);
+
+    cold.sort();
+    Row {
+        name: dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        files: analysis.files.len(),
+        lines: analysis.languages.values().map(|t| t.loc).sum(),
+        cold,
+        warm,
+        one_changed,
+    }
+}
+
+/// The corpora to measure: the directories given, else every one `fetch-corpus.sh` fetched.
+fn corpora() -> Vec<PathBuf> {
+    let given: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
+    if !given.is_empty() {
+        return given;
+    }
+    let fetched = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/corpus");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&fetched)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.join(".git").is_dir()).collect())
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+fn main() {
+    let dirs = corpora();
+    if dirs.is_empty() || dirs.iter().any(|d| !d.is_dir()) {
+        eprintln!("no corpus: run benches/fetch-corpus.sh first (or pass directories)");
+        std::process::exit(2);
+    }
+    let quick = std::env::args().any(|a| a == "--quick");
+    let runs = if quick { 1 } else { 5 };
+    let rows: Vec<Row> = dirs.iter().map(|dir| measure(dir, runs)).collect();
+    let memory = peak_memory_mb();
 
     let big = synthetic(10_000);
     let dependents = graph::Dependents::new(&big);
@@ -121,16 +172,30 @@ fn main() {
     reached.sort();
     let (typical_reach, widest_reach) = (reached[reached.len() / 2], reached[reached.len() - 1]);
 
-    println!("\n| analyze ({} files, {lines} non-blank lines of code) | time |", analysis.files.len());
-    println!("|---|---|");
-    println!("| cold, every file parsed ({:.0}K lines/s) | {} |", lines as f64 / cold.as_secs_f64() / 1e3, ms(cold));
-    println!("| re-run, unchanged (all facts from the blob cache) | {} |", ms(warm));
-    println!("| re-run after one file changed | {} |", ms(one));
     println!(
-        "| impact query, 10,000 files / {} edges: median (reaches {typical_reach} files) / widest (reaches {widest_reach}) | {:.2} ms / {:.2} ms |",
+        "\n| corpus | files | non-blank lines | cold: median (fastest–slowest of {runs}) | lines/s | unchanged re-run | one file changed |"
+    );
+    println!("|---|---:|---:|---|---:|---:|---:|");
+    for row in &rows {
+        let cold = row.cold[row.cold.len() / 2];
+        println!(
+            "| {} | {} | {} | {} ({}–{}) | {:.0}K | {} | {} |",
+            row.name,
+            row.files,
+            row.lines,
+            ms(cold),
+            ms(row.cold[0]),
+            ms(row.cold[row.cold.len() - 1]),
+            row.lines as f64 / cold.as_secs_f64() / 1e3,
+            ms(row.warm),
+            ms(row.one_changed)
+        );
+    }
+    println!(
+        "\nimpact query, 10,000 files / {} edges: median {:.2} ms (reaches {typical_reach} files), widest {:.2} ms (reaches {widest_reach})",
         big.edges.len(),
         per_query.as_secs_f64() * 1e3,
         worst.as_secs_f64() * 1e3
     );
-    println!("| peak memory after the cold run | {memory} |");
+    println!("peak memory: {memory}");
 }

@@ -1,21 +1,53 @@
 #!/usr/bin/env bash
-# Fetches the brownfield benchmark's corpus from the package registry (never committed):
-# Django's source distribution from PyPI, about 2,800 Python files and 470K lines, into
-# target/corpus/, made a git repository so the analysis cache has a home. Also builds tokei
-# there, to compare against on the same corpus.
+# Fetches the brownfield benchmark's corpora from the package registries (never committed), into
+# target/corpus/, each made a git repository so the analysis cache has a home:
+#   Django 5.1.4 (PyPI source distribution): about 2,800 Python files, 410K non-blank lines;
+#   containerd (Debian's golang-github-containerd-containerd-dev): Go with its go.mod;
+#   Rails' activerecord, activesupport and actionpack (Debian's ruby-* packages): Ruby;
+#   Doctrine ORM (Debian's php-doctrine-orm): PHP;
+#   three.js 0.170.0 (npm): JavaScript modules.
+# Debian packages come in the version the configured mirror has. Also builds tokei, to compare
+# against on the same corpora.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus=target/corpus
-version=5.1.4
+corpus=$PWD/target/corpus
 mkdir -p "$corpus"
-if [ ! -d "$corpus/Django-$version" ]; then
-  python3 -m pip download "django==$version" --no-binary :all: --no-deps -d "$corpus" -q
-  tar xzf "$corpus/Django-$version.tar.gz" -C "$corpus"
-  git -C "$corpus/Django-$version" init -q
+
+# A folder of a Debian package (or of several, unpacked together) as a corpus.
+debian() {
+  local name=$1 root=$2
+  shift 2
+  [ -d "$corpus/$name" ] && return
+  local work
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download "$@" 2>/dev/null) || { echo "could not download $*" >&2; rm -rf "$work"; return 1; }
+  for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/unpacked"; done
+  mv "$work/unpacked/$root" "$corpus/$name"
+  git -C "$corpus/$name" init -q
+  rm -rf "$work"
+}
+
+django=Django-5.1.4
+if [ ! -d "$corpus/$django" ]; then
+  python3 -m pip download "django==5.1.4" --no-binary :all: --no-deps -d "$corpus" -q
+  tar xzf "$corpus/$django.tar.gz" -C "$corpus"
+  git -C "$corpus/$django" init -q
 fi
+debian go-containerd usr/share/gocode/src/github.com/containerd/containerd golang-github-containerd-containerd-dev
+debian ruby-rails usr/share/rubygems-integration/all/gems ruby-activerecord ruby-activesupport ruby-actionpack
+debian php-doctrine-orm usr/share/php php-doctrine-orm
+three=js-three-0.170.0
+if [ ! -d "$corpus/$three" ]; then
+  (cd "$corpus" && npm pack three@0.170.0 --silent >/dev/null)
+  mkdir -p "$corpus/$three"
+  tar xzf "$corpus/three-0.170.0.tgz" -C "$corpus/$three" --strip-components 1
+  git -C "$corpus/$three" init -q
+fi
+
 if [ ! -x target/tools/bin/tokei ]; then
   cargo install tokei --locked --root target/tools -q
 fi
-echo "corpus: $corpus/Django-$version"
-echo "tokei on the same corpus:"
-time target/tools/bin/tokei "$corpus/Django-$version" | tail -4
+for dir in "$corpus"/*/; do
+  echo "corpus: $dir"
+  /usr/bin/time -f "tokei: %e s" target/tools/bin/tokei "$dir" | tail -2 | head -1
+done

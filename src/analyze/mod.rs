@@ -142,14 +142,14 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
     let by_blob = old.by_blob();
     let parsed_count = std::sync::atomic::AtomicUsize::new(0);
     let total = found.sources.len();
-    let read: Vec<(Parsed, cache::Stamp, bool)> = found
+    let (files, stamps): (Vec<Parsed>, Vec<(cache::Stamp, bool)>) = found
         .sources
         .par_iter()
         .filter_map(|entry| {
             let parsed = |facts| Parsed { path: entry.path.clone(), lang: entry.lang, facts };
             if let Some(seen) = (old.files.get(&entry.path)).filter(|s| s.size == entry.size && s.mtime == entry.mtime)
             {
-                return Some((parsed(seen.facts.clone()), seen.stamp(), true));
+                return Some((parsed(seen.facts.clone()), (seen.stamp(), true)));
             }
             let bytes = std::fs::read(dir.join(&entry.path)).ok()?;
             let text = String::from_utf8(bytes).ok()?; // not text: not code
@@ -162,20 +162,25 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
                     (facts, false)
                 }
             };
-            Some((parsed(facts), cache::Stamp { size: entry.size, mtime: entry.mtime, blob }, cached))
+            Some((parsed(facts), (cache::Stamp { size: entry.size, mtime: entry.mtime, blob }, cached)))
         })
-        .collect();
-    let stats = Stats { parsed: read.iter().filter(|r| !r.2).count(), cached: read.iter().filter(|r| r.2).count() };
-    if let Some(location) = location
-        && stats.parsed > 0
-    {
-        let entries = read.iter().map(|(file, stamp, _)| (file.path.as_str(), stamp, &file.facts));
-        if let Err(e) = cache::Cache::save(entries, &location) {
-            tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
+        .unzip();
+    let cached = stamps.iter().filter(|(_, cached)| *cached).count();
+    let stats = Stats { parsed: files.len() - cached, cached };
+    let anything_new = stats.parsed > 0;
+    let save = || {
+        if let Some(location) = location
+            && anything_new
+        {
+            let entries = files.iter().zip(&stamps).map(|(file, (stamp, _))| (file.path.as_str(), stamp, &file.facts));
+            if let Err(e) = cache::Cache::save(entries, &location) {
+                tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
+            }
         }
-    }
-    let files: Vec<Parsed> = read.into_iter().map(|(file, _, _)| file).collect();
-    Ok(assemble(dir, &system, &files, &found.configs, stats))
+    };
+    // Writing the cache and resolving the imports are independent: one core each.
+    let ((), analysis) = rayon::join(save, || assemble(dir, &system, &files, &found.configs, stats));
+    Ok(analysis)
 }
 
 /// Analyses the code of git revision `rev` under `dir` (the cache is read, not written: it

@@ -1,7 +1,7 @@
 //! Which files of a directory `analyze` reads: code by language, and the small configuration
-//! files that resolution and entry points need (go.mod, composer.json, package.json, Dockerfiles,
-//! compose files, Kubernetes manifests). Honours .gitignore; skips vendored and generated
-//! folders and files too large to be hand-written code.
+//! files that resolution and entry points need (go.mod, composer.json, package.json, .csproj,
+//! Dockerfiles, compose files, Kubernetes manifests). Honours .gitignore; skips vendored and
+//! generated folders and files too large to be hand-written code.
 
 use super::lang::Lang;
 use ignore::WalkBuilder;
@@ -51,6 +51,7 @@ pub fn is_config(path: &str) -> bool {
         || name == "Dockerfile"
         || name.starts_with("Dockerfile.")
         || name.ends_with(".dockerfile")
+        || name.ends_with(".csproj")
         || name.ends_with(".yml")
         || name.ends_with(".yaml")
 }

@@ -1,7 +1,8 @@
 //! Java and C#: a file sees the types of its own package or namespace (and, in C#, of the
 //! enclosing namespaces), of the packages it imports whole (`import a.b.*;`, `using A.B;`) and the
-//! types it imports by name. It depends on the files defining the types it mentions among those.
-//! An import no file of the repository declares is the external package it names.
+//! types it imports by name. It depends on the files defining the types it mentions among those
+//! (in C#, only files of its own project and the projects it references). An import no file of
+//! the repository declares is the external package it names.
 
 use super::{Index, Target};
 use crate::analyze::lang::Lang;
@@ -10,6 +11,9 @@ use std::collections::HashSet;
 pub fn resolve(index: &Index, i: usize) -> Vec<Target> {
     let file = &index.files[i];
     let family = file.lang.family();
+    let usable = |candidate: usize| {
+        family != Lang::CSharp || index.dotnet_projects.can_see(&file.path, &index.files[candidate].path)
+    };
     let mut out = Vec::new();
     let mut visible: HashSet<&str> = HashSet::new();
     if let Some(own) = file.facts.declares.as_deref() {
@@ -31,12 +35,12 @@ pub fn resolve(index: &Index, i: usize) -> Vec<Target> {
             let namespace = whole.unwrap_or(name);
             if index.declared.contains_key(&(family, namespace)) {
                 visible.insert(namespace);
-            } else if let Some(found) = by_name(index, family, namespace) {
+            } else if let Some(found) = by_name(index, family, namespace, usable) {
                 out.push(Target::File(found)); // `using static A.B.Type` or a static wildcard
             } else {
                 out.push(Target::External(external_name(family, namespace)));
             }
-        } else if let Some(found) = by_name(index, family, name) {
+        } else if let Some(found) = by_name(index, family, name, usable) {
             out.push(Target::File(found));
         } else {
             out.push(Target::External(external_name(family, name)));
@@ -45,7 +49,7 @@ pub fn resolve(index: &Index, i: usize) -> Vec<Target> {
     for mention in &file.facts.mentions {
         for &candidate in index.defined.get(&(family, mention.as_str())).map(Vec::as_slice).unwrap_or_default() {
             let declared = index.files[candidate].facts.declares.as_deref().unwrap_or("");
-            if visible.contains(declared) {
+            if visible.contains(declared) && usable(candidate) {
                 out.push(Target::File(candidate));
             }
         }
@@ -54,12 +58,13 @@ pub fn resolve(index: &Index, i: usize) -> Vec<Target> {
 }
 
 /// The file defining the type a qualified name names: `a.b.C`, or, for a member or a nested
-/// type (`a.b.C.member`), the closest enclosing one.
-fn by_name(index: &Index, family: Lang, qualified: &str) -> Option<usize> {
+/// type (`a.b.C.member`), the closest enclosing one; among the files that are `usable`.
+fn by_name(index: &Index, family: Lang, qualified: &str, usable: impl Fn(usize) -> bool) -> Option<usize> {
     let mut rest = qualified;
     while let Some((package, name)) = rest.rsplit_once('.') {
         let defining = index.defined.get(&(family, name)).map(Vec::as_slice).unwrap_or_default();
-        if let Some(&found) = defining.iter().find(|&&f| index.files[f].facts.declares.as_deref() == Some(package)) {
+        let declared_there = |f: usize| index.files[f].facts.declares.as_deref() == Some(package);
+        if let Some(&found) = defining.iter().find(|&&f| declared_there(f) && usable(f)) {
             return Some(found);
         }
         rest = package;

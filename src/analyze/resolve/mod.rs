@@ -2,6 +2,7 @@
 //! What resolves to no file of the repository is an external package, named as its ecosystem
 //! names packages.
 
+mod dotnet_projects;
 mod go;
 mod javascript;
 mod jvm_dotnet;
@@ -40,6 +41,7 @@ pub struct Index<'a> {
     python_roots: Vec<String>,
     go_modules: Vec<(String, String)>,
     psr4: Vec<(String, String)>,
+    pub dotnet_projects: dotnet_projects::Projects,
     javascript: Option<javascript::Resolver>,
 }
 
@@ -57,6 +59,7 @@ impl<'a> Index<'a> {
             python_roots: Vec::new(),
             go_modules: go::modules(configs),
             psr4: php::psr4(configs),
+            dotnet_projects: dotnet_projects::Projects::new(configs),
             javascript: None,
         };
         for (i, file) in files.iter().enumerate() {
