@@ -153,6 +153,9 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
             }
             let bytes = std::fs::read(dir.join(&entry.path)).ok()?;
             let text = String::from_utf8(bytes).ok()?; // not text: not code
+            if source::looks_minified(&text) {
+                return None;
+            }
             let blob = cache::blob_id(text.as_bytes());
             let (facts, cached) = match by_blob.get(blob.as_str()) {
                 Some(facts) => ((*facts).clone(), true),

@@ -5,7 +5,7 @@
 use super::cache::Cache;
 use super::facts::{self, Facts};
 use super::lang::Lang;
-use super::source::{MAX_FILE_BYTES, SKIPPED_DIRS, is_config};
+use super::source::{MAX_FILE_BYTES, SKIPPED_DIRS, is_config, looks_minified};
 use super::{Parsed, Progress, Stats};
 use anyhow::Context;
 use rayon::prelude::*;
@@ -73,7 +73,9 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> any
         match (lang, cached) {
             (Some(lang), Some(facts)) => known.push((path, lang, (*facts).clone())),
             (Some(lang), None) => {
-                if let Ok(text) = String::from_utf8(bytes) {
+                if let Ok(text) = String::from_utf8(bytes)
+                    && !looks_minified(&text)
+                {
                     new.push((path, lang, text));
                 }
             }

@@ -27,6 +27,14 @@ pub const SKIPPED_DIRS: &[&str] = &[
 /// Files over this size are generated or data, not code to read.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
+/// Whether a file's text is minified or generated rather than written by hand: GitHub Linguist's
+/// rule, lines longer than 110 bytes on average (emscripten output, bundles, data tables), for
+/// files over 4 KB (a short one-line module is still code).
+pub fn looks_minified(text: &str) -> bool {
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    text.len() > 4096 && text.len() / lines > 110
+}
+
 /// A source file found on disk, with what tells whether it changed since the last run.
 pub struct SourceEntry {
     /// Relative to the analysed directory, `/`-separated.
@@ -119,5 +127,19 @@ fn classify(dir: &Path, entry: &ignore::DirEntry) -> Option<Item> {
         Some(Item::Config(path.clone(), std::fs::read_to_string(entry.path()).ok()?))
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_minified;
+
+    #[test]
+    fn minified_and_generated_text_is_told_from_code() {
+        let code = "import { a } from './a.js';\n\nexport function f(x) {\n  return a(x) + 1;\n}\n".repeat(100);
+        assert!(!looks_minified(&code));
+        let bundle = format!("var Module=function(){{{}}};\n", "var a=b+c;".repeat(1000));
+        assert!(looks_minified(&bundle));
+        assert!(!looks_minified(&format!("export {{ {} }} from './all.js';", "name, ".repeat(50))), "short");
     }
 }
