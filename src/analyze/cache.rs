@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Bumped whenever what `facts::read` extracts changes, so old caches are not trusted.
-const VERSION: u32 = 1;
+/// Bumped whenever what `facts::read` extracts, or which files it reads, changes, so old caches
+/// are not trusted (2: minified and generated files are no longer read).
+const VERSION: u32 = 2;
 
 #[derive(Deserialize, Default)]
 pub struct Cache {

@@ -41,7 +41,7 @@ pub struct Index<'a> {
     python_roots: Vec<String>,
     go_modules: Vec<(String, String)>,
     psr4: Vec<(String, String)>,
-    pub dotnet_projects: dotnet_projects::Projects,
+    dotnet_projects: dotnet_projects::Projects,
     javascript: Option<javascript::Resolver>,
 }
 
