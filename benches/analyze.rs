@@ -20,7 +20,8 @@ fn median(mut runs: Vec<Duration>) -> Duration {
     runs[runs.len() / 2]
 }
 
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+/// Runs `f` `runs` times: the times, fastest first, and the last result.
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Vec<Duration>, T) {
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..runs {
@@ -28,7 +29,8 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
         last = Some(f());
         times.push(start.elapsed());
     }
-    (median(times), last.expect("at least one run"))
+    times.sort();
+    (times, last.expect("at least one run"))
 }
 
 fn ms(d: Duration) -> String {
@@ -92,15 +94,10 @@ struct Row {
 fn measure(dir: &Path, runs: usize) -> Row {
     // A first run on the repository: every file parsed, and the cache written.
     let cache = dir.join(".git/specbuilder/analyze-cache.json");
-    let mut cold = Vec::new();
-    let mut analysis = None;
-    for _ in 0..runs {
+    let (cold, analysis) = time(runs, || {
         let _ = std::fs::remove_file(&cache);
-        let start = Instant::now();
-        analysis = Some(analyze::analyze(dir, true, &|_, _| {}).expect("the corpus analyses"));
-        cold.push(start.elapsed());
-    }
-    let analysis = analysis.expect("at least one run");
+        analyze::analyze(dir, true, &|_, _| {}).expect("the corpus analyses")
+    });
     assert_eq!(analysis.stats.cached, 0, "a cold run parses every file");
 
     let (warm, rerun) = time(runs + 2, || analyze::analyze(dir, true, &|_, _| {}).expect("re-runs"));
@@ -120,14 +117,13 @@ fn measure(dir: &Path, runs: usize) -> Row {
     std::fs::write(&changed, &original).unwrap();
     assert_eq!(after_change.stats.parsed, 1);
 
-    cold.sort();
     Row {
         name: dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned()),
         files: analysis.files.len(),
         lines: analysis.languages.values().map(|t| t.loc).sum(),
         cold,
-        warm,
-        one_changed,
+        warm: median(warm),
+        one_changed: one_changed[0],
     }
 }
 
