@@ -195,12 +195,21 @@ fn facts_are_cached_by_blob_so_a_rerun_reads_only_what_changed() {
     let repo = temp.path().join("shop");
     copy_dir(&Path::new(FIXTURES).join("go"), &repo);
     assert!(Command::new("git").args(["init", "-q"]).current_dir(&repo).status().unwrap().success());
+    // A minified bundle (long lines) is not code to read, and is remembered as such.
+    std::fs::create_dir_all(repo.join("web")).unwrap();
+    std::fs::write(repo.join("web/app.js"), "var a=function(){return 1};".repeat(400)).unwrap();
     let dir = repo.to_str().unwrap();
 
     let first = analyze_json(dir);
-    assert_eq!(first["stats"], serde_json::json!({"parsed": 6, "cached": 0}));
+    assert_eq!(first["stats"], serde_json::json!({"parsed": 6, "cached": 0, "skipped": 1}));
+    let paths = |analysis: &Value| {
+        analysis["files"].as_array().unwrap().iter().map(|f| f["path"].to_string()).collect::<Vec<_>>()
+    };
+    assert!(!paths(&first).iter().any(|p| p.contains("web/app.js")), "{:?}", paths(&first));
+    let cache = std::fs::read_to_string(repo.join(".git/specbuilder/analyze-cache.json")).unwrap();
+    assert!(cache.contains("web/app.js"), "the skipped bundle is in the cache, not read again");
     let again = analyze_json(dir);
-    assert_eq!(again["stats"], serde_json::json!({"parsed": 0, "cached": 6}));
+    assert_eq!(again["stats"], serde_json::json!({"parsed": 0, "cached": 6, "skipped": 1}));
     assert_eq!(again["edges"], first["edges"], "cached facts give the same graph");
 
     // One changed file is parsed again, and its new import shows.
@@ -209,14 +218,14 @@ fn facts_are_cached_by_blob_so_a_rerun_reads_only_what_changed() {
     let changed = text.replace("\"net/http\"\n", "\"net/http\"\n\n\t\"example.com/shop/pkg/money\"\n");
     std::fs::write(&handler, changed.replace("billing.Total(List())", "money.Cents(len(List()))")).unwrap();
     let third = analyze_json(dir);
-    assert_eq!(third["stats"], serde_json::json!({"parsed": 1, "cached": 5}));
+    assert_eq!(third["stats"], serde_json::json!({"parsed": 1, "cached": 5, "skipped": 1}));
     let edges = pairs(&third["edges"], "from", "to");
     assert!(edges.contains(&("internal/orders/handler.go".into(), "pkg/money/money.go".into())), "{edges:?}");
 
     // A moved file keeps its blob: nothing to parse.
     std::fs::rename(repo.join("pkg/money/money.go"), repo.join("pkg/money/cents.go")).unwrap();
     let moved = analyze_json(dir);
-    assert_eq!(moved["stats"], serde_json::json!({"parsed": 0, "cached": 6}));
+    assert_eq!(moved["stats"], serde_json::json!({"parsed": 0, "cached": 6, "skipped": 1}));
     assert!(
         pairs(&moved["edges"], "from", "to")
             .contains(&("internal/billing/total.go".into(), "pkg/money/cents.go".into()))
@@ -224,7 +233,7 @@ fn facts_are_cached_by_blob_so_a_rerun_reads_only_what_changed() {
 
     // A corrupt cache is rebuilt, not an error.
     std::fs::write(repo.join(".git/specbuilder/analyze-cache.json"), b"{not json").unwrap();
-    assert_eq!(analyze_json(dir)["stats"], serde_json::json!({"parsed": 6, "cached": 0}));
+    assert_eq!(analyze_json(dir)["stats"], serde_json::json!({"parsed": 6, "cached": 0, "skipped": 1}));
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever what `facts::read` extracts, or which files it reads, changes, so old caches
-/// are not trusted (2: minified and generated files are no longer read).
-const VERSION: u32 = 2;
+/// are not trusted (2: minified and generated files are no longer read; 3: they are remembered
+/// as skipped, and Python's imports and definitions are found at any depth).
+const VERSION: u32 = 3;
 
 #[derive(Deserialize, Default)]
 pub struct Cache {
@@ -20,14 +21,15 @@ pub struct Cache {
     pub files: HashMap<String, Seen>,
 }
 
-/// A file as it was read: its stamp and facts (fields spelled out: serde's `flatten` would
-/// buffer every entry on load, the hot path of a re-run).
+/// A file as it was read: its stamp and facts, or none for a file that is not read (minified,
+/// not UTF-8). Fields spelled out: serde's `flatten` would buffer every entry on load, the hot
+/// path of a re-run.
 #[derive(Deserialize)]
 pub struct Seen {
     pub size: u64,
     pub mtime: u128,
     pub blob: String,
-    pub facts: Facts,
+    pub facts: Option<Facts>,
 }
 
 impl Seen {
@@ -51,7 +53,7 @@ struct SeenRef<'a> {
     size: u64,
     mtime: u128,
     blob: &'a str,
-    facts: &'a Facts,
+    facts: Option<&'a Facts>,
 }
 
 impl Cache {
@@ -65,13 +67,16 @@ impl Cache {
         cache.filter(|c| c.version == VERSION).unwrap_or_default()
     }
 
-    /// Facts by blob id, for files that moved or were copied.
-    pub fn by_blob(&self) -> HashMap<&str, &Facts> {
-        self.files.values().map(|seen| (seen.blob.as_str(), &seen.facts)).collect()
+    /// Facts by blob id (none: a content not read), for files that moved or were copied.
+    pub fn by_blob(&self) -> HashMap<&str, Option<&Facts>> {
+        self.files.values().map(|seen| (seen.blob.as_str(), seen.facts.as_ref())).collect()
     }
 
     /// Writes the cache atomically (a new file renamed over the old).
-    pub fn save<'a>(files: impl Iterator<Item = (&'a str, &'a Stamp, &'a Facts)>, path: &Path) -> std::io::Result<()> {
+    pub fn save<'a>(
+        files: impl Iterator<Item = (&'a str, &'a Stamp, Option<&'a Facts>)>,
+        path: &Path,
+    ) -> std::io::Result<()> {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }

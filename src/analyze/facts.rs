@@ -6,7 +6,7 @@ use super::lang::{Lang, compiled};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Parser, QueryCursor};
+use tree_sitter::{Parser, Query, QueryCursor, QueryMatch};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Facts {
@@ -42,8 +42,9 @@ pub struct Definition {
     pub line: u32,
 }
 
-/// How deep in the syntax tree an import or a definition is looked for: on Django, depth 8 finds
-/// 99.9% of the imports and 99.6% of the definitions that an unbounded search finds, in less time.
+/// How deep in the syntax tree an import or a definition is looked for, in languages whose
+/// expressions can hold one (a `require` call, a function expression): on Django, depth 8 found
+/// 99.9% of the imports and 99.6% of the definitions that an unbounded search finds.
 const MAX_DEPTH: u32 = 8;
 
 /// Reads the facts of one file.
@@ -58,54 +59,88 @@ pub fn read(lang: Lang, path: &str, text: &str) -> Facts {
     let Some(tree) = parser.parse(text, None) else { return facts };
     facts.has_errors = tree.root_node().has_error();
     let bytes = text.as_bytes();
-    let names = compiled.query.capture_names();
     let mut cursor = QueryCursor::new();
-    // Imports and definitions sit near the top of a tree (a method's local import is about six
-    // levels down); not starting matches deeper skips the expressions that make up most of it.
-    cursor.set_max_start_depth(Some(MAX_DEPTH));
-    let mut matches = cursor.matches(&compiled.query, tree.root_node(), bytes);
-    while let Some(m) = matches.next() {
-        let mut definition_name = None;
-        let mut definition_kind = None;
-        let mut source = None;
-        let mut call = None;
-        for capture in m.captures() {
-            let node_text = || capture.node.utf8_text(bytes).unwrap_or_default();
-            match names[capture.index as usize] {
-                "import" => facts.imports.extend(split_import(lang, node_text())),
-                "source" => source = Some(unquote(node_text())),
-                "declares" => facts.declares = Some(node_text().replace(char::is_whitespace, "")),
-                "fn" => call = Some(node_text()),
-                "name" => definition_name = Some((node_text(), capture.node.start_position().row as u32 + 1)),
-                other => {
-                    if let Some(kind) = other.strip_prefix("definition.") {
-                        definition_kind = Some(kind);
-                    }
+    let mut each_match = |m: &QueryMatch<'_, '_>| absorb(lang, &compiled.query, m, bytes, &mut facts);
+    if compiled.sealed.is_empty() {
+        // Imports and definitions sit near the top of a tree (a method's local import is about
+        // six levels down); not starting matches deeper skips most of the expressions.
+        cursor.set_max_start_depth(Some(MAX_DEPTH));
+        let mut matches = cursor.matches(&compiled.query, tree.root_node(), bytes);
+        while let Some(m) = matches.next() {
+            each_match(m);
+        }
+    } else {
+        // Where the grammar says which nodes cannot hold what the query looks for (expressions,
+        // most of a tree), those are not entered: the query runs at each node reached, starting
+        // matches at that node only, at any depth.
+        cursor.set_max_start_depth(Some(0));
+        let mut walk = tree.walk();
+        'walk: loop {
+            let node = walk.node();
+            if node.is_named() {
+                let mut matches = cursor.matches(&compiled.query, node, bytes);
+                while let Some(m) = matches.next() {
+                    each_match(m);
+                }
+                if !compiled.is_sealed(node.kind_id()) && walk.goto_first_child() {
+                    continue;
                 }
             }
-        }
-        if let Some(module) = source {
-            // A string passed to a call is an import only under the names that load code;
-            // `require_relative "x"` is a path from the file's own folder.
-            match (lang, call) {
-                (_, None) => facts.imports.push(RawImport { module, names: Vec::new() }),
-                (Lang::Ruby, Some("require_relative")) => {
-                    facts.imports.push(RawImport { module: format!("./{module}"), names: Vec::new() })
+            while !walk.goto_next_sibling() {
+                if !walk.goto_parent() {
+                    break 'walk;
                 }
-                (Lang::Ruby, Some("require" | "load" | "autoload")) | (_, Some("require")) => {
-                    facts.imports.push(RawImport { module, names: Vec::new() })
-                }
-                _ => {}
             }
-        }
-        if let (Some((name, line)), Some(kind)) = (definition_name, definition_kind) {
-            facts.definitions.push(Definition { name: name.to_owned(), kind: kind.to_owned(), line });
         }
     }
+    // In file order (a pattern rooted at the file, such as Python's module constants, matches
+    // before the definitions inside it).
+    facts.definitions.sort_by_key(|d| d.line);
     if matches!(lang, Lang::Java | Lang::CSharp | Lang::Php | Lang::Ruby) {
         facts.mentions = capitalised_words(text);
     }
     facts
+}
+
+/// Adds what one query match says to the facts: an import, the declared package, a definition.
+fn absorb(lang: Lang, query: &Query, m: &QueryMatch<'_, '_>, bytes: &[u8], facts: &mut Facts) {
+    let names = query.capture_names();
+    let mut definition_name = None;
+    let mut definition_kind = None;
+    let mut source = None;
+    let mut call = None;
+    for capture in m.captures() {
+        let node_text = || capture.node.utf8_text(bytes).unwrap_or_default();
+        match names[capture.index as usize] {
+            "import" => facts.imports.extend(split_import(lang, node_text())),
+            "source" => source = Some(unquote(node_text())),
+            "declares" => facts.declares = Some(node_text().replace(char::is_whitespace, "")),
+            "fn" => call = Some(node_text()),
+            "name" => definition_name = Some((node_text(), capture.node.start_position().row as u32 + 1)),
+            other => {
+                if let Some(kind) = other.strip_prefix("definition.") {
+                    definition_kind = Some(kind);
+                }
+            }
+        }
+    }
+    if let Some(module) = source {
+        // A string passed to a call is an import only under the names that load code;
+        // `require_relative "x"` is a path from the file's own folder.
+        match (lang, call) {
+            (_, None) => facts.imports.push(RawImport { module, names: Vec::new() }),
+            (Lang::Ruby, Some("require_relative")) => {
+                facts.imports.push(RawImport { module: format!("./{module}"), names: Vec::new() })
+            }
+            (Lang::Ruby, Some("require" | "load" | "autoload")) | (_, Some("require")) => {
+                facts.imports.push(RawImport { module, names: Vec::new() })
+            }
+            _ => {}
+        }
+    }
+    if let (Some((name, line)), Some(kind)) = (definition_name, definition_kind) {
+        facts.definitions.push(Definition { name: name.to_owned(), kind: kind.to_owned(), line });
+    }
 }
 
 /// Splits an import statement's text into the modules it imports.
@@ -211,4 +246,61 @@ fn main_kind(lang: Lang, path: &str, text: &str) -> Option<String> {
         _ => return None,
     };
     Some(kind.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_imports_and_definitions_are_found_at_any_depth_but_not_in_expressions() {
+        let code = r#"
+import os
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from shop.models import Order
+class Cart:
+    def total(self):
+        for line in self.lines:
+            if line:
+                try:
+                    with open(line) as f:
+                        while f:
+                            def parse():
+                                from shop.tax import rate
+                                return rate
+                except OSError:
+                    pass
+handler = lambda: __import__("not.an.import")
+TEXT = "import fake"
+"#;
+        let facts = read(Lang::Python, "shop/cart.py", code);
+        let modules: Vec<&str> = facts.imports.iter().map(|i| i.module.as_str()).collect();
+        assert_eq!(modules, ["os", "typing", "shop.models", "shop.tax"]);
+        let definitions: Vec<(&str, &str)> =
+            facts.definitions.iter().map(|d| (d.name.as_str(), d.kind.as_str())).collect();
+        assert_eq!(
+            definitions,
+            [
+                ("Cart", "class"),
+                ("total", "function"),
+                ("parse", "function"),
+                ("handler", "constant"),
+                ("TEXT", "constant")
+            ]
+        );
+        assert_eq!(facts.definitions[2].line, 13, "1-based line of the nested function");
+    }
+
+    #[test]
+    fn go_imports_package_and_declarations() {
+        let code = "package billing\n\nimport (\n\t\"fmt\"\n\tm \"example.com/shop/pkg/money\"\n)\n\ntype Invoice struct{ Lines []int }\n\nfunc (i Invoice) Total() int {\n\tf := func() int { return 1 }\n\treturn f()\n}\n\nfunc Print() { fmt.Println(m.Cents(1)) }\n";
+        let facts = read(Lang::Go, "internal/billing/invoice.go", code);
+        let modules: Vec<&str> = facts.imports.iter().map(|i| i.module.as_str()).collect();
+        assert_eq!(modules, ["fmt", "example.com/shop/pkg/money"]);
+        assert_eq!(facts.declares.as_deref(), Some("billing"));
+        let definitions: Vec<(&str, &str)> =
+            facts.definitions.iter().map(|d| (d.name.as_str(), d.kind.as_str())).collect();
+        assert_eq!(definitions, [("Invoice", "type"), ("Total", "method"), ("Print", "function")]);
+    }
 }

@@ -178,6 +178,15 @@ const TS_ONLY_IMPORTS: &str = r#"
 pub struct Compiled {
     pub grammar: Language,
     pub query: Query,
+    /// By node kind id: the nodes inside which nothing the query looks for can start (empty when
+    /// any node can hold an import or a definition).
+    pub sealed: Vec<bool>,
+}
+
+impl Compiled {
+    pub fn is_sealed(&self, kind: u16) -> bool {
+        self.sealed.get(usize::from(kind)).copied().unwrap_or(false)
+    }
 }
 
 /// Each language's query, compiled when first needed (compiling all nine costs about half a
@@ -195,7 +204,57 @@ fn compile(lang: Lang) -> Compiled {
             query.disable_pattern(pattern);
         }
     }
-    Compiled { grammar, query }
+    let sealed = sealed_kinds(lang, &grammar);
+    Compiled { grammar, query, sealed }
+}
+
+/// Python's statements that hold no other statement.
+const PYTHON_SIMPLE_STATEMENTS: &[&str] = &[
+    "expression_statement",
+    "return_statement",
+    "delete_statement",
+    "raise_statement",
+    "pass_statement",
+    "break_statement",
+    "continue_statement",
+    "global_statement",
+    "nonlocal_statement",
+    "exec_statement",
+    "print_statement",
+    "assert_statement",
+    "type_alias_statement",
+    "import_statement",
+    "import_from_statement",
+    "future_import_statement",
+];
+
+/// The node kinds inside which nothing the query looks for can start, in the languages where
+/// that holds for the expressions: Python's imports and definitions are statements, and no
+/// expression, parameter or simple statement holds a statement; Go's imports and declarations
+/// never sit inside an expression, a simple statement or a type (a function literal's local
+/// types aside). Taken from the grammar's supertypes where it names them. In JavaScript, PHP
+/// and Ruby a `require` is itself an expression and functions are values: nothing is sealed.
+fn sealed_kinds(lang: Lang, grammar: &Language) -> Vec<bool> {
+    let (supertypes, kinds): (&[&str], &[&str]) = match lang {
+        Lang::Python => (&["expression", "primary_expression", "parameter", "pattern"], PYTHON_SIMPLE_STATEMENTS),
+        Lang::Go => (&["_expression", "_simple_statement", "_simple_type"], &[]),
+        _ => return Vec::new(),
+    };
+    let mut sealed = vec![false; grammar.node_kind_count()];
+    for &supertype in grammar.supertypes() {
+        if grammar.node_kind_for_id(supertype).is_some_and(|name| supertypes.contains(&name)) {
+            for &kind in grammar.subtypes_for_supertype(supertype) {
+                sealed[usize::from(kind)] = true;
+            }
+        }
+    }
+    for kind in 0..sealed.len() as u16 {
+        if grammar.node_kind_is_named(kind) && grammar.node_kind_for_id(kind).is_some_and(|name| kinds.contains(&name))
+        {
+            sealed[usize::from(kind)] = true;
+        }
+    }
+    sealed
 }
 
 pub fn compiled(lang: Lang) -> &'static Compiled {

@@ -123,8 +123,13 @@ pub struct LanguageTotals {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Stats {
+    /// Files parsed this run.
     pub parsed: usize,
+    /// Files whose facts came from the cache.
     pub cached: usize,
+    /// Files not read as code: minified or generated, or not UTF-8.
+    #[serde(default)]
+    pub skipped: usize,
 }
 
 /// Told how many files have been parsed so far, out of how many files there are.
@@ -142,41 +147,47 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
     let by_blob = old.by_blob();
     let parsed_count = std::sync::atomic::AtomicUsize::new(0);
     let total = found.sources.len();
-    let (files, stamps): (Vec<Parsed>, Vec<(cache::Stamp, bool)>) = found
-        .sources
-        .par_iter()
-        .filter_map(|entry| {
-            let parsed = |facts| Parsed { path: entry.path.clone(), lang: entry.lang, facts };
-            if let Some(seen) = (old.files.get(&entry.path)).filter(|s| s.size == entry.size && s.mtime == entry.mtime)
-            {
-                return Some((parsed(seen.facts.clone()), (seen.stamp(), true)));
+    let reads: Vec<Option<Read>> = (found.sources.par_iter())
+        .map(|entry| {
+            let read = read_source(dir, entry, &old, &by_blob)?;
+            if !read.cached {
+                progress(parsed_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             }
-            let bytes = std::fs::read(dir.join(&entry.path)).ok()?;
-            let text = String::from_utf8(bytes).ok()?; // not text: not code
-            if source::looks_minified(&text) {
-                return None;
-            }
-            let blob = cache::blob_id(text.as_bytes());
-            let (facts, cached) = match by_blob.get(blob.as_str()) {
-                Some(facts) => ((*facts).clone(), true),
-                None => {
-                    let facts = facts::read(entry.lang, &entry.path, &text);
-                    progress(parsed_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
-                    (facts, false)
-                }
-            };
-            Some((parsed(facts), (cache::Stamp { size: entry.size, mtime: entry.mtime, blob }, cached)))
+            Some(read)
         })
-        .unzip();
-    let cached = stamps.iter().filter(|(_, cached)| *cached).count();
-    let stats = Stats { parsed: files.len() - cached, cached };
-    let anything_new = stats.parsed > 0;
+        .collect();
+    // Files read (with their stamps, in the same order) and files skipped, both for the cache.
+    let mut files = Vec::with_capacity(reads.len());
+    let mut stamps = Vec::with_capacity(reads.len());
+    let mut skipped = Vec::new();
+    let mut stats = Stats::default();
+    let mut anything_new = false;
+    for (entry, read) in found.sources.iter().zip(reads) {
+        let Some(Read { stamp, cached, unchanged, facts }) = read else { continue };
+        anything_new |= !unchanged;
+        match facts {
+            Some(facts) => {
+                stats.parsed += usize::from(!cached);
+                stats.cached += usize::from(cached);
+                files.push(Parsed { path: entry.path.clone(), lang: entry.lang, facts });
+                stamps.push((stamp, cached));
+            }
+            None => {
+                stats.skipped += 1;
+                skipped.push((entry.path.as_str(), stamp));
+            }
+        }
+    }
+    // A file gone since the last run leaves an entry to drop.
+    anything_new |= old.files.len() != stamps.len() + skipped.len();
     let save = || {
         if let Some(location) = location
             && anything_new
         {
-            let entries = files.iter().zip(&stamps).map(|(file, (stamp, _))| (file.path.as_str(), stamp, &file.facts));
-            if let Err(e) = cache::Cache::save(entries, &location) {
+            let read =
+                files.iter().zip(&stamps).map(|(file, (stamp, _))| (file.path.as_str(), stamp, Some(&file.facts)));
+            let not_read = skipped.iter().map(|(path, stamp)| (*path, stamp, None));
+            if let Err(e) = cache::Cache::save(read.chain(not_read), &location) {
                 tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
             }
         }
@@ -184,6 +195,40 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
     // Writing the cache and resolving the imports are independent: one core each.
     let ((), analysis) = rayon::join(save, || assemble(dir, &system, &files, &found.configs, stats));
     Ok(analysis)
+}
+
+/// One source file as this run found it: its stamp, whether what is known of it came from the
+/// cache (and whether from the same path and stamp: then the cache needs no new entry), and its
+/// facts (none: not read as code).
+struct Read {
+    stamp: cache::Stamp,
+    cached: bool,
+    unchanged: bool,
+    facts: Option<Facts>,
+}
+
+/// Reads one file, or takes what the cache knows of it: by path when its size and modification
+/// time are as last seen (the file is not even opened), else by the blob id of its content.
+/// None when it cannot be read.
+fn read_source(
+    dir: &Path,
+    entry: &source::SourceEntry,
+    old: &cache::Cache,
+    by_blob: &HashMap<&str, Option<&Facts>>,
+) -> Option<Read> {
+    if let Some(seen) = (old.files.get(&entry.path)).filter(|s| s.size == entry.size && s.mtime == entry.mtime) {
+        return Some(Read { stamp: seen.stamp(), cached: true, unchanged: true, facts: seen.facts.clone() });
+    }
+    let bytes = std::fs::read(dir.join(&entry.path)).ok()?;
+    let blob = cache::blob_id(&bytes);
+    let stamp = cache::Stamp { size: entry.size, mtime: entry.mtime, blob };
+    if let Some(facts) = by_blob.get(stamp.blob.as_str()) {
+        return Some(Read { stamp, cached: true, unchanged: false, facts: facts.cloned() });
+    }
+    // Not text, or a minified bundle: not code to read.
+    let text = String::from_utf8(bytes).ok().filter(|text| !source::looks_minified(text));
+    let facts = text.map(|text| facts::read(entry.lang, &entry.path, &text));
+    Some(Read { stamp, cached: false, unchanged: false, facts })
 }
 
 /// Analyses the code of git revision `rev` under `dir` (the cache is read, not written: it

@@ -32,6 +32,7 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> any
     let mut known: Vec<(String, Lang, Facts)> = Vec::new();
     let mut new: Vec<(String, Lang, String)> = Vec::new();
     let mut javascript: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut skipped = 0;
     for record in tree.traverse().breadthfirst.files()? {
         if !record.mode.is_blob() {
             continue;
@@ -56,7 +57,7 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> any
             continue;
         }
         let blob = record.oid.to_string();
-        let cached = lang.and_then(|_| by_blob.get(blob.as_str()));
+        let cached = lang.and_then(|_| by_blob.get(blob.as_str()).copied());
         let needs_bytes = cached.is_none() || lang.is_some_and(|l| l.family() == Lang::JavaScript) || lang.is_none();
         let bytes = if needs_bytes {
             let data = repo.find_blob(record.oid)?.data.clone();
@@ -71,14 +72,12 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> any
             javascript.push((path.clone(), bytes.clone()));
         }
         match (lang, cached) {
-            (Some(lang), Some(facts)) => known.push((path, lang, (*facts).clone())),
-            (Some(lang), None) => {
-                if let Ok(text) = String::from_utf8(bytes)
-                    && !looks_minified(&text)
-                {
-                    new.push((path, lang, text));
-                }
-            }
+            (Some(lang), Some(Some(facts))) => known.push((path, lang, facts.clone())),
+            (Some(_), Some(None)) => skipped += 1, // known not to be code (minified, not UTF-8)
+            (Some(lang), None) => match String::from_utf8(bytes) {
+                Ok(text) if !looks_minified(&text) => new.push((path, lang, text)),
+                _ => skipped += 1,
+            },
             (None, _) => {
                 if is_config(&path)
                     && let Ok(text) = String::from_utf8(bytes)
@@ -88,7 +87,7 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> any
             }
         }
     }
-    let stats = Stats { parsed: new.len(), cached: known.len() };
+    let stats = Stats { parsed: new.len(), cached: known.len(), skipped };
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = stats.parsed + stats.cached;
     let parsed: Vec<Parsed> = (new.par_iter())
