@@ -257,6 +257,26 @@ fn sealed_kinds(lang: Lang, grammar: &Language) -> Vec<bool> {
     sealed
 }
 
+/// `calloc` on mimalloc (whose own is behind a feature that brings another crate).
+unsafe extern "C" fn zeroed(count: usize, size: usize) -> *mut std::ffi::c_void {
+    match count.checked_mul(size) {
+        Some(bytes) => unsafe { libmimalloc_sys::mi_zalloc(bytes) },
+        None => std::ptr::null_mut(),
+    }
+}
+
 pub fn compiled(lang: Lang) -> &'static Compiled {
+    static ALLOCATOR: std::sync::Once = std::sync::Once::new();
+    // SAFETY: tree-sitter's allocator must be set before any tree-sitter object exists; every
+    // one of ours is made after this call (the queries here, then parsers and trees in
+    // `facts::read`), and no other part of the crate uses tree-sitter.
+    ALLOCATOR.call_once(|| unsafe {
+        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+            malloc: libmimalloc_sys::mi_malloc,
+            calloc: zeroed,
+            realloc: libmimalloc_sys::mi_realloc,
+            free: libmimalloc_sys::mi_free,
+        }))
+    });
     COMPILED[lang as usize].get_or_init(|| compile(lang))
 }
