@@ -210,6 +210,8 @@ fn facts_are_cached_by_blob_so_a_rerun_reads_only_what_changed() {
     assert!(cache.contains("web/app.js"), "the skipped bundle is in the cache, not read again");
     let again = analyze_json(dir);
     assert_eq!(again["stats"], serde_json::json!({"parsed": 0, "cached": 6, "skipped": 1}));
+    let summary = String::from_utf8(specbuilder(&["analyze", dir]).stdout).unwrap();
+    assert!(summary.contains("info: 1 file not read as code (minified"), "{summary}");
     assert_eq!(again["edges"], first["edges"], "cached facts give the same graph");
 
     // One changed file is parsed again, and its new import shows.

@@ -107,6 +107,11 @@ pub fn text(analysis: &Analysis) -> String {
     if analysis.components.len() > 10 {
         let _ = writeln!(out, "  ... and {} more", analysis.components.len() - 10);
     }
+    if analysis.stats.skipped > 0 {
+        let skipped = analysis.stats.skipped;
+        let files = if skipped == 1 { "file" } else { "files" };
+        let _ = writeln!(out, "info: {skipped} {files} not read as code (minified, generated or not UTF-8)");
+    }
     if !analysis.parse_errors.is_empty() {
         let _ = writeln!(
             out,
