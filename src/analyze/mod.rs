@@ -150,7 +150,7 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
     let reads: Vec<Option<Read>> = (found.sources.par_iter())
         .map(|entry| {
             let read = read_source(dir, entry, &old, &by_blob)?;
-            if !read.cached {
+            if read.origin == Origin::Parsed {
                 progress(parsed_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             }
             Some(read)
@@ -163,14 +163,14 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
     let mut stats = Stats::default();
     let mut anything_new = false;
     for (entry, read) in found.sources.iter().zip(reads) {
-        let Some(Read { stamp, cached, unchanged, facts }) = read else { continue };
-        anything_new |= !unchanged;
+        let Some(Read { stamp, origin, facts }) = read else { continue };
+        anything_new |= origin != Origin::Unchanged;
         match facts {
             Some(facts) => {
-                stats.parsed += usize::from(!cached);
-                stats.cached += usize::from(cached);
+                stats.parsed += usize::from(origin == Origin::Parsed);
+                stats.cached += usize::from(origin != Origin::Parsed);
                 files.push(Parsed { path: entry.path.clone(), lang: entry.lang, facts });
-                stamps.push((stamp, cached));
+                stamps.push(stamp);
             }
             None => {
                 stats.skipped += 1;
@@ -184,8 +184,7 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
         if let Some(location) = location
             && anything_new
         {
-            let read =
-                files.iter().zip(&stamps).map(|(file, (stamp, _))| (file.path.as_str(), stamp, Some(&file.facts)));
+            let read = files.iter().zip(&stamps).map(|(file, stamp)| (file.path.as_str(), stamp, Some(&file.facts)));
             let not_read = skipped.iter().map(|(path, stamp)| (*path, stamp, None));
             if let Err(e) = cache::Cache::save(read.chain(not_read), &location) {
                 tracing::warn!("could not save the analysis cache at {}: {e}", location.display());
@@ -197,14 +196,22 @@ pub fn analyze(dir: &Path, use_cache: bool, progress: Progress<'_>) -> anyhow::R
     Ok(analysis)
 }
 
-/// One source file as this run found it: its stamp, whether what is known of it came from the
-/// cache (and whether from the same path and stamp: then the cache needs no new entry), and its
-/// facts (none: not read as code).
+/// One source file as this run found it: its stamp, where what is known of it came from, and
+/// its facts (none: not read as code).
 struct Read {
     stamp: cache::Stamp,
-    cached: bool,
-    unchanged: bool,
+    origin: Origin,
     facts: Option<Facts>,
+}
+
+#[derive(PartialEq)]
+enum Origin {
+    /// The cache, by path: same size and modification time (the cache needs no new entry).
+    Unchanged,
+    /// The cache, by the blob id of the content (a touched, moved or copied file).
+    SameContent,
+    /// Read now.
+    Parsed,
 }
 
 /// Reads one file, or takes what the cache knows of it: by path when its size and modification
@@ -217,18 +224,18 @@ fn read_source(
     by_blob: &HashMap<&str, Option<&Facts>>,
 ) -> Option<Read> {
     if let Some(seen) = (old.files.get(&entry.path)).filter(|s| s.size == entry.size && s.mtime == entry.mtime) {
-        return Some(Read { stamp: seen.stamp(), cached: true, unchanged: true, facts: seen.facts.clone() });
+        return Some(Read { stamp: seen.stamp(), origin: Origin::Unchanged, facts: seen.facts.clone() });
     }
     let bytes = std::fs::read(dir.join(&entry.path)).ok()?;
     let blob = cache::blob_id(&bytes);
     let stamp = cache::Stamp { size: entry.size, mtime: entry.mtime, blob };
     if let Some(facts) = by_blob.get(stamp.blob.as_str()) {
-        return Some(Read { stamp, cached: true, unchanged: false, facts: facts.cloned() });
+        return Some(Read { stamp, origin: Origin::SameContent, facts: facts.cloned() });
     }
     // Not text, or a minified bundle: not code to read.
     let text = String::from_utf8(bytes).ok().filter(|text| !source::looks_minified(text));
     let facts = text.map(|text| facts::read(entry.lang, &entry.path, &text));
-    Some(Read { stamp, cached: false, unchanged: false, facts })
+    Some(Read { stamp, origin: Origin::Parsed, facts })
 }
 
 /// Analyses the code of git revision `rev` under `dir` (the cache is read, not written: it
