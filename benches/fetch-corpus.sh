@@ -6,8 +6,9 @@
 #   Rails' activerecord, activesupport and actionpack (Debian's ruby-* packages): Ruby;
 #   Doctrine ORM (Debian's php-doctrine-orm): PHP;
 #   three.js 0.170.0 (npm): JavaScript modules.
-# Debian packages come in the version the configured mirror has. Also builds tokei, to compare
-# against on the same corpora.
+# Debian packages are pinned to Debian 12's versions (the figures in the README); a mirror
+# without them gives its own, with a warning. Also builds tokei, to compare against on the same
+# corpora.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=$PWD/target/corpus
@@ -20,7 +21,12 @@ debian() {
   [ -d "$corpus/$name" ] && return
   local work
   work=$(mktemp -d)
-  (cd "$work" && apt-get download "$@" 2>/dev/null) || { echo "could not download $*" >&2; rm -rf "$work"; return 1; }
+  if ! (cd "$work" && apt-get download "$@" 2>/dev/null); then
+    local unpinned=("${@%%=*}")
+    echo "warning: $* not on this mirror; fetching its own versions of ${unpinned[*]}" >&2
+    (cd "$work" && apt-get download "${unpinned[@]}" 2>/dev/null) ||
+      { echo "could not download ${unpinned[*]}" >&2; rm -rf "$work"; return 1; }
+  fi
   for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/unpacked"; done
   mv "$work/unpacked/$root" "$corpus/$name"
   git -C "$corpus/$name" init -q
@@ -33,9 +39,11 @@ if [ ! -d "$corpus/$django" ]; then
   tar xzf "$corpus/$django.tar.gz" -C "$corpus"
   git -C "$corpus/$django" init -q
 fi
-debian go-containerd usr/share/gocode/src/github.com/containerd/containerd golang-github-containerd-containerd-dev
-debian ruby-rails usr/share/rubygems-integration/all/gems ruby-activerecord ruby-activesupport ruby-actionpack
-debian php-doctrine-orm usr/share/php php-doctrine-orm
+debian go-containerd usr/share/gocode/src/github.com/containerd/containerd \
+  golang-github-containerd-containerd-dev=1.6.20~ds1-1+deb12u3
+debian ruby-rails usr/share/rubygems-integration/all/gems \
+  ruby-activerecord=2:6.1.7.10+dfsg-1~deb12u3 ruby-activesupport=2:6.1.7.10+dfsg-1~deb12u3 ruby-actionpack=2:6.1.7.10+dfsg-1~deb12u3
+debian php-doctrine-orm usr/share/php php-doctrine-orm=2.14.1+dfsg-1
 three=js-three-0.170.0
 if [ ! -d "$corpus/$three" ]; then
   (cd "$corpus" && npm pack three@0.170.0 --silent >/dev/null)
