@@ -232,9 +232,7 @@ fn read_source(
     if let Some(facts) = by_blob.get(stamp.blob.as_str()) {
         return Some(Read { stamp, origin: Origin::SameContent, facts: facts.cloned() });
     }
-    // Not text, or a minified bundle: not code to read.
-    let text = String::from_utf8(bytes).ok().filter(|text| !source::looks_minified(text));
-    let facts = text.map(|text| facts::read(entry.lang, &entry.path, &text));
+    let facts = source::code_text(bytes).map(|text| facts::read(entry.lang, &entry.path, &text));
     Some(Read { stamp, origin: Origin::Parsed, facts })
 }
 

@@ -5,7 +5,7 @@
 use super::cache::Cache;
 use super::facts::{self, Facts};
 use super::lang::Lang;
-use super::source::{MAX_FILE_BYTES, SKIPPED_DIRS, is_config, looks_minified};
+use super::source::{MAX_FILE_BYTES, SKIPPED_DIRS, code_text, is_config};
 use super::{Parsed, Progress, Stats};
 use anyhow::Context;
 use rayon::prelude::*;
@@ -74,9 +74,9 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> any
         match (lang, cached) {
             (Some(lang), Some(Some(facts))) => known.push((path, lang, facts.clone())),
             (Some(_), Some(None)) => skipped += 1, // known not to be code (minified, not UTF-8)
-            (Some(lang), None) => match String::from_utf8(bytes) {
-                Ok(text) if !looks_minified(&text) => new.push((path, lang, text)),
-                _ => skipped += 1,
+            (Some(lang), None) => match code_text(bytes) {
+                Some(text) => new.push((path, lang, text)),
+                None => skipped += 1,
             },
             (None, _) => {
                 if is_config(&path)

@@ -30,9 +30,14 @@ pub const MAX_FILE_BYTES: u64 = 1 << 20;
 /// Whether a file's text is minified or generated rather than written by hand: GitHub Linguist's
 /// rule, lines longer than 110 bytes on average (emscripten output, bundles, data tables), for
 /// files over 4 KB (a short one-line module is still code).
-pub fn looks_minified(text: &str) -> bool {
+fn looks_minified(text: &str) -> bool {
     let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
     text.len() > 4096 && text.len() / lines > 110
+}
+
+/// A file's text, if it is code to read: UTF-8, and neither minified nor generated.
+pub fn code_text(bytes: Vec<u8>) -> Option<String> {
+    String::from_utf8(bytes).ok().filter(|text| !looks_minified(text))
 }
 
 /// A source file found on disk, with what tells whether it changed since the last run.
