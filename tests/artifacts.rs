@@ -8,8 +8,7 @@ use common::*;
 
 use specbuilder::cli::new::{DepthArg, NewArgs, start};
 use specbuilder::conversation::{Session, autopilot};
-use specbuilder::delivery::{Generated, Request, generate_on_branch};
-use specbuilder::generate::Target;
+use specbuilder::delivery::{Generated, Request, default_targets, generate_on_branch};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -37,7 +36,8 @@ fn generated_with(dir: &Path, template: &str, idea: &str, script: &[(&str, &str)
     let started = start(&args).expect("the project starts");
     autopilot(dir, started.session, script).expect("the conversation runs");
     let session = Session::open(dir, Some("app")).unwrap();
-    let request = Request { targets: &Target::ALL, partial: true, force: false, overview: None };
+    let targets = default_targets(session.project().unwrap(), Some(session.template().unwrap()));
+    let request = Request { targets: &targets, partial: true, force: false, overview: None };
     match generate_on_branch(&session, request).expect("generation runs") {
         Generated::Committed { .. } => {}
         _ => panic!("{template}: nothing was committed"),
@@ -71,7 +71,10 @@ fn every_template_generates_artifacts_that_pass_their_parsers() {
         let openapi = oas3::from_yaml(text(&files, "openapi.yaml")).expect("oas3 loads the document");
         assert_eq!(openapi.openapi, "3.1.0");
         let entities = prd["entities"].as_array().unwrap().len();
-        assert_eq!(openapi.paths.as_ref().map_or(0, |p| p.len()), 2 * entities, "{template}");
+        let operations = prd["operations"].as_array().unwrap();
+        let paths: std::collections::BTreeSet<&str> = operations.iter().map(|o| o["path"].as_str().unwrap()).collect();
+        assert!(operations.len() >= 5 * entities, "{template}: entity CRUD and what the decisions imply");
+        assert_eq!(openapi.paths.as_ref().map_or(0, |p| p.len()), paths.len(), "{template}");
 
         // GraphQL: parsed and validated; one object type per entity.
         let sdl = text(&files, "schema.graphql");
@@ -85,7 +88,7 @@ fn every_template_generates_artifacts_that_pass_their_parsers() {
         let descriptors = compile_proto(&text(&files, "api.proto"));
         let file = descriptors.file.iter().find(|f| f.name() == "api.proto").unwrap();
         let methods = file.service[0].method.len();
-        assert_eq!(methods, if entities == 0 { 1 } else { 5 * entities }, "{template}");
+        assert_eq!(methods, operations.len().max(1), "{template}: one RPC per operation");
 
         // Gherkin: one scenario per requirement across the features, each tagged with its id.
         let mut scenarios = 0;
@@ -93,12 +96,12 @@ fn every_template_generates_artifacts_that_pass_their_parsers() {
             let feature = gherkin::Feature::parse(String::from_utf8(bytes.clone()).unwrap(), Default::default())
                 .unwrap_or_else(|e| panic!("{template}: {name}: {e}"));
             for scenario in &feature.scenarios {
-                assert!(scenario.steps.len() >= 3, "{template}: {name}: {}", scenario.name);
+                assert!(scenario.steps.len() >= 2, "{template}: {name}: {}", scenario.name);
                 assert!(scenario.tags.iter().any(|t| t.starts_with("REQ-")), "{template}: {name}: untagged");
             }
             scenarios += feature.scenarios.len();
         }
-        assert_eq!(scenarios, requirements, "{template}");
+        assert!(scenarios >= requirements, "{template}: {scenarios} scenarios for {requirements} requirements");
 
         // Mermaid: the parser's model holds every table, relation and component we emitted.
         let sql = text(&files, "schema.sql");
@@ -203,7 +206,8 @@ fn the_ddl_of_every_template_applies_to_a_real_postgres() {
         let tables: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
         let expected = sql.matches("CREATE TABLE ").count();
         assert_eq!(tables, expected, "{template}: tables created");
-        assert!(tables >= 1, "{template}");
+        // A command-line tool keeps no database; every other template does.
+        assert!(tables >= 1 || *template == "cli-tool", "{template}");
     }
 }
 

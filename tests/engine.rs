@@ -29,7 +29,8 @@ fn built_in_templates_are_clean_and_complete() {
         for q in &t.questions {
             assert!(q.why.is_some() && q.default.is_some() && q.assume_reason.is_some(), "{}: {}", t.id, q.key);
             if q.format == AnswerFormat::Single {
-                assert!((3..=4).contains(&q.options.len()), "{}: {} has {} options", t.id, q.key, q.options.len());
+                // Sharp choices: a few options, more only where the domain has more (languages).
+                assert!((3..=6).contains(&q.options.len()), "{}: {} has {} options", t.id, q.key, q.options.len());
                 assert!(
                     q.options.iter().all(|o| !o.facts.is_empty()),
                     "{}: {} has an option without facts",

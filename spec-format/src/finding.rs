@@ -103,7 +103,16 @@ codes! {
     TemplateUnreachable = "SB603", "template-unreachable-question", Error, "A template question can never be asked: its `ask_if` needs a fact no option asserts, it depends on such a question, or no depth asks it.";
     TemplateContradiction = "SB604", "template-option-contradiction", Error, "A template option's own facts break one of the template's rules, so choosing it is always a contradiction.";
     TemplateQuestion = "SB605", "template-question-incomplete", Warning, "A template question lacks its one-line `why`, or has a `default` without an `assume_reason`.";
-    ModelWarning = "SB701", "model-warning", Warning, "A language model thinks two free-text answers contradict in meaning. Only with `check --llm`; never an error.";
+    TemplateImpliesNothing = "SB606", "template-implies-nothing", Warning, "A template option (or a question without options) implies no requirement, so choosing it changes nothing a team would build or test.";
+    TemplateBadImplication = "SB607", "template-bad-implication", Error, "What a template option implies is malformed: a requirement that is not EARS, a scenario without `when` or `then`, a column list that does not parse, an operation path without `/`, or a `when` fact no option asserts.";
+    TemplateImplicationSmell = "SB608", "template-implication-smell", Warning, "What a template option implies is untestable: a vague word, a non-functional requirement without a number, a scenario step that states nothing checkable, or a requirement without a scenario.";
+    ModelWarning = "SB701",  "model-warning", Warning, "A language model thinks two free-text answers contradict in meaning. Only with `check --llm`; never an error.";
+    RequirementNotEars = "SB801", "requirement-not-ears", Warning, "A PRD requirement does not follow an EARS pattern (`The system shall ...`, `When ..., the system shall ...`, `While ...`, `If ..., then ...`, `Where ...`).";
+    RequirementSmell = "SB802", "requirement-smell", Warning, "A requirement or a free-text answer uses a word that cannot be tested: fast, easy, user-friendly, appropriate, as needed, etc., and/or, ...";
+    UnmeasurableNfr = "SB803", "unmeasurable-nfr", Warning, "A non-functional requirement has no number to measure against.";
+    VagueScenarioStep = "SB804", "vague-scenario-step", Warning, "A Gherkin step states nothing checkable, or could belong to any requirement.";
+    CapabilityWithoutTask = "SB805", "capability-without-task", Warning, "An API operation, table or screen of the spec is delivered by no task in `tickets/tickets.md`.";
+    CapabilityMissingFromContract = "SB806", "capability-missing-from-contract", Warning, "An operation the decisions imply is missing from a generated contract (OpenAPI, GraphQL or protobuf).";
 }
 
 impl fmt::Display for Code {

@@ -23,6 +23,7 @@ pub mod ident;
 pub mod model;
 pub mod validate;
 pub mod value;
+pub mod words;
 pub mod workspace;
 pub mod write;
 

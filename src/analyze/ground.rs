@@ -4,7 +4,8 @@
 //! versioned and reviewed with the spec, and every client (CLI, bot) sees the same questions.
 
 use super::Analysis;
-use spec_format::model::{AnswerOption, Depth, Question, Template};
+use spec_format::model::implies::{ImpliedRequirement, Scenario};
+use spec_format::model::{Depth, Implication, Question, Template, TemplateOption};
 use spec_format::value::{FactValue, Scalar};
 use std::collections::BTreeMap;
 
@@ -27,9 +28,53 @@ fn option_id(name: &str) -> String {
     if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) { format!("m_{id}") } else { id }
 }
 
-fn option(id: String, label: String, fact: &str, value: &str) -> AnswerOption {
+fn option(id: String, label: String, fact: &str, value: &str) -> TemplateOption {
     let facts = BTreeMap::from([(fact.to_owned(), FactValue::One(Scalar::Str(value.to_owned())))]);
-    AnswerOption { id, label, facts }
+    let implies = vec![implication(fact, value)];
+    TemplateOption { id, label, facts, implies }
+}
+
+/// What choosing a part of the code means for the change: its behaviour is pinned by tests.
+fn implication(fact: &str, value: &str) -> Implication {
+    let (ears, scenario) = if fact == "code.entry_point" && value == "none" {
+        (
+            "The system shall leave every entry point's requests and responses unchanged by this change.".to_owned(),
+            Scenario {
+                name: "Recorded requests answer as before".into(),
+                given: vec!["100 requests recorded against the base release".into()],
+                when: vec!["they are replayed against the changed build".into()],
+                then: vec!["all 100 responses match the recorded status and body".into()],
+            },
+        )
+    } else if fact == "code.entry_point" {
+        (
+            format!(
+                "When a user reaches the change through `{value}`, the system shall answer every input the change does not target exactly as the base release does."
+            ),
+            Scenario {
+                name: format!("Inputs the change does not target behave as before at {value}"),
+                given: vec![format!("50 requests to `{value}` recorded against the base release")],
+                when: vec!["they are replayed against the changed build".into()],
+                then: vec!["every response the change does not target matches the recorded status and body".into()],
+            },
+        )
+    } else {
+        (
+            format!(
+                "The system shall keep every existing test of `{value}` passing, with none deleted or skipped, after the change."
+            ),
+            Scenario {
+                name: format!("The tests of {value} still pass"),
+                given: vec![format!("the tests of `{value}` pass on the base commit")],
+                when: vec!["the change is applied and the test suite runs".into()],
+                then: vec![format!("the same tests of `{value}` pass and the count of skipped tests is unchanged")],
+            },
+        )
+    };
+    Implication {
+        requirements: vec![ImpliedRequirement { ears, scenarios: vec![scenario], edge_cases: Vec::new() }],
+        ..Implication::default()
+    }
 }
 
 /// `base` with the questions about the code put first.
@@ -38,7 +83,7 @@ pub fn grounded(base: &Template, slug: &str, analysis: &Analysis) -> Template {
     template.id = template_id(slug);
     template.name = format!("{} (grounded in the code of {slug})", base.name);
     let mut seen = std::collections::BTreeSet::new();
-    let components: Vec<AnswerOption> = (analysis.components.iter())
+    let components: Vec<TemplateOption> = (analysis.components.iter())
         .filter(|c| seen.insert(option_id(&c.name)))
         .take(OPTIONS)
         .map(|c| {
@@ -66,7 +111,7 @@ pub fn grounded(base: &Template, slug: &str, analysis: &Analysis) -> Template {
         });
     }
     let mut seen = std::collections::BTreeSet::new();
-    let mut entries: Vec<AnswerOption> = (analysis.entry_points.iter())
+    let mut entries: Vec<TemplateOption> = (analysis.entry_points.iter())
         .filter_map(|e| {
             let name = e.name.as_deref().map_or(e.path.clone(), |n| format!("{} {n}", e.path));
             let id = option_id(&name);
@@ -110,5 +155,6 @@ fn question_defaults() -> Question {
         depths: vec![Depth::Quick, Depth::Standard, Depth::Thorough],
         required_for: Vec::new(),
         priority: 0,
+        implies: Vec::new(),
     }
 }

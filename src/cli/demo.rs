@@ -4,7 +4,6 @@ use super::Outcome;
 use super::new::{DepthArg, NewArgs};
 use crate::conversation::{self, Session};
 use crate::delivery::{self, Generated};
-use crate::generate::Target;
 use anyhow::{Context, bail};
 use clap::Args;
 use spec_format::Severity;
@@ -85,7 +84,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     println!("answered {answered} question(s) through the engine, one commit each; deferred {deferred}");
 
     let session = Session::open(&dir, Some(SLUG))?;
-    let targets = Target::ALL.to_vec();
+    // Every target the template describes: a greenfield project has no change plan.
+    let targets = delivery::default_targets(session.project()?, Some(session.template()?));
     let request = delivery::Request { targets: &targets, partial: true, force: false, overview: None };
     let files = match delivery::generate_on_branch(&session, request)? {
         Generated::Committed { delivery, .. } | Generated::UpToDate(delivery) => delivery.files,

@@ -176,6 +176,16 @@ pub fn plan(
     let mut spec = Spec::new(project, template).map_err(|e| anyhow::anyhow!(e))?;
     spec.overview = request.overview;
     if request.targets.contains(&Target::ChangePlan) {
+        let brownfield =
+            project.project.as_ref().is_some_and(|p| p.value.kind == spec_format::model::ProjectKind::Brownfield)
+                || template.is_some_and(|t| t.artifacts.contains_key(Target::ChangePlan.as_str()));
+        if !brownfield {
+            anyhow::bail!(
+                "a change plan is for changing existing code: `{}` is a greenfield project. \
+                 Start a brownfield project (`specbuilder new <slug> --template brownfield-change`) to plan a change.",
+                project.slug
+            );
+        }
         spec.codebase = codebase(project, files)?;
     }
     let mut blocked = Vec::new();

@@ -25,7 +25,7 @@ pub fn decision(
         question: q.text.clone(),
         category: Some(q.category.clone()),
         format: q.format,
-        options: q.options.clone(),
+        options: q.options.iter().map(|o| o.answer_option()).collect(),
         answer,
         facts: Default::default(),
         status,
@@ -36,6 +36,7 @@ pub fn decision(
         answered_by: Some(by.answered_by),
         answered_at: Some(by.answered_at),
         source: by.source,
+        implies: Vec::new(),
         body: String::new(),
     };
     if status.is_in_force() {

@@ -4,6 +4,7 @@
 
 use super::entities::FieldType;
 use super::{Gaps, Spec, one_line};
+use spec_format::model::implies::ColumnSpec;
 use std::fmt::Write;
 
 pub struct Table {
@@ -65,9 +66,16 @@ pub fn tenancy(spec: &Spec<'_>) -> Tenancy {
     match spec.word("tenancy.model").as_deref() {
         Some("shared") => Tenancy::Shared,
         Some(_) => Tenancy::Separate,
-        // Undecided: the template default of most SaaS templates.
-        None => Tenancy::Shared,
+        // Undecided: shared when a decision's table belongs to a workspace, else none at all
+        // (a pipeline or a command-line tool has no workspaces).
+        None if references(spec, "Workspace") => Tenancy::Shared,
+        None => Tenancy::Separate,
     }
+}
+
+/// Whether a table the decisions declare references `ty` (`User`, `Workspace`).
+fn references(spec: &Spec<'_>, ty: &str) -> bool {
+    spec.implied.tables.iter().any(|t| t.columns.iter().any(|c| c.ty == ty))
 }
 
 pub fn type_word(ty: &FieldType) -> &str {
@@ -99,10 +107,15 @@ fn sql_type(ty: &FieldType) -> &'static str {
 
 pub fn tables(spec: &Spec<'_>) -> Vec<Table> {
     let tenancy = tenancy(spec);
-    let accounts = spec.flag("auth.accounts") || spec.fact("auth.accounts").is_none();
+    // People with accounts: decided, or undecided but named by a decision's table.
+    let accounts = spec.flag("auth.accounts") || (spec.fact("auth.accounts").is_none() && references(spec, "User"));
     let soft_delete = spec.flag("data.soft_delete");
     let audit = spec.word("data.audit");
     let tokens = spec.is("api.auth", "tokens");
+    let implied = spec.implied();
+    for origin in implied.tables.iter().map(|t| &t.origin).chain(implied.entity_columns.iter().map(|(_, o)| o)) {
+        spec.note_origin(origin);
+    }
     let id = || Column::new("id", "uuid").default("gen_random_uuid()");
     let stamps = || {
         [
@@ -162,6 +175,9 @@ pub fn tables(spec: &Spec<'_>) -> Vec<Table> {
         for field in &entity.fields {
             let mut column = Column::new(&field.column(), sql_type(&field.ty));
             column.nullable = field.optional;
+            if field.ty == FieldType::Bool && !field.optional {
+                column.default = Some("false".into());
+            }
             if let FieldType::Ref(target) = &field.ty {
                 column.references = Some(super::entities::plural(target));
             }
@@ -179,9 +195,41 @@ pub fn tables(spec: &Spec<'_>) -> Vec<Table> {
         if soft_delete {
             columns.push(Column::new("deleted_at", "timestamptz").nullable());
         }
+        for (spec_column, _) in &implied.entity_columns {
+            if !columns.iter().any(|c| c.name == column_name(spec_column)) {
+                columns.push(column(spec_column, &[]));
+            }
+        }
         tables.push(Table { name: entity.plural(), columns, unique, primary_key: vec!["id".into()], comment: None });
     }
-    if matches!(audit.as_deref(), Some("changes" | "full_history")) {
+    let known: Vec<String> =
+        tables.iter().map(|t| t.name.clone()).chain(implied.tables.iter().map(|t| t.name.clone())).collect();
+    for declared in &implied.tables {
+        if tables.iter().any(|t| t.name == declared.name) {
+            continue;
+        }
+        let mut columns = vec![id()];
+        let mut unique = Vec::new();
+        for c in &declared.columns {
+            let column = column(c, &known);
+            if c.unique {
+                unique.push(vec![column.name.clone()]);
+            }
+            columns.push(column);
+        }
+        if !columns.iter().any(|c| c.name == "created_at") {
+            columns.push(Column::new("created_at", "timestamptz").default("now()"));
+        }
+        tables.push(Table {
+            name: declared.name.clone(),
+            columns,
+            unique,
+            primary_key: vec!["id".into()],
+            comment: Some(format!("{} (from `{}`)", declared.purpose.trim_end_matches('.'), declared.origin.key)),
+        });
+    }
+    if matches!(audit.as_deref(), Some("changes" | "full_history")) && !tables.iter().any(|t| t.name == "audit_events")
+    {
         let mut columns = vec![Column::new("id", "bigserial")];
         if tenancy == Tenancy::Shared {
             columns.push(Column::new("workspace_id", "uuid").references("workspaces"));
@@ -212,7 +260,7 @@ pub fn tables(spec: &Spec<'_>) -> Vec<Table> {
             comment: Some("Who changed what, and when.".into()),
         });
     }
-    if tokens && accounts {
+    if tokens && accounts && !tables.iter().any(|t| t.name == "api_tokens") {
         tables.push(Table {
             name: "api_tokens".into(),
             columns: vec![
@@ -229,7 +277,69 @@ pub fn tables(spec: &Spec<'_>) -> Vec<Table> {
             comment: Some("Personal access tokens; only their hash is stored.".into()),
         });
     }
-    tables
+    order_by_references(tables)
+}
+
+/// A column of a declared table: `<name>_id` for a reference to a table that exists (a plain
+/// uuid otherwise), a CHECK for an enumeration, booleans NOT NULL with a default.
+fn column(c: &ColumnSpec, known: &[String]) -> Column {
+    let mut column = match c.ty.as_str() {
+        "enum" => {
+            let mut column = Column::new(&c.name, "text");
+            let values: Vec<String> = c.values.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
+            column.check = Some(format!("{} IN ({})", ident(&c.name), values.join(", ")));
+            column
+        }
+        "bool" | "boolean" => Column::new(&c.name, "boolean").default("false"),
+        word if word.starts_with(|ch: char| ch.is_ascii_uppercase()) => {
+            let mut column = Column::new(&column_name(c), "uuid");
+            let target = super::entities::snake(word).map(|s| super::entities::plural(&s));
+            column.references = target.filter(|t| known.contains(t));
+            column
+        }
+        word => Column::new(&c.name, sql_word(word)),
+    };
+    column.nullable = c.optional;
+    if c.optional && column.sql_type == "boolean" {
+        column.default = None;
+    }
+    column
+}
+
+fn column_name(c: &ColumnSpec) -> String {
+    if c.ty.starts_with(|ch: char| ch.is_ascii_uppercase()) && !c.name.ends_with("_id") {
+        format!("{}_id", c.name)
+    } else {
+        c.name.clone()
+    }
+}
+
+fn sql_word(word: &str) -> &'static str {
+    match word {
+        "int" | "integer" => "bigint",
+        "decimal" | "money" => "numeric(14, 2)",
+        "date" => "date",
+        "datetime" | "timestamp" => "timestamptz",
+        "uuid" => "uuid",
+        "json" => "jsonb",
+        _ => "text",
+    }
+}
+
+/// Tables after the tables they reference (stable otherwise); a cycle keeps its order.
+fn order_by_references(tables: Vec<Table>) -> Vec<Table> {
+    let mut placed: Vec<Table> = Vec::with_capacity(tables.len());
+    let mut rest = tables;
+    while !rest.is_empty() {
+        let ready = rest.iter().position(|t| {
+            t.columns
+                .iter()
+                .filter_map(|c| c.references.as_deref())
+                .all(|r| r == t.name || placed.iter().any(|p| p.name == r))
+        });
+        placed.push(rest.remove(ready.unwrap_or(0)));
+    }
+    placed
 }
 
 /// PostgreSQL's reserved key words (and those reserved but allowed as function or type names):

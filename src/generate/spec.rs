@@ -2,6 +2,7 @@
 //! facts, with a record of which decisions each artifact actually used (its `based_on`).
 
 use super::entities::{self, Entity};
+use super::implied::{self, Implied};
 use spec_format::model::{Answer, Decision, Question, Status, Template};
 use spec_format::value::{FactValue, Scalar};
 use spec_format::workspace::{DecisionDoc, ProjectSpec};
@@ -11,17 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The key of the text decision that lists the product's entities.
 pub const ENTITIES_KEY: &str = "data.entities";
 
-/// One requirement of the PRD: `REQ-<key>-<n>`, traced through tickets and scenarios.
-#[derive(Clone, Debug)]
-pub struct Requirement {
-    pub id: String,
-    pub key: String,
-    pub category: String,
-    pub statement: String,
-    pub assumed: bool,
-    /// The entity this requirement is about, for the entity requirements of `data.entities`.
-    pub entity: Option<usize>,
-}
+pub use super::implied::Requirement;
 
 /// A question the spec does not answer yet.
 #[derive(Clone, Debug)]
@@ -53,6 +44,8 @@ pub struct Spec<'a> {
     pub open: Vec<OpenQuestion>,
     pub entities: Vec<Entity>,
     pub requirements: Vec<Requirement>,
+    /// Everything else the decisions imply: stories, operations, tables, screens, tasks, ...
+    pub implied: Implied,
     /// Fact name -> (value, key of the decision asserting it).
     facts: BTreeMap<&'a str, (&'a FactValue, &'a str)>,
     /// Decision keys read since the last [`Spec::take_reads`].
@@ -97,7 +90,9 @@ impl<'a> Spec<'a> {
             },
             None => Vec::new(),
         };
-        let requirements = requirements(&decisions, &entities);
+        let roles = roles_of(&facts);
+        let mut implied = implied::resolve(&decisions, template, &facts, &entities, &roles);
+        let requirements = std::mem::take(&mut implied.requirements);
         Ok(Spec {
             overview: None,
             codebase: None,
@@ -109,6 +104,7 @@ impl<'a> Spec<'a> {
             open,
             entities,
             requirements,
+            implied,
             facts,
             reads: RefCell::default(),
         })
@@ -157,6 +153,19 @@ impl<'a> Spec<'a> {
         &self.requirements
     }
 
+    /// What the decisions imply. Nothing is noted as read: a generator notes the origins of
+    /// what it uses ([`Spec::note_origin`]).
+    pub fn implied(&self) -> &Implied {
+        &self.implied
+    }
+
+    /// Notes an implied item's decision, and those its `when` read, as read.
+    pub fn note_origin(&self, origin: &super::implied::Origin) {
+        let mut reads = self.reads.borrow_mut();
+        reads.insert(origin.key.clone());
+        reads.extend(origin.facts.iter().cloned());
+    }
+
     /// Notes the decided keys the template requires for `target` as read.
     pub fn note_required(&self, target: &str) {
         let Some(needs) = self.template.and_then(|t| t.artifacts.get(target)) else { return };
@@ -179,8 +188,8 @@ impl<'a> Spec<'a> {
 
     /// The `users.roles` fact, or a single `member` role.
     pub fn roles(&self) -> Vec<String> {
-        let roles = self.words("users.roles");
-        if roles.is_empty() { vec!["member".to_owned()] } else { roles }
+        self.fact("users.roles");
+        roles_of(&self.facts)
     }
 
     /// Keys a target needs (the template's `artifacts.<target>.requires`) that are not decided.
@@ -229,38 +238,11 @@ pub fn answer_text(decision: &Decision) -> String {
     }
 }
 
-fn requirements(decisions: &[&DecisionDoc], entities: &[Entity]) -> Vec<Requirement> {
-    let mut out = Vec::new();
-    for doc in decisions {
-        let d = doc.decision();
-        let category = d.category.clone().unwrap_or_else(|| d.key.split('.').next().unwrap_or("").to_owned());
-        let assumed = d.status == Status::Assumed;
-        if d.key == ENTITIES_KEY && !entities.is_empty() {
-            for (i, entity) in entities.iter().enumerate() {
-                out.push(Requirement {
-                    id: format!("REQ-{}-{}", d.key, i + 1),
-                    key: d.key.clone(),
-                    category: category.clone(),
-                    statement: format!(
-                        "People can create, list, view, change and delete {} ({}).",
-                        entity.plural_title(),
-                        entity.field_summary()
-                    ),
-                    assumed,
-                    entity: Some(i),
-                });
-            }
-            continue;
-        }
-        let question = d.question.trim_end_matches('?');
-        out.push(Requirement {
-            id: format!("REQ-{}-1", d.key),
-            key: d.key.clone(),
-            category,
-            statement: format!("{question}: {}.", answer_text(d).trim_end_matches('.')),
-            assumed,
-            entity: None,
-        });
-    }
-    out
+/// The decided roles (`users.roles`), most trusted first, or a single `member` role.
+fn roles_of(facts: &BTreeMap<&str, (&FactValue, &str)>) -> Vec<String> {
+    let roles: Vec<String> = facts
+        .get("users.roles")
+        .map(|(v, _)| v.scalars().iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    if roles.is_empty() { vec!["member".to_owned()] } else { roles }
 }

@@ -1,204 +1,106 @@
-//! Tickets: one per area of requirements plus one per entity, ordered so a ticket comes after
-//! the tickets it builds on (from the decisions' `depends_on` and the entities' references),
-//! each with acceptance criteria and the requirement ids it covers. Printed for people
-//! (Markdown), for trackers (GitHub, GitLab, Linear, Jira) and for coding agents.
+//! Tickets: the delivery plan's tasks (`plan`), printed for people (Markdown), for trackers
+//! (GitHub, GitLab, Linear, Jira) and for coding agents (AGENTS.md, CLAUDE.md, Cursor rules).
 
-use super::prd::{area_name, by_category, category_rank};
-use super::spec::{ENTITIES_KEY, Requirement};
+use super::plan::{Plan, Task, plan};
 use super::{Gaps, Spec, md_inline, one_line};
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-pub struct Ticket {
-    /// `T1`, `T2`, ... in dependency order.
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub label: String,
-    pub requirements: Vec<Requirement>,
-    pub depends_on: Vec<String>,
-}
-
-impl Ticket {
+impl Task {
     /// The Markdown body a tracker shows.
-    fn body(&self) -> String {
-        let mut body = format!("{}\n\n### Acceptance criteria\n\n", self.summary);
-        for r in &self.requirements {
-            let _ = writeln!(body, "- [ ] {}: {}", r.id, md_inline(&r.statement));
+    fn body(&self, plan: &Plan) -> String {
+        let phase = &plan.phases[self.phase];
+        let parallel = if self.parallel { " · **[P]** can run beside the other tasks of its phase" } else { "" };
+        let mut body = format!(
+            "**Delivers:** {} in `{}`\n\n**Phase {}:** {} · **Size:** {}{parallel}\n\n### Acceptance criteria\n\n",
+            md_inline_keep_code(&self.delivers),
+            self.path,
+            self.phase + 1,
+            md_inline(&phase.title),
+            self.size
+        );
+        for c in &self.criteria {
+            let _ = writeln!(body, "- [ ] {}", md_inline_keep_code(c));
         }
-        let ids: Vec<&str> = self.requirements.iter().map(|r| r.id.as_str()).collect();
-        let _ = write!(body, "\nCovers: {}", ids.join(", "));
+        if !self.requirements.is_empty() {
+            let _ = write!(body, "\nCovers: {}", self.requirements.join(", "));
+        }
         if !self.depends_on.is_empty() {
             let _ = write!(body, "\nDepends on: {}", self.depends_on.join(", "));
         }
         body.push('\n');
         body
     }
+
+    fn heading(&self) -> String {
+        let p = if self.parallel { " [P]" } else { "" };
+        let story = self.story.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        format!("{}{p}{story} {}", self.id, self.title)
+    }
 }
 
-pub fn tickets(spec: &Spec<'_>) -> Vec<Ticket> {
-    struct Draft {
-        title: String,
-        summary: String,
-        label: String,
-        requirements: Vec<Requirement>,
-        needs: BTreeSet<String>,
-        rank: (usize, usize),
-    }
-    let requirements = spec.requirements();
-    let mut drafts: Vec<Draft> = Vec::new();
-    // Which draft holds a decision's requirements, to turn `depends_on` into ticket order.
-    let mut home: BTreeMap<String, usize> = BTreeMap::new();
-    let data_rank = category_rank("data");
-    for (category, group) in by_category(requirements) {
-        let (entity_reqs, area_reqs): (Vec<&Requirement>, Vec<&Requirement>) =
-            group.into_iter().partition(|r| r.entity.is_some());
-        if !area_reqs.is_empty() {
-            let index = drafts.len();
-            for r in &area_reqs {
-                home.insert(r.key.clone(), index);
-            }
-            let keys: Vec<String> = area_reqs.iter().map(|r| format!("`{}`", r.key)).collect();
-            drafts.push(Draft {
-                title: area_title(&category),
-                summary: format!("Build what the spec decides in {}.", keys.join(", ")),
-                label: category.clone(),
-                requirements: area_reqs.into_iter().cloned().collect(),
-                needs: BTreeSet::new(),
-                rank: (category_rank(&category), 0),
-            });
-        }
-        for r in entity_reqs {
-            let entity = &spec.entities[r.entity.unwrap_or_default()];
-            let mut needs: BTreeSet<String> =
-                entity.references().map(|(_, target)| format!("entity:{target}")).collect();
-            needs.remove(&format!("entity:{}", entity.name));
-            drafts.push(Draft {
-                title: format!("{}: create, list, view, change and delete", entity.plural_title()),
-                summary: format!(
-                    "The `{}` table, its API endpoints and its screens ({}).",
-                    entity.plural(),
-                    entity.field_summary()
-                ),
-                label: category.clone(),
-                requirements: vec![r.clone()],
-                needs,
-                rank: (data_rank, 1),
-            });
-            home.insert(format!("entity:{}", entity.name), drafts.len() - 1);
-        }
-    }
-    // Entity tickets build on the data decisions; others on what their decisions depend on.
-    let mut edges: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); drafts.len()];
-    for (i, draft) in drafts.iter().enumerate() {
-        let mut keys: BTreeSet<String> = draft.needs.clone();
-        for r in &draft.requirements {
-            if let Some(d) = spec.decision(&r.key) {
-                keys.extend(d.depends_on.iter().cloned());
-            }
-            if r.key == ENTITIES_KEY {
-                keys.extend(spec.decision(ENTITIES_KEY).map(|d| d.depends_on.clone()).unwrap_or_default());
-            }
-        }
-        for key in keys {
-            if let Some(&j) = home.get(&key)
-                && j != i
-            {
-                edges[i].insert(j);
-            }
-        }
-    }
-    // Kahn's algorithm, always taking the lowest-ranked ready ticket; a cycle (which `check`
-    // reports) is broken by rank.
-    let mut order = Vec::new();
-    let mut placed = vec![false; drafts.len()];
-    while order.len() < drafts.len() {
-        let ready = (0..drafts.len())
-            .filter(|&i| !placed[i] && edges[i].iter().all(|&j| placed[j]))
-            .min_by_key(|&i| (drafts[i].rank, i))
-            .or_else(|| (0..drafts.len()).filter(|&i| !placed[i]).min_by_key(|&i| (drafts[i].rank, i)));
-        let Some(next) = ready else { break };
-        placed[next] = true;
-        order.push(next);
-    }
-    let number: BTreeMap<usize, String> = order.iter().enumerate().map(|(n, &i)| (i, format!("T{}", n + 1))).collect();
-    (order.iter())
-        .map(|&i| {
-            let draft = &drafts[i];
-            let mut depends_on: Vec<(usize, String)> =
-                edges[i].iter().filter_map(|j| number.get(j).map(|id| (*j, id.clone()))).collect();
-            depends_on.sort_by_key(|(j, _)| order.iter().position(|o| o == j));
-            Ticket {
-                id: number[&i].clone(),
-                title: draft.title.clone(),
-                summary: draft.summary.clone(),
-                label: draft.label.clone(),
-                requirements: draft.requirements.clone(),
-                depends_on: depends_on.into_iter().map(|(_, id)| id).collect(),
-            }
-        })
+/// Inline Markdown that keeps `code spans` (paths, operation ids) as code.
+fn md_inline_keep_code(text: &str) -> String {
+    (text.split('`').enumerate())
+        .map(|(i, part)| if i % 2 == 1 { format!("`{}`", part.replace('`', "'")) } else { md_inline(part) })
         .collect()
 }
 
-/// A ticket title for the requirements of one area.
-fn area_title(category: &str) -> String {
-    let what = match category {
-        "product" => "launch scope, audience and pricing",
-        "users" => "roles, tenancy and scale",
-        "auth" => "accounts, sign-up and sign-in",
-        "data" => "storage, deletion, audit and retention",
-        "api" => "the public API contract",
-        "ui" => "screens, live updates, accessibility and languages",
-        "security" => "encryption and secrets",
-        "compliance" => "privacy and compliance duties",
-        "ops" => "hosting, monitoring and backups",
-        "deployment" => "environments and rollout",
-        _ => "what the spec decides",
-    };
-    format!("{}: {what}", area_name(category))
-}
-
 pub fn generate(spec: &Spec<'_>, gaps: &Gaps) -> Vec<(String, &'static str, Vec<u8>)> {
-    let tickets = tickets(spec);
-    let markdown = markdown(spec, &tickets, gaps);
-    let github: Vec<_> = (tickets.iter())
-        .map(|t| json!({ "title": format!("{} {}", t.id, t.title), "body": t.body(), "labels": ["spec", t.label] }))
+    let plan = plan(spec);
+    let markdown = markdown(spec, &plan, gaps);
+    let title = |t: &Task| format!("{} {}", t.id, one_line(&t.title).replace('`', ""));
+    let github: Vec<_> = (plan.tasks.iter())
+        .map(|t| json!({ "title": title(t), "body": t.body(&plan), "labels": ["spec", t.label, format!("size:{}", t.size)] }))
         .collect();
-    let gitlab: Vec<_> = (tickets.iter())
+    let gitlab: Vec<_> = (plan.tasks.iter())
         .map(|t| {
-            json!({ "title": format!("{} {}", t.id, t.title), "description": t.body(), "labels": format!("spec,{}", t.label) })
+            json!({ "title": title(t), "description": t.body(&plan), "labels": format!("spec,{},size:{}", t.label, t.size) })
         })
         .collect();
     let pretty = |v: &Vec<serde_json::Value>| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
-    let agents = agents(spec, &tickets);
+    let agents = agents(spec, &plan, "AGENTS.md");
+    let claude = agents_claude(spec, &plan);
     vec![
         ("tickets/tickets.md".into(), "markdown", markdown.into_bytes()),
         ("tickets/github-issues.json".into(), "github-issues", pretty(&github).into_bytes()),
         ("tickets/gitlab-issues.json".into(), "gitlab-issues", pretty(&gitlab).into_bytes()),
-        ("tickets/linear.csv".into(), "linear-csv", linear_csv(&tickets)),
-        ("tickets/jira.csv".into(), "jira-csv", jira_csv(&tickets)),
-        ("tickets/AGENTS.md".into(), "agents-md", agents.clone().into_bytes()),
-        (
-            "tickets/CLAUDE.md".into(),
-            "claude-md",
-            format!("{agents}\nThis file mirrors AGENTS.md for Claude Code.\n").into_bytes(),
-        ),
-        ("tickets/.cursor/rules/specbuilder.mdc".into(), "cursor-rules", cursor_rules(spec).into_bytes()),
+        ("tickets/linear.csv".into(), "linear-csv", linear_csv(&plan)),
+        ("tickets/jira.csv".into(), "jira-csv", jira_csv(&plan)),
+        ("tickets/AGENTS.md".into(), "agents-md", agents.into_bytes()),
+        ("tickets/CLAUDE.md".into(), "claude-md", claude.into_bytes()),
+        ("tickets/.cursor/rules/specbuilder.mdc".into(), "cursor-rules", cursor_rules(spec, &plan).into_bytes()),
     ]
 }
 
-fn markdown(spec: &Spec<'_>, tickets: &[Ticket], gaps: &Gaps) -> String {
-    let mut md = format!("# {} — tickets\n\n", md_inline(&spec.name));
+fn markdown(spec: &Spec<'_>, plan: &Plan, gaps: &Gaps) -> String {
+    let mut md = format!("# {} — tasks\n\n", md_inline(&spec.name));
     for line in gaps.lines() {
         let _ = writeln!(md, "> **{}**\n", md_inline(&line));
     }
-    let _ = writeln!(md, "In the order to build them: each ticket comes after the tickets it depends on.\n");
-    for t in tickets {
-        let _ = writeln!(md, "## {} {}\n", t.id, md_inline(&t.title));
-        let _ = writeln!(md, "Label: `{}`\n", t.label);
-        md.push_str(&t.body());
-        md.push('\n');
+    let _ = writeln!(
+        md,
+        "{} tasks in {} phases, for {} (build: `{}`, test: `{}`). Each task delivers one thing; \
+         `[P]` marks a task that can run beside the others of its phase, `[USn]` the story it serves.\n",
+        plan.tasks.len(),
+        plan.phases.len(),
+        plan.layout.language,
+        plan.layout.build,
+        plan.layout.test
+    );
+    for (n, phase) in plan.phases.iter().enumerate() {
+        let tasks: Vec<&Task> = plan.tasks.iter().filter(|t| t.phase == n).collect();
+        if tasks.is_empty() {
+            continue;
+        }
+        let _ = writeln!(md, "## Phase {}: {}\n", n + 1, md_inline(&phase.title));
+        for t in tasks {
+            let _ = writeln!(md, "### {}\n", md_inline_keep_code(&t.heading()));
+            let _ = writeln!(md, "Label: `{}`\n", t.label);
+            md.push_str(&t.body(plan));
+            md.push('\n');
+        }
+        let _ = writeln!(md, "**Checkpoint:** {}.\n", md_inline(&phase.checkpoint));
     }
     md
 }
@@ -213,24 +115,25 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
 }
 
 /// Linear's CSV import: Title, Description, Priority, Labels.
-fn linear_csv(tickets: &[Ticket]) -> Vec<u8> {
-    let rows = (tickets.iter())
-        .map(|t| vec![format!("{} {}", t.id, t.title), t.body(), "Medium".into(), format!("spec,{}", t.label)])
+fn linear_csv(plan: &Plan) -> Vec<u8> {
+    let priority = |t: &Task| if t.phase <= 1 { "High" } else { "Medium" };
+    let rows = (plan.tasks.iter())
+        .map(|t| vec![format!("{} {}", t.id, t.title), t.body(plan), priority(t).into(), format!("spec,{}", t.label)])
         .collect();
     csv_bytes(&["Title", "Description", "Priority", "Labels"], rows)
 }
 
 /// Jira's CSV import: Summary (required), Issue Type, Description, Labels, Issue Id, and the
 /// ids it depends on, which the importer maps to "blocks" links.
-fn jira_csv(tickets: &[Ticket]) -> Vec<u8> {
-    let number = |id: &str| id.trim_start_matches('T').to_owned();
-    let rows = (tickets.iter())
+fn jira_csv(plan: &Plan) -> Vec<u8> {
+    let number = |id: &str| id.trim_start_matches('T').trim_start_matches('0').to_owned();
+    let rows = (plan.tasks.iter())
         .map(|t| {
             let depends: Vec<String> = t.depends_on.iter().map(|d| number(d)).collect();
             vec![
                 format!("{} {}", t.id, t.title),
                 "Task".into(),
-                t.body(),
+                t.body(plan),
                 format!("spec {}", t.label),
                 number(&t.id),
                 depends.join(" "),
@@ -240,35 +143,78 @@ fn jira_csv(tickets: &[Ticket]) -> Vec<u8> {
     csv_bytes(&["Summary", "Issue Type", "Description", "Labels", "Issue Id", "Blocked By"], rows)
 }
 
-/// What a coding agent needs: the decisions as constraints, then the tickets in order.
-fn agents(spec: &Spec<'_>, tickets: &[Ticket]) -> String {
+/// What a coding agent needs: how to build and test, the requirements as constraints, then the
+/// plan in order, one task at a time.
+fn agents(spec: &Spec<'_>, plan: &Plan, file: &str) -> String {
     let mut md = format!("# {}\n\n", md_inline(&spec.name));
     if !spec.idea.is_empty() {
         let _ = writeln!(md, "{}\n", md_inline(&one_line(&spec.idea)));
     }
-    md.push_str("The specification lives in `specs/` and is the source of truth. Do not contradict a decision;\n");
-    md.push_str("if one seems wrong, say so instead of working around it. Reference requirement ids (`REQ-...`)\n");
-    md.push_str("in commits and tests.\n\n## Decisions (constraints)\n\n");
+    let _ = writeln!(md, "## Build and test\n");
+    let _ = writeln!(md, "- Stack: {}", plan.layout.language);
+    let _ = writeln!(md, "- Build: `{}`", plan.layout.build);
+    let _ =
+        writeln!(md, "- Test: `{}` (run it before every commit; a task is done only when it passes)", plan.layout.test);
+    let _ = writeln!(
+        md,
+        "- Acceptance tests: the Gherkin scenarios in `features/`, tagged with the requirement they prove\n"
+    );
+    md.push_str("## Rules\n\n");
+    md.push_str("- The specification in `specs/` is the source of truth. Do not contradict a decision; if one seems\n  wrong, say so instead of working around it.\n");
+    md.push_str("- Work one task at a time, in order; a task lists the tasks it depends on.\n");
+    md.push_str("- Name the requirement ids (`REQ-...`) a commit or a test covers.\n");
+    let _ =
+        writeln!(md, "- This file ({file}) is generated: change the decisions, then `specbuilder generate tickets`.\n");
+    md.push_str("## Requirements (constraints)\n\n");
     for r in spec.requirements() {
         let _ = writeln!(md, "- {}: {}", r.id, md_inline(&r.statement));
     }
-    md.push_str("\n## Work, in order\n\n");
-    for t in tickets {
-        let ids: Vec<&str> = t.requirements.iter().map(|r| r.id.as_str()).collect();
-        let after =
-            if t.depends_on.is_empty() { String::new() } else { format!(" (after {})", t.depends_on.join(", ")) };
-        let _ = writeln!(md, "1. **{} {}**{after}: {}", t.id, md_inline(&t.title), ids.join(", "));
+    for n in &spec.implied.nfrs {
+        let _ = writeln!(md, "- {}: {}", n.id, md_inline(&n.text));
+    }
+    md.push_str("\n## Tasks, in order\n");
+    for (n, phase) in plan.phases.iter().enumerate() {
+        let tasks: Vec<&Task> = plan.tasks.iter().filter(|t| t.phase == n).collect();
+        if tasks.is_empty() {
+            continue;
+        }
+        let _ = writeln!(md, "\n### Phase {}: {}\n", n + 1, md_inline(&phase.title));
+        for t in tasks {
+            let after =
+                if t.depends_on.is_empty() { String::new() } else { format!(" (after {})", t.depends_on.join(", ")) };
+            let _ = writeln!(md, "- [ ] {}{after} — `{}`", md_inline_keep_code(&t.heading()), t.path);
+            for c in &t.criteria {
+                let _ = writeln!(md, "  - {}", md_inline_keep_code(c));
+            }
+        }
+        let _ = writeln!(md, "\nCheckpoint: {}.", md_inline(&phase.checkpoint));
     }
     md
 }
 
-fn cursor_rules(spec: &Spec<'_>) -> String {
+/// CLAUDE.md: the same plan, with the commands first as Claude Code expects.
+fn agents_claude(spec: &Spec<'_>, plan: &Plan) -> String {
+    let mut md = format!(
+        "# CLAUDE.md\n\nThis file guides Claude Code in this repository.\n\n## Commands\n\n```sh\n{}   # build\n{}   # test\n```\n\n",
+        plan.layout.build, plan.layout.test
+    );
+    md.push_str(&agents(spec, plan, "CLAUDE.md"));
+    md
+}
+
+/// Cursor's rule file: always applied, the constraints and the task order.
+fn cursor_rules(spec: &Spec<'_>, plan: &Plan) -> String {
     let mut out = format!(
         "---\ndescription: Decisions of the {} spec; follow them in all code\nglobs:\nalwaysApply: true\n---\n\n",
         one_line(&spec.name).replace(':', " -")
     );
+    let _ = writeln!(out, "Build with `{}`; test with `{}`.\n", plan.layout.build, plan.layout.test);
     for r in spec.requirements() {
         let _ = writeln!(out, "- {}: {}", r.id, one_line(&r.statement));
+    }
+    out.push_str("\nTasks in order:\n\n");
+    for t in &plan.tasks {
+        let _ = writeln!(out, "- {} — `{}`", one_line(&t.heading()), t.path);
     }
     out
 }

@@ -6,6 +6,7 @@
 
 mod breaking;
 mod parsers;
+mod words;
 
 pub use parsers::verify;
 
@@ -60,6 +61,7 @@ pub fn check_project(project: &ProjectSpec, files: &[RepoFile]) -> Vec<Finding> 
             );
         }
     }
+    out.extend(words::findings(project, &artifacts, &prefix));
     let Some(prd) = artifacts.get("prd.json") else { return out };
     let Ok(prd) = serde_json::from_slice::<serde_json::Value>(&prd.bytes) else { return out };
     let requirements: Vec<&str> =
@@ -72,7 +74,7 @@ pub fn check_project(project: &ProjectSpec, files: &[RepoFile]) -> Vec<Finding> 
             continue;
         }
         let covered: BTreeSet<String> =
-            sources.iter().flat_map(|f| requirement_ids(&String::from_utf8_lossy(&f.bytes))).collect();
+            sources.iter().flat_map(|f| coverage.ids(&String::from_utf8_lossy(&f.bytes))).collect();
         for id in requirements.iter().filter(|id| !covered.contains(**id)) {
             let (code, what, target) = coverage.describe();
             out.push(
@@ -97,6 +99,19 @@ impl Coverage {
         match self {
             Coverage::Tickets => artifact == "tickets/tickets.md",
             Coverage::Scenarios => artifact.ends_with(".feature"),
+        }
+    }
+
+    /// The requirement ids a file covers: anywhere in a ticket, only in the tags of a scenario
+    /// (a comment naming a requirement tests nothing).
+    fn ids(self, text: &str) -> BTreeSet<String> {
+        match self {
+            Coverage::Tickets => requirement_ids(text),
+            Coverage::Scenarios => {
+                let tags: String =
+                    text.lines().map(str::trim_start).filter(|l| l.starts_with('@')).collect::<Vec<_>>().join("\n");
+                requirement_ids(&tags)
+            }
         }
     }
 

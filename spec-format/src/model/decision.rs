@@ -23,6 +23,7 @@ pub const DECISION_FIELDS: &[&str] = &[
     "answered_by",
     "answered_at",
     "source",
+    "implies",
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +56,10 @@ pub struct Decision {
     pub answered_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What a hand-written decision implies (a template's decisions take theirs from the
+    /// template): the same blocks as a template option's `implies`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implies: Vec<crate::model::implies::Implication>,
     /// The Markdown after the front matter: the rationale, kept byte for byte.
     #[serde(skip)]
     pub body: String,

@@ -1,8 +1,10 @@
 //! Question templates: the flows the interrogation engine asks from.
 
 use crate::model::decision::{AnswerFormat, AnswerOption};
+use crate::model::implies::Implication;
 use crate::model::project::Depth;
 use crate::model::rules::{Condition, Rule};
+use crate::value::Facts;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,7 +36,7 @@ pub struct Question {
     #[serde(default)]
     pub format: AnswerFormat,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<AnswerOption>,
+    pub options: Vec<TemplateOption>,
     #[serde(default)]
     pub allow_other: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +53,28 @@ pub struct Question {
     pub required_for: Vec<String>,
     #[serde(default)]
     pub priority: i32,
+    /// What answering the question implies whatever the answer (forms, text, shared needs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implies: Vec<Implication>,
+}
+
+/// An option as a template offers it: what a decision records, plus what choosing it implies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateOption {
+    pub id: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: Facts,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implies: Vec<Implication>,
+}
+
+impl TemplateOption {
+    /// The option as a decision file records it (without its implications).
+    pub fn answer_option(&self) -> AnswerOption {
+        AnswerOption { id: self.id.clone(), label: self.label.clone(), facts: self.facts.clone() }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 mod artifacts;
 mod decision;
 mod graph;
+mod implications;
 mod locked;
 pub mod template;
 

@@ -45,6 +45,7 @@ pub fn lint(loaded: &LoadedTemplate) -> Vec<Finding> {
     super::check_rules(&loaded.rules, &mut out);
     unreachable(template, &keys, path, &at, &mut out);
     contradicting_options(template, &loaded.rules, path, &at, &mut out);
+    super::implications::lint(template, path, &at, &mut out);
     out
 }
 

@@ -38,27 +38,13 @@ CREATE TABLE projects (
     workspace_id uuid NOT NULL,
     name text NOT NULL,
     description text,
-    archived boolean NOT NULL,
+    archived boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz,
+    deleted_by_id uuid,
     PRIMARY KEY (id),
     UNIQUE (workspace_id, name)
-);
-
-CREATE TABLE tasks (
-    id uuid NOT NULL DEFAULT gen_random_uuid(),
-    workspace_id uuid NOT NULL,
-    title text NOT NULL,
-    notes text,
-    done boolean NOT NULL,
-    due_on date,
-    assignee_id uuid,
-    project_id uuid NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    PRIMARY KEY (id)
 );
 
 CREATE TABLE members (
@@ -69,8 +55,25 @@ CREATE TABLE members (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz,
+    deleted_by_id uuid,
     PRIMARY KEY (id),
     UNIQUE (workspace_id, email)
+);
+
+CREATE TABLE tasks (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    workspace_id uuid NOT NULL,
+    title text NOT NULL,
+    notes text,
+    done boolean NOT NULL DEFAULT false,
+    due_on date,
+    assignee_id uuid,
+    project_id uuid NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    deleted_by_id uuid,
+    PRIMARY KEY (id)
 );
 
 CREATE TABLE comments (
@@ -82,41 +85,260 @@ CREATE TABLE comments (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz,
+    deleted_by_id uuid,
     PRIMARY KEY (id)
 );
 
--- Personal access tokens; only their hash is stored.
+-- Personal access tokens; only a SHA-256 hash and an 8-character prefix of each are stored (from `api.auth`)
 CREATE TABLE api_tokens (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
+    workspace_id uuid NOT NULL,
     name text NOT NULL,
+    token_prefix text NOT NULL,
     token_sha256 text NOT NULL,
+    scope text NOT NULL CHECK (scope IN ('read', 'write')),
+    expires_at timestamptz NOT NULL,
     last_used_at timestamptz,
-    expires_at timestamptz,
+    revoked_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (id),
     UNIQUE (token_sha256)
 );
 
+-- Responses of POST requests by Idempotency-Key, kept 24 hours (from `api.style`)
+CREATE TABLE idempotency_keys (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    workspace_id uuid NOT NULL,
+    key text NOT NULL,
+    request_sha256 text NOT NULL,
+    response_status bigint NOT NULL,
+    response_body jsonb NOT NULL,
+    expires_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- Single-use sign-in links; only a hash of each token is stored (from `auth.method`)
+CREATE TABLE sign_in_tokens (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL,
+    token_sha256 text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id),
+    UNIQUE (token_sha256)
+);
+
+-- Each account's TOTP secret, encrypted, with the last step used to refuse replays (from `auth.mfa`)
+CREATE TABLE mfa_factors (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL,
+    secret_encrypted text NOT NULL,
+    confirmed_at timestamptz,
+    last_used_step bigint,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id),
+    UNIQUE (user_id)
+);
+
+-- Single-use recovery codes, stored as hashes (from `auth.mfa`)
+CREATE TABLE mfa_recovery_codes (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL,
+    code_hash text NOT NULL,
+    used_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- Sign-ins waiting for their second factor; only a hash of each token is stored (from `auth.mfa`)
+CREATE TABLE mfa_challenges (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL,
+    token_sha256 text NOT NULL,
+    attempts bigint NOT NULL,
+    expires_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id),
+    UNIQUE (token_sha256)
+);
+
+-- Pending, accepted and revoked invitations to a workspace; only a hash of each token is stored (from `auth.signup`)
+CREATE TABLE invitations (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    workspace_id uuid NOT NULL,
+    email text NOT NULL,
+    role text NOT NULL,
+    token_sha256 text NOT NULL,
+    invited_by_id uuid NOT NULL,
+    expires_at timestamptz NOT NULL,
+    accepted_at timestamptz,
+    accepted_by_id uuid,
+    revoked_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id),
+    UNIQUE (token_sha256)
+);
+
+-- Every erasure asked for, its deadline and when it was carried out; kept to replay erasures after a restore (from `compliance.erasure`)
+CREATE TABLE erasure_requests (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    user_ref_sha256 text NOT NULL,
+    requested_at timestamptz NOT NULL,
+    due_at timestamptz NOT NULL,
+    completed_at timestamptz,
+    completed_by text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- Append-only record of who did what in a workspace and when (from `data.audit`)
+CREATE TABLE audit_events (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    workspace_id uuid NOT NULL,
+    actor_id uuid,
+    actor_type text NOT NULL CHECK (actor_type IN ('user', 'api_token', 'system', 'support')),
+    action text NOT NULL,
+    target_type text,
+    target_id uuid,
+    changes jsonb,
+    ip text,
+    user_agent text,
+    occurred_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- Each member's in-app inbox (from `notify.channels`)
+CREATE TABLE notifications (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    recipient_id uuid NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('assigned', 'mentioned', 'due_soon')),
+    task_id uuid NOT NULL,
+    read_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- One subscription per workspace, mirrored from the payment provider (from `product.billing`)
+CREATE TABLE subscriptions (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    workspace_id uuid NOT NULL,
+    provider_customer_id text NOT NULL,
+    provider_subscription_id text,
+    plan text NOT NULL,
+    status text NOT NULL CHECK (status IN ('trialing', 'active', 'past_due', 'read_only', 'canceled')),
+    seats bigint NOT NULL,
+    trial_ends_at timestamptz,
+    current_period_end timestamptz,
+    grace_ends_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id),
+    UNIQUE (workspace_id),
+    UNIQUE (provider_customer_id),
+    UNIQUE (provider_subscription_id)
+);
+
+-- Every webhook event received from the payment provider, kept for idempotency and audit (from `product.billing`)
+CREATE TABLE billing_events (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    provider_event_id text NOT NULL,
+    type text NOT NULL,
+    payload jsonb NOT NULL,
+    processed_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id),
+    UNIQUE (provider_event_id)
+);
+
+-- Who each task is assigned to; a task may have several assignees (from `tasks.fields`)
+CREATE TABLE task_assignees (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    task_id uuid NOT NULL,
+    member_id uuid NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- The labels of each task (from `tasks.fields`)
+CREATE TABLE task_labels (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    task_id uuid NOT NULL,
+    name text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- Recent changes per workspace, numbered, kept 5 minutes for replay after a reconnect (from `ui.realtime`)
+CREATE TABLE change_events (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    workspace_id uuid NOT NULL,
+    sequence bigint NOT NULL,
+    type text NOT NULL,
+    target_type text NOT NULL,
+    target_id uuid NOT NULL,
+    version bigint,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
 ALTER TABLE memberships ADD CONSTRAINT memberships_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE memberships ADD CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
 ALTER TABLE projects ADD CONSTRAINT projects_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE members ADD CONSTRAINT members_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE tasks ADD CONSTRAINT tasks_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE tasks ADD CONSTRAINT tasks_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES members (id) ON DELETE SET NULL;
 ALTER TABLE tasks ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE;
-ALTER TABLE members ADD CONSTRAINT members_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE comments ADD CONSTRAINT comments_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE comments ADD CONSTRAINT comments_author_id_fkey FOREIGN KEY (author_id) REFERENCES members (id) ON DELETE CASCADE;
 ALTER TABLE comments ADD CONSTRAINT comments_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
 ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE idempotency_keys ADD CONSTRAINT idempotency_keys_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE sign_in_tokens ADD CONSTRAINT sign_in_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE mfa_factors ADD CONSTRAINT mfa_factors_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE mfa_recovery_codes ADD CONSTRAINT mfa_recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE mfa_challenges ADD CONSTRAINT mfa_challenges_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE invitations ADD CONSTRAINT invitations_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE invitations ADD CONSTRAINT invitations_invited_by_id_fkey FOREIGN KEY (invited_by_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE invitations ADD CONSTRAINT invitations_accepted_by_id_fkey FOREIGN KEY (accepted_by_id) REFERENCES users (id) ON DELETE SET NULL;
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES users (id) ON DELETE SET NULL;
+ALTER TABLE notifications ADD CONSTRAINT notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE notifications ADD CONSTRAINT notifications_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE task_assignees ADD CONSTRAINT task_assignees_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE task_assignees ADD CONSTRAINT task_assignees_member_id_fkey FOREIGN KEY (member_id) REFERENCES members (id) ON DELETE CASCADE;
+ALTER TABLE task_labels ADD CONSTRAINT task_labels_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE change_events ADD CONSTRAINT change_events_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 
 CREATE INDEX memberships_user_id_idx ON memberships (user_id);
 CREATE INDEX projects_workspace_id_idx ON projects (workspace_id);
+CREATE INDEX members_workspace_id_idx ON members (workspace_id);
 CREATE INDEX tasks_workspace_id_idx ON tasks (workspace_id);
 CREATE INDEX tasks_assignee_id_idx ON tasks (assignee_id);
 CREATE INDEX tasks_project_id_idx ON tasks (project_id);
-CREATE INDEX members_workspace_id_idx ON members (workspace_id);
 CREATE INDEX comments_workspace_id_idx ON comments (workspace_id);
 CREATE INDEX comments_author_id_idx ON comments (author_id);
 CREATE INDEX comments_task_id_idx ON comments (task_id);
 CREATE INDEX api_tokens_user_id_idx ON api_tokens (user_id);
+CREATE INDEX api_tokens_workspace_id_idx ON api_tokens (workspace_id);
+CREATE INDEX idempotency_keys_workspace_id_idx ON idempotency_keys (workspace_id);
+CREATE INDEX sign_in_tokens_user_id_idx ON sign_in_tokens (user_id);
+CREATE INDEX mfa_factors_user_id_idx ON mfa_factors (user_id);
+CREATE INDEX mfa_recovery_codes_user_id_idx ON mfa_recovery_codes (user_id);
+CREATE INDEX mfa_challenges_user_id_idx ON mfa_challenges (user_id);
+CREATE INDEX invitations_workspace_id_idx ON invitations (workspace_id);
+CREATE INDEX invitations_invited_by_id_idx ON invitations (invited_by_id);
+CREATE INDEX invitations_accepted_by_id_idx ON invitations (accepted_by_id);
+CREATE INDEX audit_events_workspace_id_idx ON audit_events (workspace_id);
+CREATE INDEX audit_events_actor_id_idx ON audit_events (actor_id);
+CREATE INDEX notifications_recipient_id_idx ON notifications (recipient_id);
+CREATE INDEX notifications_task_id_idx ON notifications (task_id);
+CREATE INDEX subscriptions_workspace_id_idx ON subscriptions (workspace_id);
+CREATE INDEX task_assignees_task_id_idx ON task_assignees (task_id);
+CREATE INDEX task_assignees_member_id_idx ON task_assignees (member_id);
+CREATE INDEX task_labels_task_id_idx ON task_labels (task_id);
+CREATE INDEX change_events_workspace_id_idx ON change_events (workspace_id);
