@@ -167,13 +167,78 @@ fn assert_buildable(what: &str, walk: &Walk) {
     assert_eq!(flagged, Vec::<String>::new(), "{what}");
 }
 
+/// What the recommended answers of each template must deliver, by name: deleting an option's
+/// operation, table, job or screen from a template fails here.
+const NAMED: &[(&str, &[&str], &[&str], &[&str], &[&str])] = &[
+    (
+        "saas-web",
+        &["createInvitation", "acceptInvitation", "requestSignInLink", "redeemSignInLink", "createApiToken", "restoreInvoice"],
+        &["invitations", "sign_in_tokens", "api_tokens", "audit_events", "memberships"],
+        &["purge_expired_sign_in_tokens", "purge_expired_invitations"],
+        &["/sign-in", "/settings/api-tokens"],
+    ),
+    (
+        "api-service",
+        &["issueAccessToken", "restoreInvoice", "revokeOauthClient"],
+        &["oauth_clients", "idempotency_keys", "audit_events"],
+        &["purge_idempotency_keys"],
+        &["/docs"],
+    ),
+    ("cli-tool", &[], &[], &["check_for_update"], &[]),
+    (
+        "data-pipeline",
+        &["cancelBackfill"],
+        &["pipeline_runs", "source_watermarks", "quality_check_results"],
+        &["run_transformations"],
+        &["/dashboards/freshness"],
+    ),
+    (
+        "mobile-app",
+        &["registerDevice", "pullChanges", "signOut"],
+        &["devices", "sync_changes", "sessions"],
+        &["send_push"],
+        &["/settings/notifications"],
+    ),
+    ("brownfield-change", &[], &["feature_flags", "backfill_progress"], &["run_backfill"], &["/admin/feature-flags"]),
+];
+
+fn assert_named(template: &str, walk: &Walk) {
+    let (_, operations, tables, jobs, screens) = NAMED.iter().find(|(t, ..)| *t == template).expect("listed");
+    let openapi = text(&walk.files, "openapi.yaml");
+    for id in *operations {
+        assert!(openapi.contains(&format!("operationId: {id}\n")), "{template}: {id} is not in the OpenAPI contract");
+    }
+    let sql = text(&walk.files, "schema.sql");
+    for table in *tables {
+        assert!(sql.contains(&format!("CREATE TABLE {table} (")), "{template}: no table {table}");
+    }
+    let tickets = text(&walk.files, "tickets/tickets.md");
+    for job in *jobs {
+        assert!(tickets.contains(&format!("**Delivers:** job `{job}`")), "{template}: no task delivers the job {job}");
+    }
+    for screen in *screens {
+        assert!(tickets.contains(&format!("**Delivers:** screen `{screen}`")), "{template}: no task delivers {screen}");
+    }
+}
+
 #[test]
 fn recommended_answers_give_a_spec_to_build_from_in_every_template() {
     for template in TEMPLATES {
         let dir = tempfile::tempdir().unwrap();
         let walk = walk(dir.path(), template, &[("data.entities", OWN_ENTITIES)]);
         assert_buildable(&format!("{template} (recommended)"), &walk);
+        assert_named(template, &walk);
     }
+}
+
+#[test]
+fn a_greenfield_project_gets_no_change_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    walk(dir.path(), "saas-web", &[("data.entities", OWN_ENTITIES)]);
+    let out = specbuilder(&["generate", "change-plan"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a change plan is for changing existing code"), "{err}");
 }
 
 #[test]

@@ -249,3 +249,16 @@ fn a_project_rule_replaces_a_repository_rule_of_the_same_id() {
     assert_eq!(codes(&run(files(None))), [Code::RuleViolation]);
     assert_eq!(run(files(Some(relaxed))), vec![], "the project's `no-sms` replaced the repository's");
 }
+
+#[test]
+fn what_a_hand_written_decision_implies_is_linted_like_a_template() {
+    let good = "implies:\n- requirements:\n  - ears: When a task is assigned, the system shall email the assignee within 5 minutes.\n    scenarios:\n    - { name: Ben hears of his task, when: Ana assigns a task to ben@example.com at 10:00, then: Ben gets one email by 10:05 }\n";
+    assert_eq!(check(vec![decision_with("notify.assign", "{ notify.email: true }", good)], ""), vec![]);
+    let glued = good.replace(
+        "When a task is assigned, the system shall email the assignee within 5 minutes.",
+        "\"Notify people: by email\"",
+    );
+    let found = check(vec![decision_with("notify.assign", "{ notify.email: true }", &glued)], "");
+    assert_eq!(codes(&found), [Code::TemplateBadImplication]);
+    assert_eq!(found[0].line, 7, "at the decision's `implies:`");
+}

@@ -12,6 +12,7 @@ pub fn check(doc: &DecisionDoc, out: &mut Vec<Finding>) {
     let d = doc.decision();
     let path = doc.path();
     let line = |field: &str| doc.doc.lines.first_of(&[field, "key"]);
+    super::implications::lint_decision(&d.implies, &d.key, path, line("implies"), out);
 
     if !is_key(&d.key) {
         out.push(

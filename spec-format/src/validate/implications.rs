@@ -21,7 +21,7 @@ pub fn lint(template: &Template, path: &str, at: &dyn Fn(usize) -> usize, out: &
         let mut report = Report { path, line, out: &mut *out };
         let question_says = q.implies.iter().any(|b| !b.requirements.is_empty());
         for block in &q.implies {
-            report.block(block, &q.key, &asserted, &mut operation_ids);
+            report.block(block, &q.key, Some(&asserted), &mut operation_ids);
         }
         let choice = matches!(q.format, AnswerFormat::Single | AnswerFormat::Multi);
         if !choice && q.implies.iter().all(Implication::is_empty) {
@@ -34,7 +34,7 @@ pub fn lint(template: &Template, path: &str, at: &dyn Fn(usize) -> usize, out: &
         for option in &q.options {
             let owner = format!("{}={}", q.key, option.id);
             for block in &option.implies {
-                report.block(block, &owner, &asserted, &mut operation_ids);
+                report.block(block, &owner, Some(&asserted), &mut operation_ids);
             }
             if choice && !question_says && !option.implies.iter().any(|b| !b.requirements.is_empty()) {
                 report.emit(
@@ -44,6 +44,15 @@ pub fn lint(template: &Template, path: &str, at: &dyn Fn(usize) -> usize, out: &
                 );
             }
         }
+    }
+}
+
+/// The same checks for what a hand-written decision implies, at its `implies:` line.
+pub fn lint_decision(blocks: &[Implication], key: &str, path: &str, line: usize, out: &mut Vec<Finding>) {
+    let mut report = Report { path, line, out };
+    let mut operation_ids = HashMap::new();
+    for block in blocks {
+        report.block(block, key, None, &mut operation_ids);
     }
 }
 
@@ -62,10 +71,11 @@ impl Report<'_> {
         &mut self,
         block: &Implication,
         owner: &str,
-        asserted: &HashSet<&str>,
+        asserted: Option<&HashSet<&str>>,
         operation_ids: &mut HashMap<String, String>,
     ) {
-        for name in block.when.keys().filter(|n| !asserted.contains(n.as_str())) {
+        let unknown = block.when.keys().filter(|n| asserted.is_some_and(|a| !a.contains(n.as_str())));
+        for name in unknown {
             self.emit(
                 Code::TemplateBadImplication,
                 format!("`{owner}` implies something when `{name}` holds, but no option asserts `{name}`"),
