@@ -116,3 +116,34 @@ pub fn entities_decision(count: usize) -> String {
         "---\nkey: data.entities\nquestion: What are the main things the product keeps track of?\ncategory: data\nformat: text\nanswer: \"{answer}\"\nstatus: accepted\n---\n"
     )
 }
+
+/// Every question of `template` answered with its recommended option, as decision files of
+/// project `slug` (except `data.entities`): what the template implies, at full size.
+pub fn template_decisions(slug: &str, template: &spec_format::model::Template) -> Vec<RepoFile> {
+    use spec_format::model::{Answer, Decision, Status};
+    (template.questions.iter())
+        .filter(|q| q.key != "data.entities")
+        .filter_map(|q| {
+            let decision = Decision {
+                key: q.key.clone(),
+                question: q.text.clone(),
+                category: Some(q.category.clone()),
+                format: q.format,
+                options: q.options.iter().map(|o| o.answer_option()).collect(),
+                answer: Some(Answer::Text(q.default.clone()?)),
+                facts: Default::default(),
+                status: Status::Accepted,
+                assumption: None,
+                depends_on: Vec::new(),
+                supersedes: Vec::new(),
+                locked: false,
+                answered_by: Some("local:bench".into()),
+                answered_at: Some("2026-11-24T10:00:00Z".into()),
+                source: None,
+                implies: Vec::new(),
+                body: String::new(),
+            };
+            Some(RepoFile::new(format!("specs/{slug}/decisions/{}.md", q.key), spec_format::write::decision(&decision)))
+        })
+        .collect()
+}

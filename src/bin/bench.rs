@@ -86,6 +86,8 @@ fn conversation_paths(runs: usize) -> (Duration, Duration) {
 /// manifest), the PRD alone, checking every artifact with its parser, and a zip export.
 struct ArtifactTimes {
     files: usize,
+    /// Bytes of `manifest.json`.
+    manifest: usize,
     bytes: usize,
     all: Duration,
     prd: Duration,
@@ -98,12 +100,17 @@ fn artifact_paths(runs: usize) -> ArtifactTimes {
     use specbuilder::generate::{Gaps, Spec, Target, generate};
     let mut files = synth::project("gen", 1_000, 200);
     files.push(spec_format::RepoFile::new("specs/gen/decisions/data.entities.md", synth::entities_decision(20)));
+    // Plus every saas-web question answered as recommended, so all it implies is generated.
+    let catalog = specbuilder::engine::Catalog::built_in();
+    files.extend(synth::template_decisions("gen", &catalog.get("saas-web").expect("built in").template.value));
     let (ws, catalog) = loaded(&files);
     let template = &catalog.get("saas-web").expect("the built-in template").template.value;
+    let targets: Vec<Target> = Target::ALL.into_iter().filter(|t| *t != Target::ChangePlan).collect();
     let project = ws.project("gen").expect("the synthetic project loads");
     let everything = || {
         let spec = Spec::new(project, Some(template)).expect("the entities parse");
-        let artifacts: Vec<_> = Target::ALL.iter().flat_map(|&t| generate(&spec, t, &Gaps(Vec::new()))).collect();
+        assert!(spec.implied().operations.len() > 150, "the template's implications are resolved");
+        let artifacts: Vec<_> = targets.iter().flat_map(|&t| generate(&spec, t, &Gaps(Vec::new()))).collect();
         prepare(project, &files, artifacts, true, "2026-11-24T10:00:00Z").ok().expect("nothing hand-edited")
     };
     let all = time(runs, everything);
@@ -124,7 +131,9 @@ fn artifact_paths(runs: usize) -> ArtifactTimes {
         export::to_zip(&zip, &picked).expect("the zip is written")
     });
     let _ = std::fs::remove_file(&zip);
+    let manifest = delivery.files.iter().find(|(p, _)| p.ends_with("manifest.json")).map_or(0, |(_, b)| b.len());
     ArtifactTimes {
+        manifest,
         files: delivery.files.len(),
         bytes: delivery.files.iter().map(|(_, b)| b.len()).sum(),
         all,
@@ -239,9 +248,10 @@ fn main() {
         fmt(answer_commit)
     );
     println!(
-        "| generate every target for 1,000 decisions + 20 entities ({} files, {:.1} MB, with the manifest) | {} |",
+        "| generate every target for 1,000 decisions + saas-web answered + 20 entities ({} files, {:.1} MB, manifest {:.0} KB) | {} |",
         artifacts.files,
         artifacts.bytes as f64 / 1e6,
+        artifacts.manifest as f64 / 1e3,
         fmt(artifacts.all)
     );
     println!("| of which the PRD (Markdown, HTML, JSON, PDF) | {} |", fmt(artifacts.prd));
