@@ -6,7 +6,8 @@ use crate::engine::{Catalog, Plan, record};
 use crate::source::{self, Snapshot};
 use crate::store::{self, BranchHead};
 use anyhow::{Context, bail};
-use spec_format::model::{Answer, Decision, Status, Template};
+use spec_format::facts::FactIndex;
+use spec_format::model::{Answer, AnswerFormat, Decision, Question, Status, Template};
 use spec_format::validate::check_answer;
 use spec_format::workspace::{DecisionDoc, parse_decision};
 use spec_format::{Finding, Layout, Severity, Workspace, write};
@@ -93,14 +94,9 @@ impl Branch {
         for assumption in Plan::new(template, project).assumptions() {
             let Some(q) = template.questions.iter().find(|q| q.key == assumption.key) else { continue };
             let reason = assumption.reason.map_or_else(|| format!("not asked at {depth:?} depth"), str::to_owned);
-            let answer = Answer::Text(assumption.default.to_owned());
-            let decision = record::decision(q, Some(answer), Status::Assumed, Some(reason), by());
             let path = self.decision_path(&q.key);
-            let text = write::decision(&decision);
-            let doc = decision_doc(&path, &text, &q.key)?;
-            if check_answer(&index, &doc).iter().any(|f| f.severity == Severity::Error) {
-                continue;
-            }
+            // No option fits what is decided: the question stays open, to be asked.
+            let Some((text, doc)) = consistent_assumption(q, &reason, &index, &path, &by)? else { continue };
             index.add(&doc.contribution());
             files.push((path, text.into_bytes()));
             keys.push(q.key.clone());
@@ -116,6 +112,39 @@ impl Branch {
         );
         Ok(Some(Assumptions { files, keys, message }))
     }
+}
+
+/// The decision that assumes an answer to `q`: its recommended option when that agrees with
+/// the facts and rules in force, else the first option that does (the reason says so); `None`
+/// when every option would contradict.
+pub fn consistent_assumption(
+    q: &Question,
+    reason: &str,
+    index: &FactIndex,
+    path: &str,
+    by: &dyn Fn() -> record::Provenance,
+) -> anyhow::Result<Option<(String, DecisionDoc)>> {
+    let Some(default) = q.default.as_deref() else { return Ok(None) };
+    let mut candidates = vec![default];
+    if q.format == AnswerFormat::Single {
+        candidates.extend(q.options.iter().map(|o| o.id.as_str()).filter(|id| *id != default));
+    }
+    for (n, choice) in candidates.into_iter().enumerate() {
+        let why = if n == 0 {
+            reason.to_owned()
+        } else {
+            format!(
+                "The recommended `{default}` contradicts what is decided; `{choice}` is the first option that does not."
+            )
+        };
+        let decision = record::decision(q, Some(Answer::Text(choice.to_owned())), Status::Assumed, Some(why), by());
+        let text = write::decision(&decision);
+        let doc = decision_doc(path, &text, &q.key)?;
+        if !check_answer(index, &doc).iter().any(|f| f.severity == Severity::Error) {
+            return Ok(Some((text, doc)));
+        }
+    }
+    Ok(None)
 }
 
 /// Assumptions to commit together.

@@ -169,10 +169,21 @@ fn assert_buildable(what: &str, walk: &Walk) {
 
 /// What the recommended answers of each template must deliver, by name: deleting an option's
 /// operation, table, job or screen from a template fails here.
-const NAMED: &[(&str, &[&str], &[&str], &[&str], &[&str])] = &[
+/// Template, operations, tables, jobs, screens.
+type Named =
+    (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+
+const NAMED: &[Named] = &[
     (
         "saas-web",
-        &["createInvitation", "acceptInvitation", "requestSignInLink", "redeemSignInLink", "createApiToken", "restoreInvoice"],
+        &[
+            "createInvitation",
+            "acceptInvitation",
+            "requestSignInLink",
+            "redeemSignInLink",
+            "createApiToken",
+            "restoreInvoice",
+        ],
         &["invitations", "sign_in_tokens", "api_tokens", "audit_events", "memberships"],
         &["purge_expired_sign_in_tokens", "purge_expired_invitations"],
         &["/sign-in", "/settings/api-tokens"],

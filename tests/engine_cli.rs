@@ -85,3 +85,44 @@ fn template_commands_list_show_and_lint() {
     // The error, and a warning for each option that implies nothing a team would build.
     assert_eq!(codes(&check), ["SB602", "SB606", "SB606"], "check lints repository templates too");
 }
+
+/// After an answer that rules out recommendations (the last option of each template's first
+/// question: enterprise, public developers, ...), `skip` walks every built-in to the end: it
+/// takes the first option the rules allow, and the branch never holds a contradiction.
+#[test]
+fn skipping_never_records_a_contradiction_in_any_template() {
+    for template in ["saas-web", "api-service", "cli-tool", "data-pipeline", "mobile-app", "brownfield-change"] {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q"]);
+        let out = specbuilder(&["new", "app", "--template", template, "--depth", "thorough"], dir.path());
+        assert_eq!(out.status.code(), Some(0), "{template}: {}", String::from_utf8_lossy(&out.stderr));
+        let mut first = true;
+        for _ in 0..80 {
+            let next = json(&specbuilder(&["ask", "--json"], dir.path()));
+            let Some(key) = next["question"]["key"].as_str().map(str::to_owned) else { break };
+            let out = if first {
+                first = false;
+                let options = next["question"]["options"].as_array().unwrap();
+                let last = options.last().unwrap()["id"].as_str().unwrap().to_owned();
+                specbuilder(&["answer", &key, &last], dir.path())
+            } else if next["question"]["recommended"].is_null() {
+                specbuilder(&["answer", &key, "Customer: name!; Invoice: number!, customer:Customer"], dir.path())
+            } else {
+                specbuilder(&["skip", &key], dir.path())
+            };
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{template}: {key}: {stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let check = specbuilder(&["check", "--ref", "spec/app", "--format", "json"], dir.path());
+        let errors: Vec<String> = (json(&check)["findings"].as_array().unwrap().iter())
+            .filter(|f| f["severity"] == "error")
+            .map(|f| f["message"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(errors, Vec::<String>::new(), "{template}");
+    }
+}

@@ -64,19 +64,34 @@ pub struct Target {
 }
 
 pub fn answer(args: AnswerArgs) -> anyhow::Result<Outcome> {
-    run(&args.key, &args.target, |q| Ok((Some(reply::parse(q, &args.reply)?), Status::Accepted, None)))
+    run(&args.key, &args.target, |_, q| Ok((Some(reply::parse(q, &args.reply)?), Status::Accepted, None)))
 }
 
+/// Takes the recommendation, or the first option that agrees with what is decided when the
+/// recommendation would contradict it.
 pub fn skip(args: SkipArgs) -> anyhow::Result<Outcome> {
-    run(&args.key, &args.target, |q| {
-        let default = q.default.clone().with_context(|| format!("`{}` has no default to assume; answer it", q.key))?;
+    run(&args.key, &args.target, |session, q| {
+        q.default.as_ref().with_context(|| format!("`{}` has no default to assume; answer it", q.key))?;
         let reason = q.assume_reason.clone().unwrap_or_else(|| "skipped; the template's default".to_owned());
-        Ok((Some(spec_format::model::Answer::Text(default)), Status::Assumed, Some(reason)))
+        let index = session.workspace.fact_index(session.project()?);
+        let path = session.decision_path(&q.key);
+        let by = || local_provenance(&session.repo);
+        let chosen = crate::conversation::consistent_assumption(q, &reason, &index, &path, &by)?;
+        let Some((_, doc)) = chosen else {
+            bail!(
+                "every option of `{}` contradicts what is decided; answer it (`specbuilder answer {} <choice>`) \
+                 or change the decision it clashes with",
+                q.key,
+                q.key
+            );
+        };
+        let d = doc.decision();
+        Ok((d.answer.clone(), Status::Assumed, d.assumption.clone()))
     })
 }
 
 pub fn defer(args: DeferArgs) -> anyhow::Result<Outcome> {
-    run(&args.key, &args.target, |_| Ok((None, Status::Deferred, None)))
+    run(&args.key, &args.target, |_, _| Ok((None, Status::Deferred, None)))
 }
 
 type Choice = (Option<spec_format::model::Answer>, Status, Option<String>);
@@ -84,7 +99,7 @@ type Choice = (Option<spec_format::model::Answer>, Status, Option<String>);
 fn run(
     key: &str,
     target: &Target,
-    choose: impl FnOnce(&Question) -> anyhow::Result<Choice>,
+    choose: impl FnOnce(&Session, &Question) -> anyhow::Result<Choice>,
 ) -> anyhow::Result<Outcome> {
     let session = Session::open(&target.dir, target.project.as_deref())?;
     let template = session.template()?;
@@ -101,7 +116,7 @@ fn run(
             record::summary(existing.decision())
         );
     }
-    let (answer, status, assumption) = choose(q)?;
+    let (answer, status, assumption) = choose(&session, q)?;
     let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
     let recorded = session.record(&decision)?;
     let committed = matches!(recorded, Recorded::Committed { .. });

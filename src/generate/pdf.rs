@@ -1,108 +1,421 @@
-//! A plain, printable PDF of text lines: A4, Helvetica, wrapped and paged. Enough for a PRD
-//! someone prints or attaches to a ticket; the HTML is the rich view.
+//! The PRD as a typeset PDF: the Markdown is read as a document (headings, paragraphs, lists,
+//! tables, quotes, strong text and code), laid out on A4 with an embedded font (DejaVu Sans,
+//! any script it covers, subset into the file) and numbered pages, then drawn with krilla.
+//!
+//! Layout is ours and simple: words measured with the font's advances, lines wrapped greedily,
+//! a table's columns sized by their content, blocks moved whole to the next page when a line
+//! would not fit. Deterministic: the same Markdown gives the same bytes.
 
-use lopdf::content::{Content, Operation};
-use lopdf::{Document, Object, Stream, StringFormat, dictionary};
+use comrak::nodes::{AstNode, ListType, NodeValue};
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point};
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, TextDirection};
+use std::sync::OnceLock;
 
-const PAGE: (i64, i64) = (595, 842);
-const MARGIN: i64 = 56;
-const SIZE: i64 = 10;
-const LEADING: i64 = 14;
-const COLUMNS: usize = 92;
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-pub fn render(title: &str, lines: &[String]) -> Vec<u8> {
-    let mut wrapped = Vec::new();
-    for line in lines {
-        wrapped.extend(wrap(line, COLUMNS));
-    }
-    let per_page = ((PAGE.1 - 2 * MARGIN) / LEADING) as usize;
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-    });
-    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
-    let mut kids = Vec::new();
-    let chunks: Vec<&[String]> = if wrapped.is_empty() { vec![&[]] } else { wrapped.chunks(per_page).collect() };
-    for chunk in chunks {
-        let mut operations = vec![
-            Operation::new("BT", vec![]),
-            Operation::new("Tf", vec!["F1".into(), SIZE.into()]),
-            Operation::new("TL", vec![LEADING.into()]),
-            Operation::new("Td", vec![MARGIN.into(), (PAGE.1 - MARGIN).into()]),
-        ];
-        for line in chunk {
-            operations.push(Operation::new("Tj", vec![Object::String(win_ansi(line), StringFormat::Literal)]));
-            operations.push(Operation::new("T*", vec![]));
-        }
-        operations.push(Operation::new("ET", vec![]));
-        let content = Content { operations }.encode().unwrap_or_default();
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
-        kids.push(Object::from(doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        })));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => kids, "Count" => count, "Resources" => resources_id,
-            "MediaBox" => vec![0.into(), 0.into(), PAGE.0.into(), PAGE.1.into()],
-        }),
-    );
-    let info_id = doc.add_object(dictionary! {
-        "Title" => Object::String(win_ansi(title), StringFormat::Literal),
-        "Producer" => Object::string_literal("specbuilder"),
-    });
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    doc.trailer.set("Info", info_id);
-    doc.compress();
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = doc.save_to(&mut out);
-    out
+const PAGE: (f32, f32) = (595.0, 842.0);
+const MARGIN: f32 = 56.0;
+const FOOTER: f32 = 28.0;
+const BODY: f32 = 10.0;
+const TABLE: f32 = 8.0;
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Face {
+    Regular,
+    Bold,
 }
 
-/// Greedy word wrap at `width` characters; long words are cut.
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for word in line.split(' ') {
-        let mut word = word.to_owned();
-        while word.chars().count() > width {
-            let cut: String = word.chars().take(width).collect();
-            word = word.chars().skip(width).collect();
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+/// A run of text in one face.
+#[derive(Clone, Debug)]
+struct Span {
+    text: String,
+    face: Face,
+}
+
+/// One drawing instruction on a page.
+enum Mark {
+    Text { x: f32, y: f32, size: f32, face: Face, text: String, grey: bool },
+    Line { x1: f32, y1: f32, x2: f32, y2: f32 },
+}
+
+/// The two faces, parsed once for measuring.
+struct Metrics {
+    regular: ttf_parser::Face<'static>,
+    bold: ttf_parser::Face<'static>,
+}
+
+fn metrics() -> &'static Metrics {
+    static METRICS: OnceLock<Metrics> = OnceLock::new();
+    METRICS.get_or_init(|| Metrics {
+        // The fonts are part of the binary and known good.
+        regular: ttf_parser::Face::parse(REGULAR, 0).expect("the embedded regular font parses"),
+        bold: ttf_parser::Face::parse(BOLD, 0).expect("the embedded bold font parses"),
+    })
+}
+
+/// The width of `text` at `size` points.
+fn width(text: &str, face: Face, size: f32) -> f32 {
+    let m = metrics();
+    let f = if face == Face::Bold { &m.bold } else { &m.regular };
+    let units: u32 = (text.chars())
+        .map(|c| f.glyph_index(c).and_then(|g| f.glyph_hor_advance(g)).unwrap_or(f.units_per_em() / 2) as u32)
+        .sum();
+    units as f32 * size / f.units_per_em() as f32
+}
+
+/// Lays text out into pages of marks.
+struct Layout {
+    pages: Vec<Vec<Mark>>,
+    y: f32,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        Layout { pages: vec![Vec::new()], y: MARGIN }
+    }
+
+    fn bottom() -> f32 {
+        PAGE.1 - MARGIN - FOOTER
+    }
+
+    /// Makes room for `height`, starting a new page when it does not fit.
+    fn room(&mut self, height: f32) {
+        if self.y + height > Layout::bottom() && self.y > MARGIN {
+            self.pages.push(Vec::new());
+            self.y = MARGIN;
+        }
+    }
+
+    fn mark(&mut self, mark: Mark) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push(mark);
+        }
+    }
+
+    /// Wraps spans into lines no wider than `max` and draws them from `x`, each line `lead`
+    /// below the previous. The first line may carry a hanging `marker` left of `x`.
+    fn paragraph(&mut self, spans: &[Span], x: f32, max: f32, size: f32, marker: Option<&str>, grey: bool) {
+        let lead = size * 1.4;
+        let lines = wrap(spans, max, size);
+        for (i, line) in lines.iter().enumerate() {
+            self.room(lead);
+            self.y += lead;
+            if i == 0
+                && let Some(marker) = marker
+            {
+                let w = width(marker, Face::Regular, size);
+                let text = marker.to_owned();
+                self.mark(Mark::Text { x: x - w - 4.0, y: self.y, size, face: Face::Regular, text, grey });
             }
-            out.push(cut);
+            let mut cx = x;
+            for span in line {
+                self.mark(Mark::Text { x: cx, y: self.y, size, face: span.face, text: span.text.clone(), grey });
+                cx += width(&span.text, span.face, size);
+            }
         }
-        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(&word);
     }
-    out.push(current);
-    out
+
+    /// A table: columns sized by their content, cells wrapped, the header row in bold, rules
+    /// between rows; a row that does not fit goes to the next page.
+    fn table(&mut self, rows: &[Vec<Vec<Span>>], x: f32, max: f32) {
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if columns == 0 {
+            return;
+        }
+        let pad = 3.0;
+        let cell_width = |cell: &Vec<Span>| cell.iter().map(|s| width(&s.text, s.face, TABLE)).sum::<f32>();
+        let widest_word = |cell: &Vec<Span>| {
+            (cell.iter()).flat_map(|s| s.text.split(' ').map(move |w| width(w, s.face, TABLE))).fold(0.0, f32::max)
+        };
+        let column = |c: usize, measure: &dyn Fn(&Vec<Span>) -> f32| {
+            rows.iter().filter_map(|r| r.get(c)).map(measure).fold(12.0, f32::max) + 2.0 * pad
+        };
+        let natural: Vec<f32> = (0..columns).map(|c| column(c, &cell_width)).collect();
+        let least: Vec<f32> = (0..columns).map(|c| column(c, &widest_word)).collect();
+        let (total, floor): (f32, f32) = (natural.iter().sum(), least.iter().sum());
+        // Every column gets its longest word; what is left goes where the text is longest.
+        let widths: Vec<f32> = if total <= max {
+            natural
+        } else if floor >= max {
+            // Not even the longest words fit: the widest columns give way, down to a common cap.
+            let (mut low, mut high) = (0.0_f32, max);
+            for _ in 0..30 {
+                let cap = (low + high) / 2.0;
+                if least.iter().map(|w| w.min(cap)).sum::<f32>() > max { high = cap } else { low = cap }
+            }
+            least.iter().map(|w| w.min(low)).collect()
+        } else {
+            (natural.iter().zip(&least)).map(|(n, l)| l + (n - l) * (max - floor) / (total - floor)).collect()
+        };
+        let lead = TABLE * 1.35;
+        for (r, row) in rows.iter().enumerate() {
+            let cells: Vec<Vec<Vec<Span>>> = (0..columns)
+                .map(|c| {
+                    let spans = row.get(c).cloned().unwrap_or_default();
+                    let spans = if r == 0 {
+                        spans.into_iter().map(|s| Span { face: Face::Bold, ..s }).collect()
+                    } else {
+                        spans
+                    };
+                    wrap(&spans, widths[c] - 2.0 * pad, TABLE)
+                })
+                .collect();
+            let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lead + pad;
+            self.room(height);
+            let top = self.y;
+            let mut cx = x;
+            for (c, lines) in cells.iter().enumerate() {
+                for (i, line) in lines.iter().enumerate() {
+                    let mut lx = cx + pad;
+                    for span in line {
+                        let y = top + (i + 1) as f32 * lead;
+                        self.mark(Mark::Text {
+                            x: lx,
+                            y,
+                            size: TABLE,
+                            face: span.face,
+                            text: span.text.clone(),
+                            grey: false,
+                        });
+                        lx += width(&span.text, span.face, TABLE);
+                    }
+                }
+                cx += widths[c];
+            }
+            self.y = top + height;
+            let right = x + widths.iter().sum::<f32>();
+            self.mark(Mark::Line { x1: x, y1: self.y, x2: right, y2: self.y });
+        }
+        self.y += 6.0;
+    }
 }
 
-/// Helvetica's WinAnsi encoding covers Latin-1; other characters become `?`.
-fn win_ansi(text: &str) -> Vec<u8> {
-    (text.chars())
-        .map(|c| match c {
-            '\u{2014}' | '\u{2013}' => b'-',
-            '\u{2018}' | '\u{2019}' => b'\'',
-            '\u{201c}' | '\u{201d}' => b'"',
-            '\u{2192}' => b'>',
-            c if (c as u32) < 0x80 && !c.is_control() => c as u8,
-            c if (0xa0..=0xff).contains(&(c as u32)) => c as u8,
-            _ => b'?',
-        })
-        .collect()
+/// Greedy word wrap of spans into lines of at most `max` points.
+fn wrap(spans: &[Span], max: f32, size: f32) -> Vec<Vec<Span>> {
+    let mut lines: Vec<Vec<Span>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for span in spans {
+        for (i, word) in span.text.split(' ').enumerate() {
+            let mut rest = word.to_owned();
+            // A word wider than the line is cut where it overflows.
+            while width(&rest, span.face, size) > max && rest.chars().count() > 1 {
+                let first = rest.chars().next().map_or(1, char::len_utf8);
+                let fits = (first..rest.len())
+                    .filter(|&b| rest.is_char_boundary(b))
+                    .take_while(|&b| width(&rest[..b], span.face, size) <= max)
+                    .last()
+                    .unwrap_or(first);
+                if used > 0.0 {
+                    lines.push(Vec::new());
+                }
+                push(lines.last_mut(), &rest[..fits], span.face);
+                lines.push(Vec::new());
+                used = 0.0;
+                rest = rest[fits..].to_owned();
+            }
+            let piece = if i == 0 || used == 0.0 { rest } else { format!(" {rest}") };
+            let w = width(&piece, span.face, size);
+            if used + w > max && used > 0.0 {
+                lines.push(Vec::new());
+                let bare = piece.trim_start().to_owned();
+                used = width(&bare, span.face, size);
+                push(lines.last_mut(), &bare, span.face);
+            } else {
+                push(lines.last_mut(), &piece, span.face);
+                used += w;
+            }
+        }
+    }
+    lines.retain(|l| !l.is_empty());
+    lines
+}
+
+/// Appends text to a line, joining it to the last span when the face is the same.
+fn push(line: Option<&mut Vec<Span>>, text: &str, face: Face) {
+    let Some(line) = line else { return };
+    match line.last_mut() {
+        Some(last) if last.face == face => last.text.push_str(text),
+        _ => line.push(Span { text: text.to_owned(), face }),
+    }
+}
+
+/// The inline content of a node as spans: strong text bold, everything else regular.
+fn spans<'a>(node: &'a AstNode<'a>, face: Face, out: &mut Vec<Span>) {
+    for child in node.children() {
+        match &child.data.borrow().value {
+            NodeValue::Text(text) => out.push(Span { text: text.to_string(), face }),
+            NodeValue::Code(code) => out.push(Span { text: code.literal.clone(), face }),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(Span { text: " ".into(), face }),
+            NodeValue::Strong => spans(child, Face::Bold, out),
+            _ => spans(child, face, out),
+        }
+    }
+}
+
+fn block<'a>(node: &'a AstNode<'a>, layout: &mut Layout, indent: f32, grey: bool) {
+    let x = MARGIN + indent;
+    let max = PAGE.0 - MARGIN - x;
+    let value = node.data.borrow().value.clone();
+    match value {
+        NodeValue::Heading(h) => {
+            let size = match h.level {
+                1 => 18.0,
+                2 => 13.5,
+                _ => 11.0,
+            };
+            let mut line = Vec::new();
+            spans(node, Face::Bold, &mut line);
+            // A heading never ends a page: keep room for two lines after it.
+            layout.room(size * 1.4 + 3.0 * BODY * 1.4);
+            layout.y += if h.level == 1 { 0.0 } else { size * 0.8 };
+            layout.paragraph(&line, x, max, size, None, false);
+            layout.y += size * 0.3;
+        }
+        NodeValue::Paragraph => {
+            let mut line = Vec::new();
+            spans(node, Face::Regular, &mut line);
+            layout.paragraph(&line, x, max, BODY, None, grey);
+            layout.y += BODY * 0.5;
+        }
+        NodeValue::BlockQuote => {
+            for child in node.children() {
+                block(child, layout, indent + 12.0, true);
+            }
+        }
+        NodeValue::List(list) => {
+            for (n, item) in node.children().enumerate() {
+                let marker = match list.list_type {
+                    ListType::Ordered => format!("{}.", list.start + n),
+                    ListType::Bullet => "•".to_owned(),
+                };
+                item_block(item, layout, indent + 14.0, &marker, grey);
+            }
+            layout.y += BODY * 0.3;
+        }
+        NodeValue::Table(_) => {
+            let rows: Vec<Vec<Vec<Span>>> = (node.children())
+                .map(|row| {
+                    (row.children())
+                        .map(|cell| {
+                            let mut cell_spans = Vec::new();
+                            spans(cell, Face::Regular, &mut cell_spans);
+                            cell_spans
+                        })
+                        .collect()
+                })
+                .collect();
+            layout.table(&rows, x, max);
+        }
+        NodeValue::ThematicBreak => {
+            layout.room(BODY);
+            layout.y += BODY / 2.0;
+            layout.mark(Mark::Line { x1: x, y1: layout.y, x2: x + max, y2: layout.y });
+            layout.y += BODY / 2.0;
+        }
+        NodeValue::CodeBlock(code) => {
+            for line in code.literal.lines() {
+                layout.paragraph(
+                    &[Span { text: line.to_owned(), face: Face::Regular }],
+                    x + 8.0,
+                    max - 8.0,
+                    TABLE + 1.0,
+                    None,
+                    true,
+                );
+            }
+            layout.y += BODY * 0.5;
+        }
+        _ => {
+            for child in node.children() {
+                block(child, layout, indent, grey);
+            }
+        }
+    }
+}
+
+/// A list item: its first paragraph carries the marker; nested blocks are indented.
+fn item_block<'a>(item: &'a AstNode<'a>, layout: &mut Layout, indent: f32, marker: &str, grey: bool) {
+    let x = MARGIN + indent;
+    let max = PAGE.0 - MARGIN - x;
+    for (i, child) in item.children().enumerate() {
+        if i == 0 && matches!(child.data.borrow().value, NodeValue::Paragraph) {
+            let mut line = Vec::new();
+            spans(child, Face::Regular, &mut line);
+            layout.paragraph(&line, x, max, BODY, Some(marker), grey);
+        } else {
+            block(child, layout, indent, grey);
+        }
+    }
+}
+
+/// The PDF of a Markdown document titled `title`, with "title · page n of m" in every footer.
+pub fn render(title: &str, markdown: &str) -> Vec<u8> {
+    let arena = comrak::Arena::new();
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    let root = comrak::parse_document(&arena, markdown, &options);
+    let mut layout = Layout::new();
+    for node in root.children() {
+        block(node, &mut layout, 0.0, false);
+    }
+    draw(title, &layout.pages)
+}
+
+fn draw(title: &str, pages: &[Vec<Mark>]) -> Vec<u8> {
+    let regular = Font::new(REGULAR.into(), 0);
+    let bold = Font::new(BOLD.into(), 0);
+    let (Some(regular), Some(bold)) = (regular, bold) else { return Vec::new() };
+    let mut document = Document::new();
+    document.set_metadata(Metadata::new().title(title.to_owned()).creator("specbuilder".to_owned()));
+    let black =
+        Fill { paint: rgb::Color::new(20, 20, 20).into(), opacity: NormalizedF32::ONE, rule: Default::default() };
+    let grey =
+        Fill { paint: rgb::Color::new(90, 90, 90).into(), opacity: NormalizedF32::ONE, rule: Default::default() };
+    let count = pages.len();
+    for (n, marks) in pages.iter().enumerate() {
+        let Some(settings) = PageSettings::from_wh(PAGE.0, PAGE.1) else { continue };
+        let mut page = document.start_page_with(settings);
+        let mut surface = page.surface();
+        for mark in marks {
+            match mark {
+                Mark::Text { x, y, size, face, text, grey: is_grey } => {
+                    surface.set_fill(Some(if *is_grey { grey.clone() } else { black.clone() }));
+                    let font = if *face == Face::Bold { bold.clone() } else { regular.clone() };
+                    surface.draw_text(Point::from_xy(*x, *y), font, *size, text, false, TextDirection::Auto);
+                }
+                Mark::Line { x1, y1, x2, y2 } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(*x1, *y1);
+                    path.line_to(*x2, *y2);
+                    if let Some(path) = path.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke {
+                            paint: rgb::Color::new(190, 190, 190).into(),
+                            width: 0.5,
+                            ..Default::default()
+                        }));
+                        surface.draw_path(&path);
+                        surface.set_stroke(None);
+                    }
+                }
+            }
+        }
+        let footer = format!("{title} · page {} of {count}", n + 1);
+        let w = width(&footer, Face::Regular, 8.0);
+        surface.set_fill(Some(grey.clone()));
+        let at = Point::from_xy((PAGE.0 - w) / 2.0, PAGE.1 - MARGIN / 2.0);
+        surface.draw_text(at, regular.clone(), 8.0, &footer, false, TextDirection::Auto);
+        surface.finish();
+        page.finish();
+    }
+    document.finish().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -110,19 +423,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps_at_the_width_and_cuts_long_words() {
-        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
-        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+    fn wrapping_keeps_words_whole_and_lines_within_the_width() {
+        let spans = vec![Span { text: "one two three four five six seven".into(), face: Face::Regular }];
+        let lines = wrap(&spans, 60.0, 10.0);
+        assert!(lines.len() >= 3, "{lines:?}");
+        for line in &lines {
+            let w: f32 = line.iter().map(|s| width(s.text.trim(), s.face, 10.0)).sum();
+            assert!(w <= 60.0 + 0.01, "{line:?} is {w} wide");
+        }
+        let joined: Vec<String> = lines.iter().map(|l| l.iter().map(|s| s.text.trim().to_owned()).collect()).collect();
+        assert_eq!(joined.join(" "), "one two three four five six seven");
     }
 
     #[test]
-    fn the_pdf_reads_back_as_its_text_over_several_pages() {
-        let lines: Vec<String> = (0..120).map(|i| format!("Line {i}: Zürich costs 5 €")).collect();
-        let bytes = render("Title", &lines);
-        let doc = Document::load_mem(&bytes).expect("a valid PDF");
-        let pages = doc.get_pages();
-        assert!(pages.len() >= 3, "{} pages", pages.len());
-        let text = doc.extract_text(&[1]).expect("text of page 1");
-        assert!(text.contains("Line 0: Zürich costs 5 ?"), "{text}");
+    fn markdown_is_typeset_not_printed_and_any_script_survives() {
+        let mut md = String::from("# Zürich — Привет, Ελληνικά\n\nThe idea costs **5 €** a seat.\n\n");
+        md.push_str("| role | may |\n| --- | --- |\n| owner | everything |\n\n");
+        for i in 0..150 {
+            md.push_str(&format!("- REQ-{i}: When a member saves, the system shall keep it.\n"));
+        }
+        let bytes = render("Test — requirements", &md);
+        let doc = lopdf::Document::load_mem(&bytes).expect("a valid PDF");
+        let pages = doc.get_pages().len();
+        assert!(pages >= 3, "{pages} pages");
+        let first = doc.extract_text(&[1]).expect("text of page 1");
+        for expected in
+            ["Zürich — Привет, Ελληνικά", "The idea costs", "5 €", "owner", "everything", "REQ-0: When a member saves"]
+        {
+            assert!(first.contains(expected), "{expected:?} missing from page 1: {first}");
+        }
+        assert!(first.contains(&format!("page 1 of {pages}")), "no page number: {first}");
+        assert!(
+            !first.contains("# ") && !first.contains("**") && !first.contains("| ---"),
+            "Markdown source printed: {first}"
+        );
+        let last = doc.extract_text(&[pages as u32]).expect("text of the last page");
+        assert!(last.contains("REQ-149"), "{last}");
+        assert_eq!(render("Test — requirements", &md), bytes, "same text, same bytes");
+    }
+
+    #[test]
+    fn bold_text_is_wider_than_regular() {
+        assert!(width("Requirements", Face::Bold, 10.0) > width("Requirements", Face::Regular, 10.0));
     }
 }

@@ -12,7 +12,7 @@ pub fn generate(spec: &Spec<'_>, gaps: &Gaps) -> Vec<(String, &'static str, Vec<
     let markdown = markdown(spec, gaps);
     let html = html(&spec.name, &markdown);
     let json = serde_json::to_string_pretty(&document(spec, gaps)).unwrap_or_default() + "\n";
-    let pdf = pdf::render(&format!("{} — product requirements", spec.name), &plain_lines(&markdown));
+    let pdf = pdf::render(&format!("{} — product requirements", spec.name), &markdown);
     vec![
         ("prd.md".into(), "markdown", markdown.into_bytes()),
         ("prd.html".into(), "html", html.into_bytes()),
@@ -472,23 +472,4 @@ fn document(spec: &Spec<'_>, gaps: &Gaps) -> Value {
         "open_questions": open,
         "gaps": gaps,
     })
-}
-
-/// The Markdown as plain lines for the PDF: marks dropped, escapes undone.
-fn plain_lines(markdown: &str) -> Vec<String> {
-    (markdown.lines())
-        .map(|line| {
-            let line = line.trim_start_matches("> ");
-            let mut out = String::with_capacity(line.len());
-            let mut chars = line.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => out.extend(chars.next()),
-                    '*' | '`' => {}
-                    _ => out.push(c),
-                }
-            }
-            out
-        })
-        .collect()
 }
