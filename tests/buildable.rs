@@ -125,6 +125,8 @@ fn assert_buildable(what: &str, walk: &Walk) {
         assert_eq!(delivered(format!("operation `{id}`")), 1, "{what}: operation {id}");
     }
     let sql = text(files, "schema.sql");
+    let created = apply_ddl(&sql, "buildable").unwrap_or_else(|e| panic!("{what}: the DDL does not apply: {e}\n{sql}"));
+    assert_eq!(created, sql.matches("CREATE TABLE ").count(), "{what}: tables created in PostgreSQL");
     for table in sql.lines().filter_map(|l| l.strip_prefix("CREATE TABLE ")).map(|l| l.trim_end_matches(" (")) {
         assert_eq!(delivered(format!("table `{}`", table.trim_matches('"'))), 1, "{what}: table {table}");
     }

@@ -181,7 +181,9 @@ pub fn resolve(
         let question = template.and_then(|t| t.questions.iter().find(|q| q.key == d.key));
         let mut numbering = Numbering { key: &d.key, requirements: 0, nfrs: 0 };
         if d.key == ENTITIES_KEY && !entities.is_empty() {
-            entity_requirements(&mut out, d, &category, entities, roles, &mut numbering);
+            // Rows are a workspace's own only where one database holds every customer.
+            let shared = facts.get("tenancy.model").is_some_and(|(v, _)| v.to_string() == "shared");
+            entity_requirements(&mut out, d, &category, entities, roles, shared, &mut numbering);
         }
         let mut blocks = question.map(|q| blocks(q, d, &mut reader)).unwrap_or_default();
         // A decision may say what it implies itself (one written by hand, with no template).
@@ -528,6 +530,7 @@ fn entity_requirements(
     category: &str,
     entities: &[Entity],
     roles: &[String],
+    shared: bool,
     numbering: &mut Numbering<'_>,
 ) {
     let member = roles.last().cloned().unwrap_or_else(|| "member".to_owned());
@@ -554,7 +557,7 @@ fn entity_requirements(
             key: d.key.clone(),
             category: category.to_owned(),
             statement: format!(
-                "When a {member} submits a new {thing} with {}, the system shall store it in their workspace and return it with its id, created_at and updated_at.",
+                "When a {member} submits a new {thing} with {}, the system shall store it and return it with its id, created_at and updated_at.",
                 if required.is_empty() { "no fields".to_owned() } else { names(&required) }
             ),
             assumed: d.status == Status::Assumed,
@@ -584,33 +587,52 @@ fn entity_requirements(
             story: Some(story),
         };
         let isolate_id = numbering.next_requirement();
+        let changed = Scenario {
+            name: format!("Ana changes and deletes a {thing}"),
+            given: vec![format!("a {thing} with {example} exists")],
+            when: vec![format!("ana@example.com changes that {thing} and then deletes it")],
+            then: vec![
+                "the change answers 200 with a later updated_at".to_owned(),
+                format!("the delete answers 204 and the list of {things} no longer holds it"),
+            ],
+        };
+        let (statement, edge) = if shared {
+            (
+                format!(
+                    "When a {member} lists, reads, changes or deletes {things}, the system shall act only on the {things} of their own workspace and answer 404 for any other."
+                ),
+                Scenario {
+                    name: format!("Another workspace's {thing} stays hidden"),
+                    given: vec![
+                        format!("the workspace \"Acme\" has a {thing} with {example}"),
+                        format!("ben@example.com is a {member} of the workspace \"Globex\" only"),
+                    ],
+                    when: vec![format!("ben@example.com asks for that {thing} by its id")],
+                    then: vec!["the response is 404".to_owned(), format!("the {thing} is unchanged")],
+                },
+            )
+        } else {
+            (
+                format!(
+                    "If a {member} reads, changes or deletes a {thing} by an id that does not exist, then the system shall answer 404 and change nothing."
+                ),
+                Scenario {
+                    name: format!("An unknown {thing} id answers 404"),
+                    given: vec![format!("no {thing} has the id 0b7f6f1e-0000-4000-8000-000000000000")],
+                    when: vec![format!("ana@example.com deletes the {thing} 0b7f6f1e-0000-4000-8000-000000000000")],
+                    then: vec!["the response is 404".to_owned(), format!("the count of {things} is unchanged")],
+                },
+            )
+        };
         let isolate = Requirement {
             id: isolate_id.clone(),
             key: d.key.clone(),
             category: category.to_owned(),
-            statement: format!(
-                "When a {member} lists, reads, changes or deletes {things}, the system shall act only on the {things} of their own workspace and answer 404 for any other."
-            ),
+            statement,
             assumed: d.status == Status::Assumed,
             entity: Some(i),
-            scenarios: vec![Scenario {
-                name: format!("Ana changes and deletes a {thing}"),
-                given: vec![format!("the workspace \"Acme\" has a {thing} with {example}")],
-                when: vec![format!("ana@example.com changes that {thing} and then deletes it")],
-                then: vec![
-                    "the change answers 200 with a later updated_at".to_owned(),
-                    format!("the delete answers 204 and the list of {things} no longer holds it"),
-                ],
-            }],
-            edge_cases: vec![Scenario {
-                name: format!("Another workspace's {thing} stays hidden"),
-                given: vec![
-                    format!("the workspace \"Acme\" has a {thing} with {example}"),
-                    format!("ben@example.com is a {member} of the workspace \"Globex\" only"),
-                ],
-                when: vec![format!("ben@example.com asks for that {thing} by its id")],
-                then: vec!["the response is 404".to_owned(), format!("the {thing} is unchanged")],
-            }],
+            scenarios: vec![changed],
+            edge_cases: vec![edge],
             story: Some(story),
         };
         out.stories[story].requirements.extend([create_id, isolate_id]);

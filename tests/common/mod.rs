@@ -64,3 +64,36 @@ pub fn decision(key: &str, answer: &str, facts: &str) -> String {
         "---\nkey: {key}\nquestion: What about {key}?\nformat: single\noptions:\n- id: a\n  label: A\n- id: b\n  label: B\nanswer: {answer}\nfacts:\n{facts}status: accepted\n---\n"
     )
 }
+
+/// A PostgreSQL to apply DDL to: `DATABASE_URL`, else the server on 127.0.0.1:5432.
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub fn psql(url: &str, args: &[&str]) -> Output {
+    Command::new("psql")
+        .arg(url)
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+        .args(args)
+        .output()
+        .expect("psql runs (install postgresql-client, or run `bash .ci/run`, which does)")
+}
+
+/// Applies `sql` to a real PostgreSQL in a schema of its own, inside a transaction that is
+/// rolled back (a failed DDL leaves nothing behind); the number of tables it created.
+pub fn apply_ddl(sql: &str, label: &str) -> Result<usize, String> {
+    let url = database_url();
+    let schema = format!("sb_test_{}_{}", label.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), std::process::id());
+    let script = format!(
+        "BEGIN;\nCREATE SCHEMA {schema};\nSET LOCAL search_path TO {schema}, public;\n{sql}\n\
+         SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}';\nROLLBACK;\n"
+    );
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("apply.sql");
+    std::fs::write(&path, script).map_err(|e| e.to_string())?;
+    let out = psql(&url, &["-t", "-A", "-f", path.to_str().unwrap_or_default()]);
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("no table count: {e}"))
+}
