@@ -11,7 +11,6 @@ use specbuilder::conversation::{Session, autopilot};
 use specbuilder::delivery::{Generated, Request, default_targets, generate_on_branch};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 const TEMPLATES: &[&str] = &["saas-web", "api-service", "cli-tool", "data-pipeline", "mobile-app", "brownfield-change"];
 
