@@ -6,9 +6,6 @@
 mod common;
 use common::*;
 
-use specbuilder::cli::new::{DepthArg, NewArgs, start};
-use specbuilder::conversation::{Session, autopilot};
-use specbuilder::delivery::{Generated, Request, default_targets, generate_on_branch};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -22,30 +19,7 @@ fn generated(dir: &Path, template: &str, idea: &str) -> BTreeMap<String, Vec<u8>
 
 /// [`generated`] with some replies scripted.
 fn generated_with(dir: &Path, template: &str, idea: &str, script: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
-    git(dir, &["init", "-q"]);
-    let args = NewArgs {
-        slug: "app".into(),
-        template: template.into(),
-        depth: DepthArg::Thorough,
-        targets: Vec::new(),
-        name: Some(format!("App from {template}")),
-        idea: Some(idea.into()),
-        dir: dir.to_owned(),
-    };
-    let started = start(&args).expect("the project starts");
-    autopilot(dir, started.session, script).expect("the conversation runs");
-    let session = Session::open(dir, Some("app")).unwrap();
-    let targets = default_targets(session.project().unwrap(), Some(session.template().unwrap()));
-    let request = Request { targets: &targets, partial: true, force: false, overview: None };
-    match generate_on_branch(&session, request).expect("generation runs") {
-        Generated::Committed { .. } => {}
-        _ => panic!("{template}: nothing was committed"),
-    }
-    let session = Session::open(dir, Some("app")).unwrap();
-    let prefix = "specs/app/artifacts/";
-    (session.snapshot.files.iter())
-        .filter_map(|f| f.path.strip_prefix(prefix).map(|name| (name.to_owned(), f.bytes.clone())))
-        .collect()
+    artifacts(&generated_project(dir, template, &format!("App from {template}"), idea, script))
 }
 
 fn text(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {

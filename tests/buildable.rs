@@ -7,8 +7,6 @@ mod common;
 use common::*;
 
 use spec_format::words;
-use specbuilder::cli::new::{DepthArg, NewArgs, start};
-use specbuilder::conversation::{Session, autopilot};
 use specbuilder::delivery::{Generated, Request, default_targets, generate_on_branch};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,31 +25,13 @@ struct Walk {
 }
 
 fn walk(dir: &Path, template: &str, script: &[(&str, &str)]) -> Walk {
-    git(dir, &["init", "-q"]);
-    let args = NewArgs {
-        slug: "app".into(),
-        template: template.into(),
-        depth: DepthArg::Thorough,
-        targets: Vec::new(),
-        name: Some("Ledger".into()),
-        idea: Some("Small firms send invoices and see which are late.".into()),
-        dir: dir.to_owned(),
-    };
-    let started = start(&args).expect("the project starts");
-    autopilot(dir, started.session, script).expect("the conversation runs");
-    let session = Session::open(dir, Some("app")).unwrap();
+    let idea = "Small firms send invoices and see which are late.";
+    let session = generated_project(dir, template, "Ledger", idea, script);
     let targets = default_targets(session.project().unwrap(), Some(session.template().unwrap()));
     let request = Request { targets: &targets, partial: true, force: false, overview: None };
-    assert!(matches!(generate_on_branch(&session, request).unwrap(), Generated::Committed { .. }), "{template}");
-    let session = Session::open(dir, Some("app")).unwrap();
-    let request = Request { targets: &targets, partial: true, force: false, overview: None };
     let same_bytes = matches!(generate_on_branch(&session, request).unwrap(), Generated::UpToDate(_));
-    let prefix = "specs/app/artifacts/";
-    let files = (session.snapshot.files.iter())
-        .filter_map(|f| f.path.strip_prefix(prefix).map(|name| (name.to_owned(), f.bytes.clone())))
-        .collect();
     let findings = specbuilder::verify::check_project(session.project().unwrap(), &session.snapshot.files);
-    Walk { files, findings, same_bytes }
+    Walk { files: artifacts(&session), findings, same_bytes }
 }
 
 /// A script that answers every choice question of `template` with its last option (the rules

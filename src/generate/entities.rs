@@ -8,6 +8,7 @@
 //! A field's type is one of [`FieldType`]'s words (default `text`) or another entity's name,
 //! which makes a reference. `?` marks a field optional, `!` unique.
 
+use spec_format::model::implies::strip_marks;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -91,19 +92,9 @@ pub fn parse(text: &str) -> Result<Vec<Entity>, EntityError> {
         let mut parsed = Vec::new();
         for field in fields.split(',').map(str::trim).filter(|f| !f.is_empty()) {
             let (field_name, ty) = field.split_once(':').unwrap_or((field, "text"));
-            let (mut ty, mut optional, mut unique) = (ty.trim(), false, false);
-            let mut field_name = field_name.trim();
-            for text in [&mut ty, &mut field_name] {
-                loop {
-                    if let Some(rest) = text.strip_suffix('?') {
-                        (*text, optional) = (rest.trim_end(), true);
-                    } else if let Some(rest) = text.strip_suffix('!') {
-                        (*text, unique) = (rest.trim_end(), true);
-                    } else {
-                        break;
-                    }
-                }
-            }
+            let (field_name, name_optional, name_unique) = strip_marks(field_name);
+            let (ty, ty_optional, ty_unique) = strip_marks(ty);
+            let (optional, unique) = (name_optional || ty_optional, name_unique || ty_unique);
             let fname = snake(field_name).ok_or_else(|| error(format!("`{field_name}` is not a field name")))?;
             if RESERVED_FIELDS.contains(&fname.as_str()) {
                 return Err(error(format!("`{fname}` is added by the generator itself; leave it out")));

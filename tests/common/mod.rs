@@ -97,3 +97,43 @@ pub fn apply_ddl(sql: &str, label: &str) -> Result<usize, String> {
     }
     String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("no table count: {e}"))
 }
+
+/// A git repository in `dir` with the project `app` from `template`, every question answered
+/// through the real engine (`script`, else as recommended), and every target the template
+/// describes generated and committed. The session as the branch then stands.
+pub fn generated_project(
+    dir: &Path,
+    template: &str,
+    name: &str,
+    idea: &str,
+    script: &[(&str, &str)],
+) -> specbuilder::conversation::Session {
+    use specbuilder::cli::new::{DepthArg, NewArgs, start};
+    use specbuilder::conversation::{Session, autopilot};
+    use specbuilder::delivery::{Generated, Request, default_targets, generate_on_branch};
+    git(dir, &["init", "-q"]);
+    let args = NewArgs {
+        slug: "app".into(),
+        template: template.into(),
+        depth: DepthArg::Thorough,
+        targets: Vec::new(),
+        name: Some(name.into()),
+        idea: Some(idea.into()),
+        dir: dir.to_owned(),
+    };
+    let started = start(&args).expect("the project starts");
+    autopilot(dir, started.session, script).expect("the conversation runs");
+    let session = Session::open(dir, Some("app")).unwrap();
+    let targets = default_targets(session.project().unwrap(), Some(session.template().unwrap()));
+    let request = Request { targets: &targets, partial: true, force: false, overview: None };
+    let generated = generate_on_branch(&session, request).expect("generation runs");
+    assert!(matches!(generated, Generated::Committed { .. }), "{template}: nothing was committed");
+    Session::open(dir, Some("app")).unwrap()
+}
+
+/// The artifacts of project `app` on its branch, by name under `artifacts/`.
+pub fn artifacts(session: &specbuilder::conversation::Session) -> std::collections::BTreeMap<String, Vec<u8>> {
+    (session.snapshot.files.iter())
+        .filter_map(|f| f.path.strip_prefix("specs/app/artifacts/").map(|name| (name.to_owned(), f.bytes.clone())))
+        .collect()
+}

@@ -326,19 +326,9 @@ pub fn parse_columns(list: &str) -> Result<Vec<ColumnSpec>, String> {
     let mut out: Vec<ColumnSpec> = Vec::new();
     for field in split_fields(list) {
         let (name, ty) = field.split_once(':').unwrap_or((field, "text"));
-        let (mut name, mut ty) = (name.trim(), ty.trim());
-        let (mut optional, mut unique) = (false, false);
-        for text in [&mut ty, &mut name] {
-            loop {
-                if let Some(rest) = text.strip_suffix('?') {
-                    (*text, optional) = (rest.trim_end(), true);
-                } else if let Some(rest) = text.strip_suffix('!') {
-                    (*text, unique) = (rest.trim_end(), true);
-                } else {
-                    break;
-                }
-            }
-        }
+        let (name, name_optional, name_unique) = strip_marks(name);
+        let (ty, ty_optional, ty_unique) = strip_marks(ty);
+        let (optional, unique) = (name_optional || ty_optional, name_unique || ty_unique);
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
             return Err(format!("`{name}` is not a column name (lowercase letters, digits and `_`)"));
         }
@@ -367,6 +357,20 @@ pub fn parse_columns(list: &str) -> Result<Vec<ColumnSpec>, String> {
         out.push(ColumnSpec { name: name.to_owned(), ty, values, optional, unique });
     }
     Ok(out)
+}
+
+/// A field's name or type without its trailing marks: `?` optional, `!` unique, in any order.
+pub fn strip_marks(text: &str) -> (&str, bool, bool) {
+    let (mut text, mut optional, mut unique) = (text.trim(), false, false);
+    loop {
+        if let Some(rest) = text.strip_suffix('?') {
+            (text, optional) = (rest.trim_end(), true);
+        } else if let Some(rest) = text.strip_suffix('!') {
+            (text, unique) = (rest.trim_end(), true);
+        } else {
+            return (text, optional, unique);
+        }
+    }
 }
 
 /// Splits a field list at the commas outside parentheses.
