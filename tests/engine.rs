@@ -11,7 +11,7 @@ const ARTIFACT_TYPES: &[&str] = &["prd", "schema", "openapi", "graphql", "proto"
 #[test]
 fn built_in_templates_are_clean_and_complete() {
     let catalog = Catalog::built_in();
-    assert_eq!(catalog.findings, vec![], "every built-in parses");
+    assert_eq!(catalog.findings(), vec![], "every built-in parses");
     assert!(catalog.ids().count() >= 1);
     for (loaded, _) in catalog.iter() {
         let t = &loaded.template.value;

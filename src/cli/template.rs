@@ -50,7 +50,7 @@ pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
                     t.questions.len(),
                     t.rules.len(),
                     t.name,
-                    describe(source)
+                    describe(&source)
                 );
             }
             Ok(Outcome::Clean)
@@ -64,7 +64,7 @@ pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::Clean)
         }
         TemplateCommand::Lint => {
-            let mut findings = catalog.findings.clone();
+            let mut findings = catalog.findings();
             for (loaded, _) in catalog.iter() {
                 findings.extend(lint(loaded));
             }
@@ -89,6 +89,28 @@ fn describe(source: &TemplateSource) -> String {
     }
 }
 
+/// "4 requirements, 2 operations, 1 table" for what a question or option implies.
+fn implied_summary(blocks: &[spec_format::model::Implication]) -> Option<String> {
+    let count = |f: fn(&spec_format::model::Implication) -> usize| blocks.iter().map(f).sum::<usize>();
+    let parts: Vec<String> = [
+        (count(|b| b.requirements.len()), "requirement"),
+        (count(|b| b.nfrs.len()), "non-functional requirement"),
+        (count(|b| b.operations.len()), "operation"),
+        (count(|b| b.tables.len()), "table"),
+        (count(|b| b.screens.len()), "screen"),
+        (count(|b| b.jobs.len()), "job"),
+        (count(|b| b.notifications.len()), "notification"),
+        (count(|b| b.config.len()), "setting"),
+        (count(|b| b.tasks.len()), "task"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+    .collect();
+    let conditional = if blocks.iter().any(|b| !b.when.is_empty()) { " (some only with other answers)" } else { "" };
+    (!parts.is_empty()).then(|| format!("{}{conditional}", parts.join(", ")))
+}
+
 fn show(t: &spec_format::model::Template) -> String {
     let mut out = format!("{} — {} (version {})\n", t.id, t.name, t.version);
     if let Some(description) = &t.description {
@@ -101,9 +123,15 @@ fn show(t: &spec_format::model::Template) -> String {
         if let Some(why) = &q.why {
             let _ = writeln!(out, "  why: {why}");
         }
+        if let Some(summary) = implied_summary(&q.implies) {
+            let _ = writeln!(out, "  whatever the answer: {summary}");
+        }
         for (i, o) in q.options.iter().enumerate() {
             let default = if q.default.as_ref() == Some(&o.id) { " (default)" } else { "" };
             let _ = writeln!(out, "  {}. {} [{}]{default}", i + 1, o.label, o.id);
+            if let Some(summary) = implied_summary(&o.implies) {
+                let _ = writeln!(out, "     implies {summary}");
+            }
         }
     }
     let _ = writeln!(out, "\nrules:");

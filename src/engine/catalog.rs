@@ -23,60 +23,79 @@ pub enum TemplateSource {
     Repository(String),
 }
 
-/// Every template by id.
+/// Each built-in, parsed on first use and kept for the process: a command reads the one its
+/// project names, not all six.
+fn built_in_parsed(index: usize) -> &'static (Option<LoadedTemplate>, Vec<Finding>) {
+    static PARSED: [OnceLock<(Option<LoadedTemplate>, Vec<Finding>)>; BUILT_IN.len()] =
+        [const { OnceLock::new() }; BUILT_IN.len()];
+    PARSED[index].get_or_init(|| {
+        let (id, yaml) = BUILT_IN[index];
+        LoadedTemplate::parse(&format!("builtin:{id}.yaml"), yaml.as_bytes())
+    })
+}
+
+fn built_in_by_id(id: &str) -> Option<&'static LoadedTemplate> {
+    let index = BUILT_IN.iter().position(|(built_in, _)| *built_in == id)?;
+    built_in_parsed(index).0.as_ref()
+}
+
+/// Every template by id: the repository's, and the built-ins it does not replace.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    templates: BTreeMap<String, (LoadedTemplate, TemplateSource)>,
-    /// Problems with the built-ins themselves; empty unless the binary was built broken.
-    pub findings: Vec<Finding>,
+    repository: BTreeMap<String, LoadedTemplate>,
 }
 
 impl Catalog {
-    /// The built-ins alone, parsed once per process.
+    /// The built-ins alone.
     pub fn built_in() -> Catalog {
-        static PARSED: OnceLock<(Vec<LoadedTemplate>, Vec<Finding>)> = OnceLock::new();
-        let (templates, findings) = PARSED.get_or_init(|| {
-            let mut templates = Vec::new();
-            let mut findings = Vec::new();
-            for (id, yaml) in BUILT_IN {
-                let (loaded, problems) = LoadedTemplate::parse(&format!("builtin:{id}.yaml"), yaml.as_bytes());
-                findings.extend(problems);
-                templates.extend(loaded);
-            }
-            (templates, findings)
-        });
-        let templates =
-            templates.iter().map(|t| (t.template.value.id.clone(), (t.clone(), TemplateSource::BuiltIn))).collect();
-        Catalog { templates, findings: findings.clone() }
+        Catalog::default()
     }
 
     /// The built-ins, then the repository's templates, which replace built-ins of the same id.
     pub fn for_workspace(ws: &Workspace) -> Catalog {
-        let mut catalog = Catalog::built_in();
-        for (id, loaded) in &ws.templates {
-            let source = TemplateSource::Repository(loaded.template.path.clone());
-            catalog.templates.insert(id.clone(), (loaded.clone(), source));
-        }
-        catalog
+        Catalog { repository: ws.templates.clone() }
     }
 
     pub fn get(&self, id: &str) -> Option<&LoadedTemplate> {
-        self.templates.get(id).map(|(t, _)| t)
+        self.repository.get(id).or_else(|| built_in_by_id(id))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&LoadedTemplate, &TemplateSource)> {
-        self.templates.values().map(|(t, s)| (t, s))
+    /// Every template with where it comes from, by id (parses every built-in).
+    pub fn iter(&self) -> Vec<(&LoadedTemplate, TemplateSource)> {
+        (self.ids())
+            .filter_map(|id| match self.repository.get(id) {
+                Some(loaded) => Some((loaded, TemplateSource::Repository(loaded.template.path.clone()))),
+                None => built_in_by_id(id).map(|loaded| (loaded, TemplateSource::BuiltIn)),
+            })
+            .collect()
     }
 
+    /// Every template id, sorted, without parsing anything.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.templates.keys().map(String::as_str)
+        let mut ids: Vec<&str> =
+            BUILT_IN.iter().map(|(id, _)| *id).chain(self.repository.keys().map(String::as_str)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
     }
 
-    /// Hands the built-ins to a workspace, so projects naming one are held to its rules.
+    /// Problems with the built-ins themselves (parses every one); empty unless the binary was
+    /// built broken.
+    pub fn findings(&self) -> Vec<Finding> {
+        (0..BUILT_IN.len()).flat_map(|i| built_in_parsed(i).1.iter().cloned()).collect()
+    }
+
+    /// Hands a workspace the built-ins its projects name (and it does not replace), so those
+    /// projects are held to their rules.
     pub fn provide_built_ins(ws: &mut Workspace) {
-        for (loaded, source) in Catalog::built_in().templates.into_values() {
-            debug_assert_eq!(source, TemplateSource::BuiltIn);
-            ws.provide_template(loaded);
+        let named: Vec<String> = (ws.projects.iter())
+            .filter_map(|p| p.project.as_ref().and_then(|h| h.value.template.clone()))
+            .filter(|id| !ws.templates.contains_key(id))
+            .collect();
+        for id in named {
+            if let Some(loaded) = built_in_by_id(&id) {
+                ws.provide_template(loaded.clone());
+            }
         }
     }
 }
