@@ -70,6 +70,16 @@ impl Branch {
         format!("{}/{}/decisions/{key}.md", self.layout.specs_dir, self.slug)
     }
 
+    /// The question to ask next, each option checked against what the branch decides.
+    pub fn next_question(&self) -> anyhow::Result<Option<crate::engine::NextQuestion<'_>>> {
+        let (template, project) = (self.template()?, self.project()?);
+        let mut next = Plan::new(template, project).next_question();
+        if let Some(next) = &mut next {
+            crate::engine::plan::vet(next, template, &self.workspace.fact_index(project));
+        }
+        Ok(next)
+    }
+
     /// Checks `decision` against every decision on the branch.
     pub fn prepare(&self, decision: &Decision) -> anyhow::Result<Prepared> {
         let path = self.decision_path(&decision.key);

@@ -126,3 +126,41 @@ fn skipping_never_records_a_contradiction_in_any_template() {
         assert_eq!(errors, Vec::<String>::new(), "{template}");
     }
 }
+
+/// After `product.audience = enterprise`, the sign-in question marks every method but SSO as
+/// contradicting the template's own rule, recommends SSO with that reason, and `skip` takes it.
+#[test]
+fn a_recommendation_never_contradicts_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    assert_eq!(
+        specbuilder(&["new", "app", "--template", "saas-web", "--depth", "standard"], dir.path()).status.code(),
+        Some(0)
+    );
+    assert_eq!(specbuilder(&["answer", "product.audience", "enterprise"], dir.path()).status.code(), Some(0));
+    let question = loop {
+        let next = json(&specbuilder(&["ask", "--json"], dir.path()));
+        let key = next["question"]["key"].as_str().expect("questions remain").to_owned();
+        if key == "auth.method" {
+            break next["question"].clone();
+        }
+        let out = specbuilder(&["skip", &key], dir.path());
+        if out.status.code() != Some(0) {
+            specbuilder(&["answer", &key, "Customer: name!"], dir.path());
+        }
+    };
+    let marked: Vec<&str> = (question["options"].as_array().unwrap().iter())
+        .filter(|o| o["contradicts"].as_str().is_some_and(|m| m.contains("enterprise-needs-sso")))
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, ["password", "magic_link", "social"], "{question}");
+    assert_eq!(question["recommended"]["id"], "sso", "{question}");
+    assert!(
+        question["recommended"]["because"].as_str().unwrap().contains("`magic_link` would contradict"),
+        "{question}"
+    );
+    let text = String::from_utf8(specbuilder(&["ask"], dir.path()).stdout).unwrap();
+    assert!(text.contains("A magic link by email  (contradicts `enterprise-needs-sso` is violated"), "{text}");
+    let out = specbuilder(&["skip", "auth.method"], dir.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("auth.method = sso (assumed)"), "{out:?}");
+}

@@ -2,7 +2,6 @@
 
 use super::Outcome;
 use crate::conversation::{Recorded, Session, local_provenance};
-use crate::engine::Plan;
 use crate::engine::{record, reply};
 use crate::report;
 use anyhow::{Context, bail};
@@ -170,7 +169,7 @@ pub(crate) fn report_and_continue(session: &Session, dir: &Path, recorded: Recor
     if !assumed.is_empty() {
         println!("assumed (not asked at this depth): {}", assumed.join(", "));
     }
-    match Plan::new(fresh.template()?, fresh.project()?).next_question() {
+    match fresh.next_question()? {
         Some(q) => anstream::print!("\n{}", super::ask::render(&fresh.slug, &q)),
         None => println!("\nno open questions left at this depth"),
     }

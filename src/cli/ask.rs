@@ -48,7 +48,10 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
         anyhow::anyhow!("template `{template_id}` not found (known: {})", known.join(", "))
     })?;
     let plan = Plan::new(&loaded.template.value, project);
-    let question = plan.next_question();
+    let mut question = plan.next_question();
+    if let Some(question) = &mut question {
+        crate::engine::plan::vet(question, &loaded.template.value, &repo.workspace.fact_index(project));
+    }
     if args.json {
         let value = serde_json::json!({
             "project": project.slug,
@@ -82,25 +85,38 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
     loop {
         let session = Session::open(dir, Some(slug))?;
         let template = session.template()?;
-        let plan = Plan::new(template, session.project()?);
-        let Some(next) = plan.next_question() else {
+        let Some(next) = session.next_question()? else {
             println!("no open questions left at this depth");
             return Ok(Outcome::Clean);
         };
         let Some(q) = template.questions.iter().find(|q| q.key == next.key) else { return Ok(Outcome::Clean) };
         anstream::print!("\n{}", render_with(slug, &next, false));
         let (answer, status, assumption) = if matches!(q.format, AnswerFormat::Single | AnswerFormat::Multi) {
-            let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
+            let mut items: Vec<String> = (next.options.iter())
+                .map(|o| match &o.contradicts {
+                    Some(why) => format!("{} (contradicts {})", o.label, short(why)),
+                    None => o.label.to_owned(),
+                })
+                .collect();
             items.extend(["skip: take the recommended answer".to_owned(), "defer: decide later".to_owned()]);
-            let default = q.default.as_ref().and_then(|d| q.options.iter().position(|o| &o.id == d)).unwrap_or(0);
+            let recommended = next.recommended.as_ref().map(|r| r.id);
+            let default = q.options.iter().position(|o| Some(o.id.as_str()) == recommended).unwrap_or(0);
             let Some(choice) = Select::new().items(&items).default(default).interact_opt()? else {
                 return Ok(Outcome::Clean);
             };
             match choice {
                 i if i < q.options.len() => (Some(reply::parse(q, &q.options[i].id)?), Status::Accepted, None),
-                i if i == q.options.len() && q.default.is_some() => {
-                    let default = q.default.clone().unwrap_or_default();
-                    (Some(spec_format::model::Answer::Text(default)), Status::Assumed, q.assume_reason.clone())
+                i if i == q.options.len() && next.recommended.is_some() => {
+                    let index = session.workspace.fact_index(session.project()?);
+                    let path = session.decision_path(&q.key);
+                    let reason = q.assume_reason.clone().unwrap_or_else(|| "skipped; the template's default".into());
+                    let by = || local_provenance(&session.repo);
+                    match crate::conversation::consistent_assumption(q, &reason, &index, &path, &by)? {
+                        Some((_, doc)) => {
+                            (doc.decision().answer.clone(), Status::Assumed, doc.decision().assumption.clone())
+                        }
+                        None => (None, Status::Deferred, None),
+                    }
                 }
                 _ => (None, Status::Deferred, None),
             }
@@ -123,6 +139,15 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
     }
 }
 
+/// A contradiction in a few words: the rule and its message, without the facts it lists.
+fn short(finding: &str) -> &str {
+    let text = finding.strip_prefix("rule ").unwrap_or(finding);
+    match text.rfind(" (") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => text,
+    }
+}
+
 /// A question as people read it: where it belongs, why we ask, numbered options.
 pub(crate) fn render(slug: &str, q: &NextQuestion<'_>) -> String {
     render_with(slug, q, true)
@@ -139,13 +164,18 @@ fn render_with(slug: &str, q: &NextQuestion<'_>, with_options: bool) -> String {
     if let Some(why) = q.why {
         let _ = writeln!(out, "{DIM}why we ask: {why}{DIM:#}");
     }
+    const RED: Style = AnsiColor::Red.on_default();
     let recommended = q.recommended.as_ref().map(|r| r.id);
     for option in q.options.iter().filter(|_| with_options) {
-        let mark =
-            if Some(option.id) == recommended { format!("  {GREEN}(recommended){GREEN:#}") } else { String::new() };
+        let mark = match &option.contradicts {
+            Some(why) => format!("  {RED}(contradicts {}){RED:#}", short(why)),
+            None if Some(option.id) == recommended => format!("  {GREEN}(recommended){GREEN:#}"),
+            None => String::new(),
+        };
         let _ = writeln!(out, "  {}. {}{mark}", option.number, option.label);
     }
-    if let Some(reason) = q.recommended.as_ref().and_then(|r| r.reason) {
+    let because = q.recommended.as_ref().and_then(|r| r.because.as_deref().or(r.reason));
+    if let Some(reason) = because {
         let _ = writeln!(out, "{DIM}recommended because: {reason}{DIM:#}");
     }
     out

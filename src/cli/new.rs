@@ -2,7 +2,7 @@
 
 use super::Outcome;
 use crate::config::Config;
-use crate::engine::{Catalog, Plan};
+use crate::engine::Catalog;
 use crate::source;
 use crate::store::{self, BranchHead};
 use anyhow::bail;
@@ -64,7 +64,7 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
         println!("assumed (not asked at this depth): {}", started.assumed.join(", "));
     }
     let session = started.session;
-    if let Some(q) = Plan::new(session.template()?, session.project()?).next_question() {
+    if let Some(q) = session.next_question()? {
         anstream::print!("\n{}", super::ask::render(&args.slug, &q));
         println!("\nanswer with: specbuilder answer {} <number>", q.key);
     }

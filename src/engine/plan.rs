@@ -50,12 +50,43 @@ pub struct NumberedOption<'a> {
     pub number: usize,
     pub id: &'a str,
     pub label: &'a str,
+    /// Why choosing it now would be refused: the rule or decision it clashes with ([`vet`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contradicts: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Recommendation<'a> {
     pub id: &'a str,
     pub reason: Option<&'a str>,
+    /// Set when the rules moved the recommendation off the template's default, saying why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
+}
+
+/// Checks every option of `next` against the facts and rules in force: an option that would
+/// contradict says so, and a recommendation that would contradict moves to the first option
+/// that does not (or goes, when none is left).
+pub fn vet(next: &mut NextQuestion<'_>, template: &Template, index: &spec_format::facts::FactIndex) {
+    let Some(q) = template.questions.iter().find(|q| q.key == next.key) else { return };
+    let lines = spec_format::document::FieldLines::default();
+    for option in &mut next.options {
+        let Some(o) = q.options.iter().find(|o| o.id == option.id) else { continue };
+        let contribution = spec_format::facts::Contribution { key: &q.key, path: "", facts: &o.facts, lines: &lines };
+        option.contradicts = (index.contradictions_with(&contribution).into_iter())
+            .find(|f| f.severity == spec_format::Severity::Error)
+            .map(|f| f.message);
+    }
+    let Some(recommended) = &next.recommended else { return };
+    let clash = next.options.iter().find(|o| o.id == recommended.id).and_then(|o| o.contradicts.clone());
+    if let Some(clash) = clash {
+        let default = recommended.id;
+        next.recommended = next.options.iter().find(|o| o.contradicts.is_none()).map(|o| Recommendation {
+            id: o.id,
+            reason: None,
+            because: Some(format!("the template's default `{default}` would contradict what is decided: {clash}")),
+        });
+    }
 }
 
 /// A question the chosen depth does not ask: its default is recorded as an assumption.
@@ -145,10 +176,14 @@ impl<'a> Plan<'a> {
             category: &q.category,
             format: format_name(q.format),
             options: (q.options.iter().enumerate())
-                .map(|(i, o)| NumberedOption { number: i + 1, id: &o.id, label: &o.label })
+                .map(|(i, o)| NumberedOption { number: i + 1, id: &o.id, label: &o.label, contradicts: None })
                 .collect(),
             allow_other: q.allow_other,
-            recommended: q.default.as_deref().map(|id| Recommendation { id, reason: q.assume_reason.as_deref() }),
+            recommended: q.default.as_deref().map(|id| Recommendation {
+                id,
+                reason: q.assume_reason.as_deref(),
+                because: None,
+            }),
         })
     }
 

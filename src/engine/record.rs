@@ -3,6 +3,7 @@
 use spec_format::model::{Answer, Decision, Question, Status};
 
 /// Who answered and when, for the decision's provenance.
+#[derive(Clone, Debug)]
 pub struct Provenance {
     /// `<forge>:<login>` or `local:<git user>`.
     pub answered_by: String,

@@ -314,7 +314,7 @@ impl<'a> Conversation<'a> {
         let project = branch.project()?;
         let plan = Plan::new(template, project);
         let slug = &branch.slug;
-        match plan.next_question() {
+        match branch.next_question()? {
             Some(q) => {
                 let remaining = plan.progress().iter().map(|t| t.blockers.len()).max().unwrap_or(1).max(1);
                 self.post(&format!("question/{slug}/{}", q.key), &render::question(slug, &q, remaining)).await
@@ -413,15 +413,24 @@ impl<'a> Conversation<'a> {
                     return self.say("reply", &render::escape(&text)).await;
                 }
             },
-            Reply::Skip => match &q.default {
-                Some(default) => {
-                    let reason = format!("skipped by @{}: the template default", self.login());
-                    record::decision(q, Some(Answer::Text(default.clone())), Status::Assumed, Some(reason), by)
+            Reply::Skip if q.default.is_none() => {
+                return self.say("skip", &format!("`{key}` has no default to take; answer it or `/defer`.")).await;
+            }
+            // The default, or the first option the rules allow when the default contradicts.
+            Reply::Skip => {
+                let reason = format!("skipped by @{}: the template default", self.login());
+                let index = branch.workspace.fact_index(branch.project()?);
+                let path = branch.decision_path(key);
+                let make = || by.clone();
+                match crate::conversation::consistent_assumption(q, &reason, &index, &path, &make)? {
+                    Some((_, doc)) => doc.doc.value,
+                    None => {
+                        let text =
+                            format!("Every option of `{key}` contradicts what is decided; answer it or `/defer`.");
+                        return self.say("skip", &text).await;
+                    }
                 }
-                None => {
-                    return self.say("skip", &format!("`{key}` has no default to take; answer it or `/defer`.")).await;
-                }
-            },
+            }
             Reply::Defer => record::decision(q, None, Status::Deferred, None, by),
         };
         let (path, bytes) = match branch.prepare(&decision)? {

@@ -31,10 +31,16 @@ pub fn question(slug: &str, q: &NextQuestion, remaining: usize) -> String {
     }
     for option in &q.options {
         let recommended = q.recommended.as_ref().is_some_and(|r| r.id == option.id);
-        let mark = if recommended { " — **recommended**" } else { "" };
+        let mark = match &option.contradicts {
+            Some(why) => format!(" — ~~contradicts~~: {}", escape(why)),
+            None if recommended => " — **recommended**".to_owned(),
+            None => String::new(),
+        };
         out.push_str(&format!("{}. {} (`{}`){mark}\n", option.number, escape(option.label), option.id));
     }
-    if let Some(reason) = q.recommended.as_ref().and_then(|r| r.reason) {
+    if let Some(because) = q.recommended.as_ref().and_then(|r| r.because.as_deref()) {
+        out.push_str(&format!("\n_Recommended because:_ {}\n", escape(because)));
+    } else if let Some(reason) = q.recommended.as_ref().and_then(|r| r.reason) {
         out.push_str(&format!("\n_Recommended because:_ {}\n", escape(reason)));
     }
     let how = match q.format {
