@@ -52,7 +52,7 @@ impl Branch {
         let project = self.project()?;
         let id = project.project.as_ref().and_then(|p| p.value.template.as_deref());
         let id = id.ok_or_else(|| anyhow::anyhow!("project `{}` names no template", self.slug))?;
-        Ok(&self.catalog.get(id).ok_or_else(|| anyhow::anyhow!("template `{id}` not found"))?.template.value)
+        Ok(&self.catalog.get(id).ok_or_else(|| anyhow::anyhow!("{}", self.catalog.missing(id)))?.template.value)
     }
 
     pub fn project(&self) -> anyhow::Result<&spec_format::workspace::ProjectSpec> {

@@ -164,3 +164,32 @@ fn a_recommendation_never_contradicts_the_rules() {
     let out = specbuilder(&["skip", "auth.method"], dir.path());
     assert!(String::from_utf8_lossy(&out.stdout).contains("auth.method = sso (assumed)"), "{out:?}");
 }
+
+/// A repository template with an error is never left out in silence: `template list` shows it
+/// as broken, `template lint` reports it at its line (exit 1), and `new` names its first error.
+#[test]
+fn a_broken_repository_template_is_reported_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    write(
+        dir.path(),
+        ".specbuilder/templates/clinic.yaml",
+        "id: clinic\nname: Clinic\nversion: 1\nquestions:\n- key: a.b\n  text: Q?\n  catgory: product\n",
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "a template"]);
+    let list = String::from_utf8(specbuilder(&["template", "list"], dir.path()).stdout).unwrap();
+    let line = list.lines().find(|l| l.starts_with("clinic")).unwrap_or_else(|| panic!("not listed: {list}"));
+    assert!(line.contains("BROKEN: 1 error") && line.contains(".specbuilder/templates/clinic.yaml"), "{line}");
+    let lint = specbuilder(&["template", "lint"], dir.path());
+    assert_eq!(lint.status.code(), Some(1));
+    let text = String::from_utf8(lint.stdout).unwrap();
+    assert!(text.contains("error[SB006]") && text.contains(".specbuilder/templates/clinic.yaml:7"), "{text}");
+    let new = specbuilder(&["new", "visit", "--template", "clinic"], dir.path());
+    assert_eq!(new.status.code(), Some(2));
+    let err = String::from_utf8(new.stderr).unwrap();
+    assert!(
+        err.contains("template `clinic` (.specbuilder/templates/clinic.yaml) has errors") && err.contains("catgory"),
+        "{err}"
+    );
+}

@@ -43,10 +43,7 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
         project.project.as_ref().and_then(|p| p.value.template.as_deref()).ok_or_else(|| {
             anyhow::anyhow!("project `{}` names no template, so there is nothing to ask", project.slug)
         })?;
-    let loaded = catalog.get(template_id).ok_or_else(|| {
-        let known: Vec<&str> = catalog.ids().collect();
-        anyhow::anyhow!("template `{template_id}` not found (known: {})", known.join(", "))
-    })?;
+    let loaded = catalog.get(template_id).ok_or_else(|| anyhow::anyhow!("{}", catalog.missing(template_id)))?;
     let plan = Plan::new(&loaded.template.value, project);
     let mut question = plan.next_question();
     if let Some(question) = &mut question {

@@ -102,8 +102,7 @@ pub fn start(args: &NewArgs) -> anyhow::Result<Started> {
         None => catalog,
     };
     let Some(template) = catalog.get(&args.template).map(|t| &t.template.value) else {
-        let known: Vec<&str> = catalog.ids().collect();
-        bail!("no template `{}` (known: {})", args.template, known.join(", "));
+        bail!("{}", catalog.missing(&args.template));
     };
     for target in &args.targets {
         if !template.artifacts.contains_key(target) {

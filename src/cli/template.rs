@@ -53,18 +53,21 @@ pub fn run(args: TemplateArgs) -> anyhow::Result<Outcome> {
                     describe(&source)
                 );
             }
+            for broken in catalog.broken() {
+                let errors = broken.findings.len();
+                let what = format!("BROKEN: {errors} error{}", if errors == 1 { "" } else { "s" });
+                println!("{:<20} {:>9} {:>5}  {:<40} {}", broken.id, "-", "-", what, broken.path);
+            }
             Ok(Outcome::Clean)
         }
         TemplateCommand::Show { id } => {
-            let loaded = catalog.get(&id).ok_or_else(|| {
-                let known: Vec<&str> = catalog.ids().collect();
-                anyhow::anyhow!("no template `{id}` (known: {})", known.join(", "))
-            })?;
+            let loaded = catalog.get(&id).ok_or_else(|| anyhow::anyhow!("{}", catalog.missing(&id)))?;
             print!("{}", show(&loaded.template.value));
             Ok(Outcome::Clean)
         }
         TemplateCommand::Lint => {
             let mut findings = catalog.findings();
+            findings.extend(catalog.broken().flat_map(|b| b.findings.iter().cloned()));
             for (loaded, _) in catalog.iter() {
                 findings.extend(lint(loaded));
             }

@@ -1,7 +1,7 @@
 //! The templates a repository can use: the built-ins embedded in the binary, overridden by
 //! id from `.specbuilder/templates/`.
 
-use spec_format::workspace::LoadedTemplate;
+use spec_format::workspace::{LoadedTemplate, REPO_TEMPLATES};
 use spec_format::{Finding, Workspace};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -43,6 +43,30 @@ fn built_in_by_id(id: &str) -> Option<&'static LoadedTemplate> {
 #[derive(Debug, Default)]
 pub struct Catalog {
     repository: BTreeMap<String, LoadedTemplate>,
+    /// Repository template files that could not be loaded, by the id their file name gives,
+    /// with what is wrong: listed as broken and named when asked for, never left out silently.
+    broken: BTreeMap<String, (String, Vec<Finding>)>,
+}
+
+/// A repository template that failed to load: where, and its first error.
+pub struct Broken<'a> {
+    pub id: &'a str,
+    pub path: &'a str,
+    pub findings: &'a [Finding],
+}
+
+impl Broken<'_> {
+    /// "template `x` (.specbuilder/templates/x.yaml:7) does not load: ..."
+    pub fn describe(&self) -> String {
+        let first = self
+            .findings
+            .first()
+            .map_or_else(|| "it does not parse".to_owned(), |f| format!("line {}: {}", f.line, f.message));
+        format!(
+            "template `{}` ({}) has errors, so it cannot be used: {first}; `specbuilder template lint` lists them all",
+            self.id, self.path
+        )
+    }
 }
 
 impl Catalog {
@@ -53,7 +77,32 @@ impl Catalog {
 
     /// The built-ins, then the repository's templates, which replace built-ins of the same id.
     pub fn for_workspace(ws: &Workspace) -> Catalog {
-        Catalog { repository: ws.templates.clone() }
+        let mut broken: BTreeMap<String, (String, Vec<Finding>)> = BTreeMap::new();
+        let loaded: Vec<&str> = ws.templates.values().map(|t| t.template.path.as_str()).collect();
+        for finding in
+            ws.findings.iter().filter(|f| f.path.starts_with(REPO_TEMPLATES) && !loaded.contains(&f.path.as_str()))
+        {
+            let stem = finding.path.rsplit('/').next().unwrap_or_default();
+            let id = stem.trim_end_matches(".yaml").trim_end_matches(".yml").to_owned();
+            broken.entry(id).or_insert_with(|| (finding.path.clone(), Vec::new())).1.push(finding.clone());
+        }
+        Catalog { repository: ws.templates.clone(), broken }
+    }
+
+    /// The repository templates that failed to load.
+    pub fn broken(&self) -> impl Iterator<Item = Broken<'_>> {
+        self.broken.iter().map(|(id, (path, findings))| Broken { id, path, findings })
+    }
+
+    /// Why `id` is not available: broken in the repository, or unknown (with the known ids).
+    pub fn missing(&self, id: &str) -> String {
+        match self.broken().find(|b| b.id == id) {
+            Some(broken) => broken.describe(),
+            None => {
+                let known: Vec<&str> = self.ids().collect();
+                format!("no template `{id}` (known: {})", known.join(", "))
+            }
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&LoadedTemplate> {
