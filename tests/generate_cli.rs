@@ -246,3 +246,38 @@ fn demo_leaves_a_checked_out_repository_with_the_spec_and_every_artifact() {
     let out = specbuilder(&["demo", "--dir", dir.to_str().unwrap()], scratch.path());
     assert!(stderr(&out).contains("is not empty"), "{}", stderr(&out));
 }
+
+/// `demo` leaves `spec/team-tracker` checked out: a `change` then moves the index and the
+/// working tree with the branch (`git status` stays clean), refuses to commit over an
+/// uncommitted edit of the file it would change, and commits nothing for the same answer.
+#[test]
+fn a_checked_out_project_branch_stays_true() {
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().join("demo");
+    ok(&specbuilder(&["demo", "--dir", dir.to_str().unwrap()], scratch.path()));
+    let status = |dir: &Path| {
+        let out = std::process::Command::new("git").args(["status", "--porcelain"]).current_dir(dir).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let head = |dir: &Path| show(dir, "HEAD").lines().next().unwrap_or_default().to_owned();
+    assert_eq!(status(&dir), "", "demo leaves a clean tree");
+
+    ok(&specbuilder(&["change", "ui.realtime", "polling"], &dir));
+    assert_eq!(status(&dir), "", "the change is in the working tree and the index too");
+    let file = dir.join("specs/team-tracker/decisions/ui.realtime.md");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("answer: polling"));
+
+    let before = head(&dir);
+    let out = specbuilder(&["change", "ui.realtime", "polling"], &dir);
+    assert!(stdout(&out).contains("nothing to commit"), "{}", stdout(&out));
+    assert_eq!(head(&dir), before, "the same answer makes no commit");
+
+    let edited = std::fs::read_to_string(&file).unwrap() + "\nOur own note.\n";
+    std::fs::write(&file, &edited).unwrap();
+    let out = specbuilder(&["change", "ui.realtime", "live"], &dir);
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("uncommitted changes: specs/team-tracker/decisions/ui.realtime.md"), "{err}");
+    assert_eq!(head(&dir), before, "nothing was committed");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), edited, "the edit is kept");
+}

@@ -47,6 +47,11 @@ pub fn change(args: ChangeArgs) -> anyhow::Result<Outcome> {
         .find(|q| q.key == args.key)
         .with_context(|| format!("template `{}` has no question `{}`", template.id, args.key))?;
     let answer = reply::parse(q, &args.reply)?;
+    // Accepting what is already accepted changes nothing worth a commit.
+    if existing.answer.as_ref() == Some(&answer) && existing.status == Status::Accepted {
+        println!("`{}` is already {}; nothing to commit", args.key, record::summary(existing));
+        return Ok(Outcome::Clean);
+    }
     let before = record::summary(existing);
     let mut decision = record::decision(q, Some(answer), Status::Accepted, None, local_provenance(&session.repo));
     decision.body = existing.body.clone();

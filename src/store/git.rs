@@ -20,6 +20,12 @@ pub enum CommitError {
         "branch `{branch}` moved while we worked (it was {expected}); nothing was committed, run the command again"
     )]
     Moved { branch: String, expected: String },
+    #[error(
+        "`{branch}` is checked out and these files have uncommitted changes: {}; nothing was committed. \
+         Commit or stash them (`git stash`), then run the command again",
+        .files.join(", ")
+    )]
+    Dirty { branch: String, files: Vec<String> },
     #[error("git: {0}")]
     Git(String),
 }
@@ -74,7 +80,9 @@ pub fn commit_changes<'a>(
         None => ObjectId::empty_tree(repo.object_hash()),
     };
     let mut editor = repo.edit_tree(base_tree).map_err(git)?;
+    let mut paths = Vec::new();
     for (path, bytes) in changes {
+        paths.push(path.to_owned());
         match bytes {
             Some(bytes) => {
                 let blob = repo.write_blob(bytes).map_err(git)?;
@@ -86,6 +94,10 @@ pub fn commit_changes<'a>(
         }
     }
     let tree = editor.write().map_err(git)?.detach();
+    let checked_out = checked_out(repo, branch);
+    if let Some(workdir) = &checked_out {
+        refuse_local_edits(workdir, branch, &paths)?;
+    }
 
     // Check right before writing; the reference edit below checks again under its lock.
     if read_branch_head(repo, branch)? != expected {
@@ -125,7 +137,47 @@ pub fn commit_changes<'a>(
     };
     repo.edit_references_as(Some(edit), Some(signature.to_ref(&mut time)))
         .map_err(|e| if is_conflict(&e) { moved(branch, expected) } else { git(e) })?;
+    if let (Some(workdir), Some(old)) = (checked_out, expected.0) {
+        fast_forward_worktree(&workdir, old, id)?;
+    }
     Ok(id)
+}
+
+/// The working tree of `repo` when `branch` is its checked-out branch (HEAD names it).
+fn checked_out(repo: &gix::Repository, branch: &str) -> Option<std::path::PathBuf> {
+    let head = repo.head_name().ok().flatten()?;
+    let named = head.as_bstr() == format!("refs/heads/{branch}").as_bytes();
+    named.then(|| repo.workdir().map(std::path::Path::to_owned)).flatten()
+}
+
+/// Runs git in `workdir`, giving its output or what it said.
+fn run_git(workdir: &std::path::Path, args: &[&str]) -> Result<Vec<u8>, CommitError> {
+    let out =
+        std::process::Command::new("git").args(args).current_dir(workdir).output().map_err(|e| {
+            git(format!("the checked-out branch needs the git command to update the working tree: {e}"))
+        })?;
+    if !out.status.success() {
+        return Err(git(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim())));
+    }
+    Ok(out.stdout)
+}
+
+/// Refuses to commit over uncommitted edits (staged or not) of the files a commit changes,
+/// when their branch is checked out: updating the working tree would lose them.
+fn refuse_local_edits(workdir: &std::path::Path, branch: &str, paths: &[String]) -> Result<(), CommitError> {
+    let mut args = vec!["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"];
+    args.extend(paths.iter().map(String::as_str));
+    let status = run_git(workdir, &args)?;
+    let files: Vec<String> = (status.split(|b| *b == 0))
+        .filter(|entry| entry.len() > 3)
+        .map(|entry| String::from_utf8_lossy(&entry[3..]).into_owned())
+        .collect();
+    if files.is_empty() { Ok(()) } else { Err(CommitError::Dirty { branch: branch.to_owned(), files }) }
+}
+
+/// Moves the index and the working tree from `old` to `new`, as a fast-forward would.
+fn fast_forward_worktree(workdir: &std::path::Path, old: ObjectId, new: ObjectId) -> Result<(), CommitError> {
+    run_git(workdir, &["read-tree", "-m", "-u", &old.to_string(), &new.to_string()]).map(drop)
 }
 
 /// Whether a reference edit failed because the branch was not where we expected: gix reports
