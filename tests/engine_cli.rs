@@ -193,3 +193,55 @@ fn a_broken_repository_template_is_reported_everywhere() {
         "{err}"
     );
 }
+
+/// A secret in an answer or an idea is refused before anything is written, and no output
+/// repeats it; `check` finds one written by hand, at its line.
+#[test]
+fn secrets_never_enter_the_spec() {
+    let token = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let idea = format!("A tracker; deploy with {token}");
+    let out = specbuilder(&["new", "app", "--template", "saas-web", "--idea", &idea], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("a GitHub token (rule `github-token`)") && !said.contains(token), "{said}");
+
+    assert_eq!(
+        specbuilder(&["new", "app", "--template", "saas-web", "--depth", "quick"], dir.path()).status.code(),
+        Some(0)
+    );
+    let commits = || {
+        let out = std::process::Command::new("git")
+            .args(["rev-list", "--count", "spec/app"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let before = commits();
+    let answer = format!("Project: name; Token: value // {token}");
+    let out = specbuilder(&["answer", "data.entities", &answer], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("a GitHub token") && said.contains("nothing was written") && !said.contains(token), "{said}");
+    assert_eq!(commits(), before, "nothing was committed");
+
+    write(dir.path(), "specs/notes/project.md", "---\nname: Notes\n---\nAn idea.\n");
+    write(
+        dir.path(),
+        "specs/notes/decisions/ops.smtp.md",
+        format!(
+            "---\nkey: ops.smtp\nquestion: Which mail server?\nformat: text\nanswer: smtp://mailer:{token}@smtp.example.com\n---\n"
+        ),
+    );
+    let report = json(&specbuilder(&["check", "--format", "json"], dir.path()));
+    let found: Vec<&serde_json::Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "SB112").collect();
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["line"], 5);
+    assert!(!report.to_string().contains(token), "the report repeats the secret");
+    let text = String::from_utf8(specbuilder(&["check"], dir.path()).stdout).unwrap();
+    assert!(text.contains("error[SB112]") && text.contains("ops.smtp.md:5"), "{text}");
+    assert!(!text.contains(token), "the text report repeats the secret: {text}");
+}

@@ -413,6 +413,21 @@ async fn a_reply_that_fits_nothing_gets_a_reason_and_nothing_is_committed() {
 }
 
 #[tokio::test]
+async fn a_secret_in_a_reply_is_refused_and_never_repeated() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    service.answer_until_decided("data.store").await;
+    let head = service.fake.head("spec/tracker");
+    let secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+    service.comment("dana", &format!("/answer data.entities Project: name; Key: value // {secret}")).await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "nothing committed");
+    let said = service.last_bot_comment();
+    assert!(said.contains("looks like a secret") && said.contains("a Stripe key"), "{said}");
+    assert!(!said.contains(secret), "the bot repeated the secret: {said}");
+    assert!(!service.branch_files().iter().any(|f| f.ends_with("data.entities.md")), "nothing written");
+}
+
+#[tokio::test]
 async fn readers_are_refused_politely_and_bots_ignored() {
     let service = Service::start().await;
     service.comment("dana", "/spec new tracker saas-web quick").await;

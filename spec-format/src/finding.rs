@@ -82,6 +82,7 @@ codes! {
     FactsDisagreeWithAnswer = "SB109", "facts-disagree-with-answer", Warning, "The decision's `facts` contradict the facts of the option it chose.";
     DuplicateQuestion = "SB110", "duplicate-question", Warning, "Two decisions of one project ask the same question.";
     MissingProject = "SB111", "missing-project", Error, "A project directory has no `project.md`.";
+    SecretInSpec = "SB112", "secret-in-spec", Error, "An answer, a rationale or a project's idea holds what looks like a secret (a provider's token or key, a private key, a password in a URL); secrets belong in a secret store, never in the spec.";
     FactConflict = "SB201", "fact-conflict", Error, "Two decisions assert the same fact with different values.";
     RuleViolation = "SB202", "rule-violation", Error, "A rule fails on the project's fact set.";
     BadRule = "SB203", "bad-rule", Error, "A rule is malformed: no `require` or `forbid`, an empty condition, or a duplicate id.";

@@ -21,6 +21,7 @@ pub mod fast_yaml;
 pub mod finding;
 pub mod ident;
 pub mod model;
+pub mod secrets;
 pub mod validate;
 pub mod value;
 pub mod words;

@@ -6,6 +6,7 @@ use crate::engine::{record, reply};
 use crate::report;
 use anyhow::{Context, bail};
 use clap::Args;
+use spec_format::Code;
 use spec_format::ident::did_you_mean;
 use spec_format::model::{Question, Status};
 use std::path::{Path, PathBuf};
@@ -63,7 +64,20 @@ pub struct Target {
 }
 
 pub fn answer(args: AnswerArgs) -> anyhow::Result<Outcome> {
+    refuse_secrets("answer", &args.reply)?;
     run(&args.key, &args.target, |_, q| Ok((Some(reply::parse(q, &args.reply)?), Status::Accepted, None)))
+}
+
+/// Refuses a reply that holds a secret before anything reads it (an error quoting it would
+/// print it), saying what kind and where, never the secret.
+pub(crate) fn refuse_secrets(what: &str, text: &str) -> anyhow::Result<()> {
+    match spec_format::secrets::scan(text).first() {
+        Some(secret) => bail!(
+            "the {what} holds {}; nothing was written. Secrets belong in a secret store: name it instead (e.g. STRIPE_SECRET_KEY)",
+            secret.describe(text)
+        ),
+        None => Ok(()),
+    }
 }
 
 /// Takes the recommendation, or the first option that agrees with what is decided when the
@@ -152,6 +166,16 @@ pub(crate) fn report_and_continue(session: &Session, dir: &Path, recorded: Recor
     match recorded {
         Recorded::Committed { id, message } => {
             println!("committed {} to {}: {message}", id.to_hex_with_len(8), session.branch);
+        }
+        Recorded::Contradiction { findings, .. } if findings.iter().any(|f| f.code == Code::SecretInSpec) => {
+            // Never shown back: the messages say what and where, the file is not quoted.
+            for f in findings.iter().filter(|f| f.code == Code::SecretInSpec) {
+                eprintln!("error[{}]: {}", f.code, f.message);
+            }
+            println!(
+                "nothing was committed: secrets belong in a secret store; name it instead (e.g. STRIPE_SECRET_KEY)"
+            );
+            return Ok(Outcome::Errors);
         }
         Recorded::Contradiction { findings, file } => {
             let mut sources: std::collections::HashMap<&str, &[u8]> =

@@ -35,6 +35,7 @@ pub struct LockArgs {
 }
 
 pub fn change(args: ChangeArgs) -> anyhow::Result<Outcome> {
+    super::answer::refuse_secrets("answer", &args.reply)?;
     let session = Session::open(&args.target.dir, args.target.project.as_deref())?;
     let existing = decided(&session, &args.key)?;
     if existing.locked {

@@ -85,6 +85,9 @@ pub fn start(args: &NewArgs) -> anyhow::Result<Started> {
     if !is_slug(&args.slug) {
         bail!("`{}` is not a valid slug: use lowercase letters, digits and `-` (at most 63)", args.slug);
     }
+    if let Some(idea) = &args.idea {
+        super::answer::refuse_secrets("idea", idea)?;
+    }
     let catalog = Catalog::built_in();
     let layout = Layout { specs_dir: Config::load(&args.dir)?.specs_dir().to_owned() };
     let repository = store::open(&args.dir)?;

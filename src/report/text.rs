@@ -31,7 +31,10 @@ pub fn render(findings: &[Finding], scope: &Scope<'_>) -> String {
         let style = severity_style(f.severity);
         let _ = writeln!(out, "{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}", f.severity, f.code, f.message);
         let column = f.column.map(|c| format!(":{c}")).unwrap_or_default();
-        location(&mut out, "-->", &Location::new(f.path.clone(), f.line), &column, scope);
+        // The line that holds a secret is never printed: CI logs keep what they show.
+        let quiet = Scope { sources: &HashMap::new(), ..*scope };
+        let shown = if f.code == spec_format::Code::SecretInSpec { &quiet } else { scope };
+        location(&mut out, "-->", &Location::new(f.path.clone(), f.line), &column, shown);
         for other in &f.related {
             location(&mut out, ":::", other, "", scope);
         }

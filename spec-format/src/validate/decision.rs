@@ -13,6 +13,16 @@ pub fn check(doc: &DecisionDoc, out: &mut Vec<Finding>) {
     let path = doc.path();
     let line = |field: &str| doc.doc.lines.first_of(&[field, "key"]);
     super::implications::lint_decision(&d.implies, &d.key, path, line("implies"), out);
+    // Option ids are no secrets; free text, forms, `other:` answers and the rationale may be.
+    let free =
+        d.answer.as_ref().filter(|a| !matches!(a, Answer::List(_)) && !d.options.iter().any(|o| a.to_string() == o.id));
+    for (what, text, at) in
+        [("answer", free.map(ToString::to_string), line("answer")), ("rationale", Some(d.body.clone()), line("key"))]
+    {
+        if let Some(text) = text {
+            secrets(&text, what, path, at, out);
+        }
+    }
 
     if !is_key(&d.key) {
         out.push(
@@ -177,5 +187,16 @@ fn format_name(format: AnswerFormat) -> &'static str {
         AnswerFormat::Multi => "multiple-choice",
         AnswerFormat::Form => "form",
         AnswerFormat::Text => "free-text",
+    }
+}
+
+/// A finding for each secret in `text`: which kind and where, never the secret.
+pub(crate) fn secrets(text: &str, what: &str, path: &str, line: usize, out: &mut Vec<Finding>) {
+    for secret in crate::secrets::scan(text) {
+        out.push(
+            Finding::new(Code::SecretInSpec, path, line, format!("the {what} holds {}", secret.describe(text))).help(
+                "remove it and rotate it; a spec names where a secret lives (`STRIPE_SECRET_KEY`), never its value",
+            ),
+        );
     }
 }

@@ -48,6 +48,9 @@ pub fn make_strict(findings: &mut [Finding]) {
 
 fn validate_project(ws: &Workspace, project: &ProjectSpec, options: &Options<'_>) -> Vec<Finding> {
     let mut out = project.findings.clone();
+    if let Some(head) = &project.project {
+        decision::secrets(&head.value.body, "idea", &head.path, head.lines.first_of(&["name"]), &mut out);
+    }
     let (per_decision, index) = rayon::join(
         || {
             project

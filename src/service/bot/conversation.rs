@@ -11,7 +11,7 @@ use commands::Command;
 use github_app::events::IssueCommentEvent;
 use serde_json::{Value, json};
 use spec_format::model::{Answer, Depth, Project, ProjectKind, ProjectStatus, Status};
-use spec_format::write;
+use spec_format::{Code, write};
 use sqlx::Row;
 
 /// A project conversation row.
@@ -309,6 +309,18 @@ impl<'a> Conversation<'a> {
         Ok((branch, head))
     }
 
+    /// Says a reply was not recorded because it holds a secret: what kind and where, never it.
+    async fn refuse_secret(&self, key: &str, found: &[String]) -> Result<()> {
+        let found: Vec<String> = found.iter().map(|f| format!("- {}", render::escape(f))).collect();
+        let text = format!(
+            "I did not record that: it holds what looks like a secret.\n\n{}\n\nPlease delete your comment and rotate \
+             the secret; the spec should name where a secret lives (such as `STRIPE_SECRET_KEY`), never its value.",
+            found.join("\n")
+        );
+        self.audit("secret-refused", json!({ "key": key })).await?;
+        self.say("secret", &text).await
+    }
+
     async fn ask_next(&self, branch: &Branch) -> Result<()> {
         let template = branch.template()?;
         let project = branch.project()?;
@@ -328,6 +340,12 @@ impl<'a> Conversation<'a> {
 
     async fn answer(&self, key: Option<&str>, reply: Reply<'_>) -> Result<()> {
         let Some(project) = &self.project else { return self.no_project().await };
+        // Before anything reads the reply (a parse error would quote it): no secret goes on.
+        if let Reply::Text(text) = &reply
+            && let Some(secret) = spec_format::secrets::scan(text).first()
+        {
+            return self.refuse_secret(key.unwrap_or("the question"), &[secret.describe(text)]).await;
+        }
         let (branch, head) = self.read_branch(project).await?;
         // Which question this answers is decided once: a run after a crash must not apply the
         // reply to the question that came after.
@@ -435,6 +453,11 @@ impl<'a> Conversation<'a> {
         };
         let (path, bytes) = match branch.prepare(&decision)? {
             Prepared::Ready { path, bytes } => (path, bytes),
+            Prepared::Contradiction { findings, .. } if findings.iter().any(|f| f.code == Code::SecretInSpec) => {
+                let found: Vec<String> =
+                    findings.iter().filter(|f| f.code == Code::SecretInSpec).map(|f| f.message.clone()).collect();
+                return self.refuse_secret(key, &found).await;
+            }
             Prepared::Contradiction { findings, .. } => {
                 let proposed =
                     decision.answer.as_ref().map(|a| format!("{key} = {a}")).unwrap_or_else(|| key.to_owned());
