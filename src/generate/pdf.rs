@@ -7,14 +7,14 @@
 //! would not fit. Deterministic: the same Markdown gives the same bytes.
 
 use comrak::nodes::{AstNode, ListType, NodeValue};
-use krilla::Document;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::{Document, SerializeSettings};
 use std::sync::OnceLock;
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -45,29 +45,65 @@ enum Mark {
     Line { x1: f32, y1: f32, x2: f32, y2: f32 },
 }
 
-/// The two faces, parsed once for measuring.
+/// Glyph ids and advances (in em) of one face, looked up once per process: a table for the
+/// first 12,288 code points (Latin, Greek, Cyrillic, punctuation, arrows), the cmap beyond.
 struct Metrics {
-    regular: ttf_parser::Face<'static>,
-    bold: ttf_parser::Face<'static>,
+    face: ttf_parser::Face<'static>,
+    table: Vec<(u16, f32)>,
 }
 
-fn metrics() -> &'static Metrics {
-    static METRICS: OnceLock<Metrics> = OnceLock::new();
-    METRICS.get_or_init(|| Metrics {
+const TABLE_SIZE: u32 = 0x3000;
+
+impl Metrics {
+    fn new(data: &'static [u8]) -> Metrics {
         // The fonts are part of the binary and known good.
-        regular: ttf_parser::Face::parse(REGULAR, 0).expect("the embedded regular font parses"),
-        bold: ttf_parser::Face::parse(BOLD, 0).expect("the embedded bold font parses"),
-    })
+        let face = ttf_parser::Face::parse(data, 0).expect("the embedded font parses");
+        let mut metrics = Metrics { face, table: Vec::new() };
+        metrics.table = (0..TABLE_SIZE).map(|c| metrics.lookup(char::from_u32(c).unwrap_or('\u{fffd}'))).collect();
+        metrics
+    }
+
+    fn lookup(&self, c: char) -> (u16, f32) {
+        let em = f32::from(self.face.units_per_em());
+        let glyph = self.face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
+        let advance = self.face.glyph_hor_advance(glyph).map_or(0.5, |a| f32::from(a) / em);
+        (glyph.0, advance)
+    }
+
+    /// The glyph and its advance in em.
+    fn glyph(&self, c: char) -> (u16, f32) {
+        match self.table.get(c as usize) {
+            Some(known) => *known,
+            None => self.lookup(c),
+        }
+    }
+}
+
+fn metrics(face: Face) -> &'static Metrics {
+    static REGULAR_METRICS: OnceLock<Metrics> = OnceLock::new();
+    static BOLD_METRICS: OnceLock<Metrics> = OnceLock::new();
+    match face {
+        Face::Regular => REGULAR_METRICS.get_or_init(|| Metrics::new(REGULAR)),
+        Face::Bold => BOLD_METRICS.get_or_init(|| Metrics::new(BOLD)),
+    }
 }
 
 /// The width of `text` at `size` points.
 fn width(text: &str, face: Face, size: f32) -> f32 {
-    let m = metrics();
-    let f = if face == Face::Bold { &m.bold } else { &m.regular };
-    let units: u32 = (text.chars())
-        .map(|c| f.glyph_index(c).and_then(|g| f.glyph_hor_advance(g)).unwrap_or(f.units_per_em() / 2) as u32)
-        .sum();
-    units as f32 * size / f.units_per_em() as f32
+    let m = metrics(face);
+    text.chars().map(|c| m.glyph(c).1).sum::<f32>() * size
+}
+
+/// The glyphs of `text`, positioned by the font's advances (no shaping: the scripts DejaVu
+/// covers need none beyond that).
+fn glyphs(text: &str, face: Face) -> Vec<KrillaGlyph> {
+    let m = metrics(face);
+    (text.char_indices())
+        .map(|(i, c)| {
+            let (glyph, advance) = m.glyph(c);
+            KrillaGlyph::new(GlyphId::new(u32::from(glyph)), advance, 0.0, 0.0, 0.0, i..i + c.len_utf8(), None)
+        })
+        .collect()
 }
 
 /// Lays text out into pages of marks.
@@ -202,10 +238,12 @@ fn wrap(spans: &[Span], max: f32, size: f32) -> Vec<Vec<Span>> {
     let mut lines: Vec<Vec<Span>> = vec![Vec::new()];
     let mut used = 0.0;
     for span in spans {
+        let space = width(" ", span.face, size);
         for (i, word) in span.text.split(' ').enumerate() {
-            let mut rest = word.to_owned();
+            let mut rest = word;
+            let mut w = width(rest, span.face, size);
             // A word wider than the line is cut where it overflows.
-            while width(&rest, span.face, size) > max && rest.chars().count() > 1 {
+            while w > max && rest.chars().count() > 1 {
                 let first = rest.chars().next().map_or(1, char::len_utf8);
                 let fits = (first..rest.len())
                     .filter(|&b| rest.is_char_boundary(b))
@@ -218,18 +256,21 @@ fn wrap(spans: &[Span], max: f32, size: f32) -> Vec<Vec<Span>> {
                 push(lines.last_mut(), &rest[..fits], span.face);
                 lines.push(Vec::new());
                 used = 0.0;
-                rest = rest[fits..].to_owned();
+                rest = &rest[fits..];
+                w = width(rest, span.face, size);
             }
-            let piece = if i == 0 || used == 0.0 { rest } else { format!(" {rest}") };
-            let w = width(&piece, span.face, size);
-            if used + w > max && used > 0.0 {
+            let lead = i > 0 && used > 0.0;
+            let needed = if lead { space + w } else { w };
+            if used + needed > max && used > 0.0 {
                 lines.push(Vec::new());
-                let bare = piece.trim_start().to_owned();
-                used = width(&bare, span.face, size);
-                push(lines.last_mut(), &bare, span.face);
+                push(lines.last_mut(), rest, span.face);
+                used = w;
             } else {
-                push(lines.last_mut(), &piece, span.face);
-                used += w;
+                if lead {
+                    push(lines.last_mut(), " ", span.face);
+                }
+                push(lines.last_mut(), rest, span.face);
+                used += needed;
             }
         }
     }
@@ -355,12 +396,9 @@ fn item_block<'a>(item: &'a AstNode<'a>, layout: &mut Layout, indent: f32, marke
     }
 }
 
-/// The PDF of a Markdown document titled `title`, with "title · page n of m" in every footer.
-pub fn render(title: &str, markdown: &str) -> Vec<u8> {
-    let arena = comrak::Arena::new();
-    let mut options = comrak::Options::default();
-    options.extension.table = true;
-    let root = comrak::parse_document(&arena, markdown, &options);
+/// The PDF of a parsed Markdown document titled `title`, with "title · page n of m" in every
+/// footer.
+pub fn render<'a>(title: &str, root: &'a AstNode<'a>) -> Vec<u8> {
     let mut layout = Layout::new();
     for node in root.children() {
         block(node, &mut layout, 0.0, false);
@@ -372,7 +410,10 @@ fn draw(title: &str, pages: &[Vec<Mark>]) -> Vec<u8> {
     let regular = Font::new(REGULAR.into(), 0);
     let bold = Font::new(BOLD.into(), 0);
     let (Some(regular), Some(bold)) = (regular, bold) else { return Vec::new() };
-    let mut document = Document::new();
+    // Content streams stay uncompressed: deflating them was most of the time spent, and the
+    // fonts (most of the bytes) are subset and compressed regardless.
+    let settings = SerializeSettings { compress_content_streams: false, ..SerializeSettings::default() };
+    let mut document = Document::new_with(settings);
     document.set_metadata(Metadata::new().title(title.to_owned()).creator("specbuilder".to_owned()));
     let black =
         Fill { paint: rgb::Color::new(20, 20, 20).into(), opacity: NormalizedF32::ONE, rule: Default::default() };
@@ -383,12 +424,16 @@ fn draw(title: &str, pages: &[Vec<Mark>]) -> Vec<u8> {
         let Some(settings) = PageSettings::from_wh(PAGE.0, PAGE.1) else { continue };
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
+        let mut current_grey = None;
         for mark in marks {
             match mark {
                 Mark::Text { x, y, size, face, text, grey: is_grey } => {
-                    surface.set_fill(Some(if *is_grey { grey.clone() } else { black.clone() }));
+                    if current_grey != Some(*is_grey) {
+                        surface.set_fill(Some(if *is_grey { grey.clone() } else { black.clone() }));
+                        current_grey = Some(*is_grey);
+                    }
                     let font = if *face == Face::Bold { bold.clone() } else { regular.clone() };
-                    surface.draw_text(Point::from_xy(*x, *y), font, *size, text, false, TextDirection::Auto);
+                    surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs(text, *face), font, text, *size, false);
                 }
                 Mark::Line { x1, y1, x2, y2 } => {
                     let mut path = PathBuilder::new();
@@ -403,6 +448,7 @@ fn draw(title: &str, pages: &[Vec<Mark>]) -> Vec<u8> {
                         }));
                         surface.draw_path(&path);
                         surface.set_stroke(None);
+                        current_grey = None;
                     }
                 }
             }
@@ -411,7 +457,7 @@ fn draw(title: &str, pages: &[Vec<Mark>]) -> Vec<u8> {
         let w = width(&footer, Face::Regular, 8.0);
         surface.set_fill(Some(grey.clone()));
         let at = Point::from_xy((PAGE.0 - w) / 2.0, PAGE.1 - MARGIN / 2.0);
-        surface.draw_text(at, regular.clone(), 8.0, &footer, false, TextDirection::Auto);
+        surface.draw_glyphs(at, &glyphs(&footer, Face::Regular), regular.clone(), &footer, 8.0, false);
         surface.finish();
         page.finish();
     }
@@ -421,6 +467,13 @@ fn draw(title: &str, pages: &[Vec<Mark>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn render_markdown(title: &str, markdown: &str) -> Vec<u8> {
+        let arena = comrak::Arena::new();
+        let mut options = comrak::Options::default();
+        options.extension.table = true;
+        render(title, comrak::parse_document(&arena, markdown, &options))
+    }
 
     #[test]
     fn wrapping_keeps_words_whole_and_lines_within_the_width() {
@@ -442,7 +495,7 @@ mod tests {
         for i in 0..150 {
             md.push_str(&format!("- REQ-{i}: When a member saves, the system shall keep it.\n"));
         }
-        let bytes = render("Test — requirements", &md);
+        let bytes = render_markdown("Test — requirements", &md);
         let doc = lopdf::Document::load_mem(&bytes).expect("a valid PDF");
         let pages = doc.get_pages().len();
         assert!(pages >= 3, "{pages} pages");
@@ -459,7 +512,7 @@ mod tests {
         );
         let last = doc.extract_text(&[pages as u32]).expect("text of the last page");
         assert!(last.contains("REQ-149"), "{last}");
-        assert_eq!(render("Test — requirements", &md), bytes, "same text, same bytes");
+        assert_eq!(render_markdown("Test — requirements", &md), bytes, "same text, same bytes");
     }
 
     #[test]

@@ -295,17 +295,12 @@ impl Builder<'_> {
         let implied = &spec.implied;
         let ops: Vec<&Operation> = implied.operations.iter().filter(|o| o.origin.story == story).collect();
         self.operations(&ops, phase, story_id.clone(), label, layout, tables, delivered);
-        let items = |list: &'static str| -> Vec<&Item> {
-            let source = match list {
-                "screens" => &implied.screens,
-                "jobs" => &implied.jobs,
-                _ => &implied.notifications,
-            };
-            source.iter().filter(|i| i.origin.story == story).collect()
-        };
-        self.items(&items("screens"), "screen", phase, story_id.clone(), label, layout, delivered);
-        self.items(&items("jobs"), "job", phase, story_id.clone(), label, layout, delivered);
-        self.items(&items("notifications"), "notification", phase, story_id, label, layout, delivered);
+        for (list, kind) in
+            [(&implied.screens, "screen"), (&implied.jobs, "job"), (&implied.notifications, "notification")]
+        {
+            let items: Vec<&Item> = list.iter().filter(|i| i.origin.story == story).collect();
+            self.items(&items, kind, phase, story_id.clone(), label, layout, delivered);
+        }
         if story.is_some() {
             self.declared(spec, Phase::Story, phase, story);
         }

@@ -10,12 +10,23 @@ pub const JSON_SCHEMA: &str = include_str!("prd.schema.json");
 
 pub fn generate(spec: &Spec<'_>, gaps: &Gaps) -> Vec<(String, &'static str, Vec<u8>)> {
     let markdown = markdown(spec, gaps);
-    let html = html(&spec.name, &markdown);
     let json = serde_json::to_string_pretty(&document(spec, gaps)).unwrap_or_default() + "\n";
-    let pdf = pdf::render(&format!("{} — product requirements", spec.name), &markdown);
+    // The HTML and the PDF are two views of the Markdown, made side by side (each parses it:
+    // comrak's tree cannot cross threads).
+    let (name, title) = (spec.name.as_str(), format!("{} — product requirements", spec.name));
+    let (html, pdf) = rayon::join(
+        || {
+            let (arena, options) = (comrak::Arena::new(), markdown_options());
+            html(name, comrak::parse_document(&arena, &markdown, &options), &options).into_bytes()
+        },
+        || {
+            let (arena, options) = (comrak::Arena::new(), markdown_options());
+            pdf::render(&title, comrak::parse_document(&arena, &markdown, &options))
+        },
+    );
     vec![
         ("prd.md".into(), "markdown", markdown.into_bytes()),
-        ("prd.html".into(), "html", html.into_bytes()),
+        ("prd.html".into(), "html", html),
         ("prd.json".into(), "json", json.into_bytes()),
         ("prd.schema.json".into(), "json-schema", JSON_SCHEMA.as_bytes().to_vec()),
         ("prd.pdf".into(), "pdf", pdf),
@@ -384,13 +395,21 @@ pub fn title_case(word: &str) -> String {
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
-/// GFM to HTML with comrak, then sanitised: the PRD quotes what people typed.
-fn html(title: &str, markdown: &str) -> String {
+/// GitHub-flavoured Markdown as the PRD is written.
+fn markdown_options() -> comrak::Options<'static> {
     let mut options = comrak::Options::default();
     options.extension.table = true;
     options.extension.strikethrough = true;
     options.extension.autolink = true;
-    let body = ammonia::clean(&comrak::markdown_to_html(markdown, &options));
+    options
+}
+
+/// GFM to HTML with comrak, then sanitised: the PRD quotes what people typed.
+fn html<'a>(title: &str, root: &'a comrak::nodes::AstNode<'a>, options: &comrak::Options) -> String {
+    let mut raw = String::new();
+    // Formatting into a String cannot fail.
+    let _ = comrak::format_html(root, options, &mut raw);
+    let body = ammonia::clean(&raw);
     let title = ammonia::clean_text(title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} — product requirements</title>\n\
