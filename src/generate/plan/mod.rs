@@ -4,12 +4,15 @@
 //! stack, with at most eight acceptance criteria that name the requirements and scenarios they
 //! prove. Every operation, table and screen is delivered by exactly one task.
 
+mod criteria;
+
 use super::implied::{Body, Implied, Item, Operation, Origin};
 use super::layout::Layout;
 use super::prd::area_name;
 use super::schema::{self, Table};
 use super::spec::Requirement;
 use super::{Spec, entities};
+use criteria::{answer_criterion, criterion, lower, owners, setting_criterion};
 use spec_format::model::implies::Phase;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -534,98 +537,6 @@ impl Builder<'_> {
             .collect();
         Plan { layout, phases: self.phases, tasks }
     }
-}
-
-/// What a successful call answers: "`POST /invitations` answers 201 with an `Invitation`".
-fn answer_criterion(op: &Operation) -> String {
-    let call = format!("`{} {}`", op.method, op.path);
-    match &op.response {
-        Body::Type { name, list: true } => {
-            format!("{call} answers 200 with a list of `{name}`, as `openapi.yaml` describes `{}`", op.id)
-        }
-        Body::Type { name, list: false } => {
-            format!("{call} answers with one `{name}`, as `openapi.yaml` describes `{}`", op.id)
-        }
-        Body::Fields(fields) => {
-            let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-            format!("{call} answers with {}, as `openapi.yaml` describes `{}`", names.join(", "), op.id)
-        }
-        Body::None => format!("{call} answers 204 once it is done, as `openapi.yaml` describes `{}`", op.id),
-    }
-}
-
-/// Gives each requirement to the one capability of its block whose words it shares most
-/// (an operation first on a tie), so a criterion is checked once, where it is built.
-fn owners(implied: &Implied, requirements: &BTreeMap<&str, &Requirement>) -> BTreeMap<String, String> {
-    let mut candidates: Vec<(&Origin, String, BTreeSet<String>)> = Vec::new();
-    for o in &implied.operations {
-        let text = format!("{} {} {}", split_camel(&o.id), o.path, o.summary);
-        candidates.push((&o.origin, format!("op:{}", o.id), words_of(&text)));
-    }
-    for (list, kind) in [(&implied.screens, "screen"), (&implied.jobs, "job"), (&implied.notifications, "notification")]
-    {
-        for i in list {
-            let text = format!("{} {} {}", i.name.replace(['_', '/', '-'], " "), i.detail, i.purpose);
-            candidates.push((&i.origin, format!("{kind}:{}", i.name), words_of(&text)));
-        }
-    }
-    let mut owners = BTreeMap::new();
-    for (id, r) in requirements {
-        let statement = words_of(&r.statement);
-        let best = (candidates.iter())
-            .filter(|(origin, _, _)| origin.requirements.iter().any(|x| x == id))
-            .enumerate()
-            .max_by_key(|(n, (_, _, words))| (words.intersection(&statement).count(), std::cmp::Reverse(*n)));
-        if let Some((_, (_, handle, _))) = best {
-            owners.insert((*id).to_owned(), handle.clone());
-        }
-    }
-    owners
-}
-
-/// `createInvitation` -> `create invitation`.
-fn split_camel(id: &str) -> String {
-    let mut out = String::new();
-    for c in id.chars() {
-        if c.is_ascii_uppercase() {
-            out.push(' ');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
-/// The content words of a text, lowercased, plural `s` dropped.
-fn words_of(text: &str) -> BTreeSet<String> {
-    const STOP: &[&str] = &[
-        "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "it", "its", "be",
-        "shall", "system", "when", "while", "where", "if", "then", "that", "this", "their", "them", "they", "as",
-        "from", "every", "each", "one", "no", "not", "any", "id",
-    ];
-    (text.split(|c: char| !c.is_ascii_alphanumeric()))
-        .map(|w| w.to_ascii_lowercase())
-        .filter(|w| w.len() > 1 && !STOP.contains(&w.as_str()))
-        .map(|w| if w.len() > 3 { w.trim_end_matches('s').to_owned() } else { w })
-        .collect()
-}
-
-/// "REQ-x: statement — proved by “scenario”".
-fn criterion(r: &Requirement) -> String {
-    match r.scenarios.first() {
-        Some(s) => format!("{}: {} — proved by the scenario \"{}\"", r.id, r.statement.trim_end_matches('.'), s.name),
-        None => format!("{}: {}", r.id, r.statement.trim_end_matches('.')),
-    }
-}
-
-fn setting_criterion(item: &Item) -> String {
-    let secret = if item.secret { ", a secret never written to logs" } else { "" };
-    let default = if item.detail.is_empty() { String::new() } else { format!(" ({})", item.detail) };
-    format!("`{}`{default}{secret}: {}", item.name, lower(&item.purpose))
-}
-
-fn lower(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_lowercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 fn table_draft(table: &Table, n: usize, layout: &Layout, phase: usize, implied: &Implied) -> Draft {
