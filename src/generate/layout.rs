@@ -14,6 +14,8 @@ pub struct Layout {
     job: &'static str,
     notification: &'static str,
     pub config: &'static str,
+    /// Where a screen's page lives, `{page}` standing for its route.
+    screen: &'static str,
 }
 
 const TYPESCRIPT: Layout = Layout {
@@ -27,6 +29,26 @@ const TYPESCRIPT: Layout = Layout {
     job: "src/jobs/{name}.ts",
     notification: "src/notifications/{name}.ts",
     config: "src/config.ts",
+    screen: WEB_PAGE,
+};
+
+/// Web pages are TypeScript whatever the server is written in.
+const WEB_PAGE: &str = "web/src/pages/{page}.tsx";
+
+/// When the spec decides no language: one neutral layout, and `make` as the entry point every
+/// stack can provide, so no task names a language nobody chose.
+const NEUTRAL: Layout = Layout {
+    language: "a stack the spec does not decide (neutral layout; `make` runs the stack's own tools)",
+    manifest: "Makefile",
+    build: "make build",
+    test: "make test",
+    migration: "migrations/{n}_create_{table}.sql",
+    handler: "src/api/{resource}",
+    handler_test: "tests/api/{resource}",
+    job: "src/jobs/{name}",
+    notification: "src/notifications/{name}",
+    config: "config/settings",
+    screen: "ui/{page}",
 };
 
 const LAYOUTS: &[(&str, Layout)] = &[
@@ -44,6 +66,7 @@ const LAYOUTS: &[(&str, Layout)] = &[
             job: "app/jobs/{name}.py",
             notification: "app/notifications/{name}.py",
             config: "app/config.py",
+            screen: WEB_PAGE,
         },
     ),
     (
@@ -59,6 +82,7 @@ const LAYOUTS: &[(&str, Layout)] = &[
             job: "internal/jobs/{name}.go",
             notification: "internal/notify/{name}.go",
             config: "internal/config/config.go",
+            screen: WEB_PAGE,
         },
     ),
     (
@@ -74,6 +98,7 @@ const LAYOUTS: &[(&str, Layout)] = &[
             job: "src/jobs/{name}.rs",
             notification: "src/notify/{name}.rs",
             config: "src/config.rs",
+            screen: WEB_PAGE,
         },
     ),
     (
@@ -89,6 +114,7 @@ const LAYOUTS: &[(&str, Layout)] = &[
             job: "app/jobs/{name}_job.rb",
             notification: "app/mailers/{name}_mailer.rb",
             config: "config/settings.yml",
+            screen: WEB_PAGE,
         },
     ),
     (
@@ -104,15 +130,16 @@ const LAYOUTS: &[(&str, Layout)] = &[
             job: "src/main/java/app/jobs/{Name}Job.java",
             notification: "src/main/java/app/notify/{Name}Notification.java",
             config: "src/main/resources/application.yml",
+            screen: WEB_PAGE,
         },
     ),
 ];
 
 impl Layout {
-    /// The layout of `stack.language`; TypeScript's when undecided or unknown.
+    /// The layout of `stack.language`; a neutral one when it is undecided or unknown.
     pub fn of(language: Option<&str>) -> &'static Layout {
         let found = language.and_then(|l| LAYOUTS.iter().find(|(id, _)| *id == l)).map(|(_, layout)| layout);
-        found.unwrap_or(&TYPESCRIPT)
+        found.unwrap_or(&NEUTRAL)
     }
 
     pub fn migration(&self, n: usize, table: &str) -> String {
@@ -135,7 +162,7 @@ impl Layout {
         self.notification.replace("{name}", name).replace("{Name}", &super::entities::pascal(name))
     }
 
-    /// A web screen's page file: `/settings/tokens` -> `web/src/pages/settings/tokens.tsx`.
+    /// A screen's page file: `/settings/tokens` -> `web/src/pages/settings/tokens.tsx`.
     pub fn screen(&self, route: &str) -> String {
         let parts: Vec<String> = (route.split('/'))
             .filter(|p| !p.is_empty())
@@ -145,7 +172,7 @@ impl Layout {
             })
             .collect();
         let page = if parts.is_empty() { "index".to_owned() } else { parts.join("/") };
-        format!("web/src/pages/{page}.tsx")
+        self.screen.replace("{page}", &page)
     }
 }
 
@@ -166,7 +193,10 @@ mod tests {
         assert_eq!(rust.handler("/invitations/{id}/accept").0, "src/routes/invitations.rs");
         let java = Layout::of(Some("java"));
         assert_eq!(java.handler("/api-tokens").0, "src/main/java/app/api/ApiTokensController.java");
-        assert_eq!(Layout::of(None).screen("/settings/{id}"), "web/src/pages/settings/[id].tsx");
-        assert_eq!(Layout::of(Some("cobol")).manifest, "package.json");
+        assert_eq!(Layout::of(Some("go")).screen("/settings/{id}"), "web/src/pages/settings/[id].tsx");
+        let neutral = Layout::of(None);
+        assert_eq!((neutral.manifest, neutral.build, neutral.test), ("Makefile", "make build", "make test"));
+        assert_eq!(neutral.screen("/"), "ui/index");
+        assert_eq!(Layout::of(Some("cobol")).manifest, "Makefile");
     }
 }
