@@ -295,8 +295,9 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ColumnSpec {
     pub name: String,
-    /// A type word (`text`, `int`, `bool`, `decimal`, `date`, `datetime`, `uuid`, `json`), or a
-    /// table's singular name in PascalCase for a reference.
+    /// A type word (`text`, `int`, `bool`, `decimal`, `date`, `datetime`, `uuid`, `json`, or
+    /// `role`: one of the project's decided roles), or a table's singular name in PascalCase for
+    /// a reference.
     pub ty: String,
     /// The allowed values of an `enum(a|b)` column.
     pub values: Vec<String>,
@@ -319,6 +320,7 @@ pub const TYPE_WORDS: &[&str] = &[
     "timestamp",
     "uuid",
     "json",
+    "role",
 ];
 
 /// Parses a field list: `email!, role:enum(owner|member), expires_at:datetime, note?`.

@@ -7,7 +7,7 @@ mod entity;
 
 use super::entities::Entity;
 use super::spec::{ENTITIES_KEY, answer_text};
-use spec_format::model::implies::{self, Channel, ColumnSpec, HttpMethod, Implication, Priority, Scenario, TaskSpec};
+use spec_format::model::implies::{self, ColumnSpec, HttpMethod, Implication, Priority, Scenario, TaskSpec};
 use spec_format::model::{Answer, Decision, Question, Status, Template};
 use spec_format::value::FactValue;
 use spec_format::workspace::DecisionDoc;
@@ -345,8 +345,8 @@ fn add_block(
                 method: op.method,
                 path: x(&op.path, reader),
                 summary: x(&op.summary, reader),
-                request: op.request.as_deref().map_or(Body::None, |b| body(&expand(b, entity))),
-                response: op.response.as_deref().map_or(Body::None, |b| body(&expand(b, entity))),
+                request: op.request.as_deref().map_or(Body::None, |b| body(&expand(b, entity), roles)),
+                response: op.response.as_deref().map_or(Body::None, |b| body(&expand(b, entity), roles)),
                 roles: allowed,
                 denied,
                 public: op.public,
@@ -360,12 +360,12 @@ fn add_block(
             continue;
         }
         // Lint reports a list that does not parse; here it only loses the bad table.
-        if let Ok(columns) = implies::parse_columns(&table.columns) {
+        if let Ok(columns) = columns(&table.columns, roles) {
             let purpose = reader.fill(&table.purpose);
             out.tables.push(Table { name: table.name.clone(), purpose, columns, origin: origin.clone() });
         }
     }
-    if let Some(Ok(columns)) = block.entity_columns.as_deref().map(implies::parse_columns) {
+    if let Some(Ok(columns)) = block.entity_columns.as_deref().map(|list| columns(list, roles)) {
         for column in columns {
             if !out.entity_columns.iter().any(|(c, _)| c.name == column.name) {
                 out.entity_columns.push((column, origin.clone()));
@@ -388,7 +388,7 @@ fn add_block(
         push_item(&mut out.jobs, &j.name, reader.fill(&j.schedule), purpose, false, &origin);
     }
     for n in &block.notifications {
-        let detail = format!("{} to {}", channel_word(n.channel), reader.fill(&n.to));
+        let detail = format!("{} to {}", n.channel.as_str(), reader.fill(&n.to));
         let purpose = format!("when {}", reader.fill(&n.trigger));
         push_item(&mut out.notifications, &n.name, detail, purpose, false, &origin);
     }
@@ -411,10 +411,6 @@ fn push_item(items: &mut Vec<Item>, name: &str, detail: String, purpose: String,
     if !items.iter().any(|i| i.name == name) {
         items.push(Item { name: name.to_owned(), detail, purpose, secret, origin: origin.clone() });
     }
-}
-
-fn channel_word(channel: Channel) -> &'static str {
-    channel.as_str()
 }
 
 /// The entities an item is repeated for: all of them when its text names `{entity}` & co.,
@@ -440,7 +436,18 @@ fn expand(text: &str, entity: Option<&Entity>) -> String {
 }
 
 /// `Invitation`, `[Invitation]`, or a field list.
-fn body(text: &str) -> Body {
+/// A field list with `role` columns made enumerations of the decided roles (a single role
+/// leaves nothing to choose: plain text).
+fn columns(list: &str, roles: &[String]) -> Result<Vec<ColumnSpec>, String> {
+    let mut columns = implies::parse_columns(list)?;
+    for c in columns.iter_mut().filter(|c| c.ty == "role" && roles.len() > 1) {
+        c.ty = "enum".to_owned();
+        c.values = roles.to_vec();
+    }
+    Ok(columns)
+}
+
+fn body(text: &str, roles: &[String]) -> Body {
     let text = text.trim();
     let (inner, list) = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         Some(inner) => (inner.trim(), true),
@@ -449,7 +456,7 @@ fn body(text: &str) -> Body {
     if inner.starts_with(|c: char| c.is_ascii_uppercase()) && inner.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Body::Type { name: inner.to_owned(), list };
     }
-    implies::parse_columns(inner).map_or(Body::None, Body::Fields)
+    columns(inner, roles).map_or(Body::None, Body::Fields)
 }
 
 /// The decided roles among those an operation names; the others are denied.

@@ -73,8 +73,20 @@ fn words_of(text: &str) -> BTreeSet<String> {
     (text.split(|c: char| !c.is_ascii_alphanumeric()))
         .map(|w| w.to_ascii_lowercase())
         .filter(|w| w.len() > 1 && !STOP.contains(&w.as_str()))
-        .map(|w| if w.len() > 3 { w.trim_end_matches('s').to_owned() } else { w })
+        .map(|w| stem(&w).to_owned())
         .collect()
+}
+
+/// A crude English stem, enough to match "accepted" with "accept" and "invites" with "invite".
+fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(stem) = word.strip_suffix(suffix)
+            && stem.len() >= 4
+        {
+            return stem;
+        }
+    }
+    word
 }
 
 /// "REQ-x: statement — proved by “scenario”".

@@ -170,7 +170,7 @@ CREATE TABLE invitations (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
     workspace_id uuid NOT NULL,
     email text NOT NULL,
-    role text NOT NULL,
+    role text NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
     token_sha256 text NOT NULL,
     invited_by_id uuid NOT NULL,
     expires_at timestamptz NOT NULL,
