@@ -2,7 +2,7 @@
 //! against it, and commit it. No printing here: the CLI and the bot say things their own way.
 
 use crate::config::Config;
-use crate::engine::{Catalog, Plan, record};
+use crate::engine::{Catalog, Plan, record, reply};
 use crate::source::{self, Snapshot};
 use crate::store::{self, BranchHead};
 use anyhow::{Context, bail};
@@ -106,7 +106,8 @@ impl Branch {
             let reason = assumption.reason.map_or_else(|| format!("not asked at {depth:?} depth"), str::to_owned);
             let path = self.decision_path(&q.key);
             // No option fits what is decided: the question stays open, to be asked.
-            let Some((text, doc)) = consistent_assumption(q, &reason, &index, &path, &by)? else { continue };
+            let found = consistent_assumption(q, assumption.default, &reason, &index, &path, &by)?;
+            let Some((text, doc)) = found else { continue };
             index.add(&doc.contribution());
             files.push((path, text.into_bytes()));
             keys.push(q.key.clone());
@@ -124,34 +125,56 @@ impl Branch {
     }
 }
 
-/// The decision that assumes an answer to `q`: its recommended option when that agrees with
-/// the facts and rules in force, else the first option that does (the reason says so); `None`
-/// when every option would contradict.
+/// The decision that assumes an answer to `q`: the recommended `default` when that agrees with
+/// the facts and rules in force, else the nearest answer that does (the reason says so): for a
+/// multi question the default without its clashing options, else the first option that agrees.
+/// `None` when every candidate would contradict.
 pub fn consistent_assumption(
     q: &Question,
+    default: &Answer,
     reason: &str,
     index: &FactIndex,
     path: &str,
     by: &dyn Fn() -> record::Provenance,
 ) -> anyhow::Result<Option<(String, DecisionDoc)>> {
-    let Some(default) = q.default.as_deref() else { return Ok(None) };
-    let mut candidates = vec![default];
-    if q.format == AnswerFormat::Single {
-        candidates.extend(q.options.iter().map(|o| o.id.as_str()).filter(|id| *id != default));
-    }
-    for (n, choice) in candidates.into_iter().enumerate() {
-        let why = if n == 0 {
-            reason.to_owned()
-        } else {
-            format!(
-                "The recommended `{default}` contradicts what is decided; `{choice}` is the first option that does not."
-            )
-        };
-        let decision = record::decision(q, Some(Answer::Text(choice.to_owned())), Status::Assumed, Some(why), by());
+    let assume = |answer: Answer, why: String| -> anyhow::Result<Option<(String, DecisionDoc)>> {
+        let decision = record::decision(q, Some(answer), Status::Assumed, Some(why), by());
         let text = write::decision(&decision);
         let doc = decision_doc(path, &text, &q.key)?;
-        if !check_answer(index, &doc).iter().any(|f| f.severity == Severity::Error) {
-            return Ok(Some((text, doc)));
+        let clean = !check_answer(index, &doc).iter().any(|f| f.severity == Severity::Error);
+        Ok(clean.then_some((text, doc)))
+    };
+    if let Some(found) = assume(default.clone(), reason.to_owned())? {
+        return Ok(Some(found));
+    }
+    let instead = |choice: &str| {
+        format!("The recommended `{default}` contradicts what is decided; `{choice}` is the nearest answer that does not.")
+    };
+    let mut candidates: Vec<Answer> = Vec::new();
+    if let (AnswerFormat::Multi, Answer::List(ids)) = (q.format, default) {
+        // Each option alone, to keep those that agree.
+        let mut agreeing = Vec::new();
+        for id in ids {
+            if assume(Answer::List(vec![id.clone()]), String::new())?.is_some() {
+                agreeing.push(id.clone());
+            }
+        }
+        if !agreeing.is_empty() {
+            candidates.push(Answer::List(agreeing));
+        }
+    }
+    if matches!(q.format, AnswerFormat::Single | AnswerFormat::Multi) {
+        let chosen = default.chosen_ids();
+        let single = |id: &str| match q.format {
+            AnswerFormat::Multi => Answer::List(vec![id.to_owned()]),
+            _ => Answer::Text(id.to_owned()),
+        };
+        candidates.extend(q.options.iter().filter(|o| !chosen.contains(&o.id.as_str())).map(|o| single(&o.id)));
+    }
+    for candidate in candidates {
+        let why = instead(&candidate.to_string());
+        if let Some(found) = assume(candidate, why)? {
+            return Ok(Some(found));
         }
     }
     Ok(None)
@@ -315,14 +338,17 @@ pub fn autopilot(dir: &Path, mut session: Session, script: &[(&str, &str)]) -> a
         let Some(next) = Plan::new(template, session.project()?).next_question() else { break };
         let q = template.questions.iter().find(|q| q.key == next.key).context("the plan asks template questions")?;
         let scripted = script.iter().find(|(key, _)| *key == q.key).map(|(_, a)| (*a).to_owned());
-        let mut choices: Vec<String> = scripted.into_iter().chain(q.default.clone()).collect();
+        let plan = Plan::new(template, session.project()?);
+        let recommended = plan.recommendation(q).map(|(answer, _)| answer.clone());
+        let mut choices: Vec<Answer> = scripted.iter().filter_map(|reply| reply::parse(q, reply).ok()).collect();
+        choices.extend(recommended);
         if choices.is_empty() {
-            choices.extend(q.options.first().map(|o| o.id.clone()));
+            choices.extend(q.options.first().map(|o| Answer::Text(o.id.clone())));
         }
         let mut done = false;
         for choice in choices {
             let by = local_provenance(&session.repo);
-            let decision = record::decision(q, Some(Answer::Text(choice)), Status::Accepted, None, by);
+            let decision = record::decision(q, Some(choice), Status::Accepted, None, by);
             if let Recorded::Committed { .. } = session.record(&decision)? {
                 answered += 1;
                 done = true;

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod engine;
 pub mod forge;
 pub mod generate;
+pub mod grammar;
 pub mod llm;
 pub mod report;
 pub mod service;

@@ -120,7 +120,7 @@ pub fn entities_decision(count: usize) -> String {
 /// Every question of `template` answered with its recommended option, as decision files of
 /// project `slug` (except `data.entities`): what the template implies, at full size.
 pub fn template_decisions(slug: &str, template: &spec_format::model::Template) -> Vec<RepoFile> {
-    use spec_format::model::{Answer, Decision, Status};
+    use spec_format::model::{Decision, Status};
     (template.questions.iter())
         .filter(|q| q.key != "data.entities")
         .filter_map(|q| {
@@ -130,7 +130,7 @@ pub fn template_decisions(slug: &str, template: &spec_format::model::Template) -
                 category: Some(q.category.clone()),
                 format: q.format,
                 options: q.options.iter().map(|o| o.answer_option()).collect(),
-                answer: Some(Answer::Text(q.default.clone()?)),
+                answer: Some(q.default.clone()?),
                 facts: Default::default(),
                 status: Status::Accepted,
                 assumption: None,

@@ -1,7 +1,7 @@
 //! The interrogation engine against the built-in templates: the next question, assumptions
 //! for skipped depths, progress and blockers per target.
 
-use spec_format::model::AnswerFormat;
+use spec_format::model::{Answer, AnswerFormat, Status};
 use spec_format::validate::template::lint;
 use spec_format::{Layout, RepoFile, Workspace};
 use specbuilder::engine::{Catalog, Plan};
@@ -25,6 +25,10 @@ fn built_in_templates_are_clean_and_complete() {
         for category in ["product", "users", "auth", "data", "api", "ui", "ops", "security", "compliance", "deployment"]
         {
             assert!(categories.contains(category), "{} asks nothing about {category}", t.id);
+        }
+        // Every question format is used where the domain asks for it.
+        for format in [AnswerFormat::Single, AnswerFormat::Multi, AnswerFormat::Form] {
+            assert!(t.questions.iter().any(|q| q.format == format), "{} asks no {format:?} question", t.id);
         }
         for q in &t.questions {
             assert!(q.why.is_some() && q.default.is_some() && q.assume_reason.is_some(), "{}: {}", t.id, q.key);
@@ -50,32 +54,39 @@ fn project(depth: &str, targets: &str, answers: &[(&str, &str)]) -> Workspace {
         "specs/app/project.md",
         format!("---\nname: App\ntemplate: saas-web\ndepth: {depth}\ntargets: {targets}\n---\n"),
     )];
-    for (key, answer) in answers {
+    for (key, reply) in answers {
         let q = template.questions.iter().find(|q| q.key == *key).expect("a template question");
-        let option = q.options.iter().find(|o| o.id == *answer).expect("one of its options");
-        let facts: Vec<String> = option.facts.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect();
-        files.push(RepoFile::new(
-            format!("specs/app/decisions/{key}.md"),
-            format!(
-                "---\nkey: {key}\nquestion: {}\nformat: text\nanswer: {answer}\nfacts: {{ {} }}\n---\n",
-                q.text,
-                facts.join(", ")
-            ),
-        ));
+        let answer = specbuilder::engine::reply::parse(q, reply).expect("a reply the question takes");
+        files.push(decision_file(q, answer));
     }
     let mut ws = Workspace::load(&files, &Layout::default());
     Catalog::provide_built_ins(&mut ws);
     ws
 }
 
-fn yaml(value: &spec_format::value::FactValue) -> String {
-    match value {
-        spec_format::value::FactValue::List(items) => {
-            format!("[{}]", items.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "))
+/// The decision file of `answer` to `q`, as the engine writes it.
+fn decision_file(q: &spec_format::model::Question, answer: Answer) -> RepoFile {
+    let by = specbuilder::engine::record::Provenance {
+        answered_by: "local:test".into(),
+        answered_at: "2026-12-01T00:00:00Z".into(),
+        source: None,
+    };
+    let decision = specbuilder::engine::record::decision(q, Some(answer), Status::Accepted, None, by);
+    RepoFile::new(format!("specs/app/decisions/{}.md", q.key), spec_format::write::decision(&decision))
+}
+
+/// What a person would reply to give `answer`.
+fn reply_for(answer: &Answer) -> String {
+    match answer {
+        Answer::Text(text) => text.clone(),
+        Answer::List(ids) => ids.join(","),
+        Answer::Form(fields) => {
+            let fields: Vec<String> = fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            fields.join("\n")
         }
-        one => one.to_string(),
     }
 }
+
 
 fn plan_next(ws: &Workspace) -> Option<String> {
     let catalog = Catalog::for_workspace(ws);
@@ -125,14 +136,15 @@ fn answers_that_rule_a_question_out_remove_it_and_its_blocker() {
     // Walk the whole conversation with recommended answers: no auth question ever comes up.
     let catalog = Catalog::built_in();
     let questions = &catalog.get("saas-web").unwrap().template.value.questions;
-    let mut answers = vec![("auth.accounts", "shared")];
+    let mut replies: Vec<(String, String)> = vec![("auth.accounts".into(), "shared".into())];
     let mut keys = Vec::new();
     loop {
+        let answers: Vec<(&str, &str)> = replies.iter().map(|(k, r)| (k.as_str(), r.as_str())).collect();
         let ws = project("standard", "[gherkin, prd]", &answers);
         let Some(next) = plan_next(&ws) else { break };
         assert!(!keys.contains(&next), "{next} asked twice");
         let q = questions.iter().find(|q| q.key == next).unwrap();
-        answers.push((q.key.as_str(), q.default.as_deref().unwrap()));
+        replies.push((q.key.clone(), reply_for(q.default.as_ref().unwrap())));
         keys.push(next);
     }
     assert!(!keys.iter().any(|k| k.starts_with("auth.") || k == "users.roles" || k == "authz.model"), "{keys:?}");
@@ -147,7 +159,7 @@ fn a_quick_project_assumes_what_its_depth_does_not_ask() {
     let assumed: Vec<&str> = plan.assumptions().iter().map(|a| a.key).collect();
     assert!(assumed.contains(&"product.billing"), "{assumed:?}");
     let billing = plan.assumptions().into_iter().find(|a| a.key == "product.billing").unwrap();
-    assert_eq!(billing.default, "per_seat");
+    assert_eq!(billing.default, &Answer::Text("per_seat".into()));
     assert!(billing.reason.is_some());
     let standard = project("standard", "[prd, schema]", &[("product.audience", "smb")]);
     let catalog = Catalog::for_workspace(&standard);
@@ -203,24 +215,9 @@ fn recommended_answers_never_contradict_each_other() {
                     break;
                 };
                 let q = template.questions.iter().find(|q| q.key == next.key).unwrap();
-                let default = q.default.clone().unwrap();
-                // A text question's default is its answer; a choice's default names an option.
-                let (answer, facts) = match q.options.iter().find(|o| o.id == default) {
-                    Some(option) => {
-                        (option.id.clone(), option.facts.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect())
-                    }
-                    None => (default, Vec::new()),
-                };
-                files.push(RepoFile::new(
-                    format!("specs/app/decisions/{}.md", q.key),
-                    format!(
-                        "---\nkey: {}\nquestion: {:?}\nformat: text\nanswer: {:?}\nfacts: {{ {} }}\n---\n",
-                        q.key,
-                        q.text,
-                        answer,
-                        facts.join(", ")
-                    ),
-                ));
+                // What the template recommends now, after the answers so far, as it stands.
+                let (answer, _) = plan.recommendation(q).unwrap();
+                files.push(decision_file(q, answer.clone()));
                 asked += 1;
                 assert!(asked <= template.questions.len(), "{}: a question came back", template.id);
             }

@@ -91,10 +91,11 @@ fn template_commands_list_show_and_lint() {
 /// takes the first option the rules allow, and the branch never holds a contradiction.
 #[test]
 fn skipping_never_records_a_contradiction_in_any_template() {
-    for template in ["saas-web", "api-service", "cli-tool", "data-pipeline", "mobile-app", "brownfield-change"] {
+    let templates = ["saas-web", "api-service", "cli-tool", "data-pipeline", "mobile-app", "brownfield-change"];
+    for (template, depth) in templates.into_iter().flat_map(|t| ["quick", "standard", "thorough"].map(|d| (t, d))) {
         let dir = tempfile::tempdir().unwrap();
         git(dir.path(), &["init", "-q"]);
-        let out = specbuilder(&["new", "app", "--template", template, "--depth", "thorough"], dir.path());
+        let out = specbuilder(&["new", "app", "--template", template, "--depth", depth], dir.path());
         assert_eq!(out.status.code(), Some(0), "{template}: {}", String::from_utf8_lossy(&out.stderr));
         let mut first = true;
         for _ in 0..80 {
@@ -114,7 +115,7 @@ fn skipping_never_records_a_contradiction_in_any_template() {
             assert_eq!(
                 out.status.code(),
                 Some(0),
-                "{template}: {key}: {stdout}{}",
+                "{template} at {depth}: {key}: {stdout}{}",
                 String::from_utf8_lossy(&out.stderr)
             );
         }
@@ -123,7 +124,7 @@ fn skipping_never_records_a_contradiction_in_any_template() {
             .filter(|f| f["severity"] == "error")
             .map(|f| f["message"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(errors, Vec::<String>::new(), "{template}");
+        assert_eq!(errors, Vec::<String>::new(), "{template} at {depth}");
     }
 }
 
@@ -154,11 +155,9 @@ fn a_recommendation_never_contradicts_the_rules() {
         .map(|o| o["id"].as_str().unwrap())
         .collect();
     assert_eq!(marked, ["password", "magic_link", "social"], "{question}");
+    // The template recommends SSO for enterprises itself, with the rule as its reason.
     assert_eq!(question["recommended"]["id"], "sso", "{question}");
-    assert!(
-        question["recommended"]["because"].as_str().unwrap().contains("`magic_link` would contradict"),
-        "{question}"
-    );
+    assert!(question["recommended"]["reason"].as_str().unwrap().contains("enterprise-needs-sso"), "{question}");
     let text = String::from_utf8(specbuilder(&["ask"], dir.path()).stdout).unwrap();
     assert!(text.contains("A magic link by email  (contradicts `enterprise-needs-sso` is violated"), "{text}");
     let out = specbuilder(&["skip", "auth.method"], dir.path());
@@ -244,4 +243,80 @@ fn secrets_never_enter_the_spec() {
     let text = String::from_utf8(specbuilder(&["check"], dir.path()).stdout).unwrap();
     assert!(text.contains("error[SB112]") && text.contains("ops.smtp.md:5"), "{text}");
     assert!(!text.contains(token), "the text report repeats the secret: {text}");
+}
+
+/// A team's template with every question format: a multi question the depth skips is assumed
+/// with its list default; a recommendation follows an earlier answer and its rule; a form reply
+/// keeps the fields it leaves out, and its fields reach what the artifacts say.
+#[test]
+fn every_question_format_and_recommendations_that_follow_the_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let template = std::fs::read_to_string(format!("{}/tests/fixtures/templates/clinic.yaml", env!("CARGO_MANIFEST_DIR")));
+    write(dir.path(), ".specbuilder/templates/clinic.yaml", template.unwrap());
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "our template"]);
+    let show = |path: &str| {
+        let out = std::process::Command::new("git")
+            .args(["show", &format!("spec/app:specs/app/{path}")])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+
+    let new = specbuilder(&["new", "app", "--template", "clinic", "--depth", "quick"], dir.path());
+    let said = String::from_utf8_lossy(&new.stdout);
+    assert!(said.contains("assumed (not asked at this depth): notify.channels"), "{said}");
+    let channels = show("decisions/notify.channels.md");
+    assert!(channels.contains("answer:\n- email\n- sms\n") && channels.contains("status: assumed"), "{channels}");
+
+    assert_eq!(specbuilder(&["answer", "product.segment", "chain"], dir.path()).status.code(), Some(0));
+    let next = json(&specbuilder(&["ask", "--json"], dir.path()));
+    let question = &next["question"];
+    assert_eq!(question["key"], "auth.method", "{next}");
+    assert_eq!(question["recommended"]["id"], "sso", "{question}");
+    assert!(question["recommended"]["reason"].as_str().unwrap().contains("its own identity provider"), "{question}");
+    assert!(question["options"][0]["contradicts"].as_str().unwrap().contains("chain-needs-sso"), "{question}");
+    let skip = specbuilder(&["skip", "auth.method"], dir.path());
+    assert!(String::from_utf8_lossy(&skip.stdout).contains("auth.method = sso (assumed)"), "{skip:?}");
+
+    let next = json(&specbuilder(&["ask", "--json"], dir.path()));
+    assert_eq!(next["question"]["format"], "form", "{next}");
+    assert_eq!(next["question"]["recommended"]["id"], serde_json::json!({"availability_percent": 99.9, "p95_latency_ms": 300}));
+    let wrong = specbuilder(&["answer", "ops.targets", "p95_latency: 150"], dir.path());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("did you mean `p95_latency_ms`"), "{wrong:?}");
+    assert_eq!(specbuilder(&["answer", "ops.targets", "p95_latency_ms: 150"], dir.path()).status.code(), Some(0));
+    let targets = show("decisions/ops.targets.md");
+    assert!(targets.contains("availability_percent: 99.9") && targets.contains("p95_latency_ms: 150"), "{targets}");
+
+    let generate = specbuilder(&["generate", "prd"], dir.path());
+    assert_eq!(generate.status.code(), Some(0), "{}", String::from_utf8_lossy(&generate.stderr));
+    let prd = show("artifacts/prd.md");
+    assert!(prd.contains("within 150 ms at p95") && prd.contains("available 99.9% of each calendar month"), "{prd}");
+}
+
+/// `template lint` finds answers after which a question has no option left that agrees with the
+/// rules, and names them; the built-ins have none.
+#[test]
+fn template_lint_finds_dead_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let option = |id: &str, fact: &str| {
+        format!("  - id: {id}\n    label: {id}\n    facts: {{ {fact}: {id} }}\n    implies:\n    - requirements:\n      - ears: The system shall show {id}.\n        scenarios:\n        - {{ name: Shown, when: [ana opens it], then: [\"{id} is shown\"] }}\n")
+    };
+    let question = |key: &str, ids: [&str; 2]| {
+        format!("- key: {key}\n  text: Which?\n  why: W.\n  category: product\n  options:\n{}{}", option(ids[0], key), option(ids[1], key))
+    };
+    let template = format!(
+        "id: stuck\nname: Stuck\nversion: 1\nquestions:\n{}{}rules:\n- {{ id: x-not-p, forbid: {{ a.first: x, a.second: p }}, message: X rules out P. }}\n- {{ id: x-not-q, forbid: {{ a.first: x, a.second: q }}, message: X rules out Q. }}\n",
+        question("a.first", ["x", "y"]),
+        question("a.second", ["p", "q"]),
+    );
+    write(dir.path(), ".specbuilder/templates/stuck.yaml", template);
+    let lint = specbuilder(&["template", "lint"], dir.path());
+    let text = String::from_utf8(lint.stdout).unwrap();
+    assert_eq!(lint.status.code(), Some(1), "{text}");
+    let dead: Vec<&str> = text.lines().filter(|l| l.contains("SB609") && l.contains("a.first")).collect();
+    assert_eq!(dead.len(), 1, "one dead end, named once: {text}");
+    assert!(text.contains("after a.first = x, no option of `a.second` agrees with the rules"), "{text}");
 }

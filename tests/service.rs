@@ -392,11 +392,15 @@ fn recommended(question: &str) -> String {
     if question.contains("`data.entities`") {
         return "Project: name!; Task: title, done:bool, project:Project".to_owned();
     }
-    let line = question.lines().find(|l| l.ends_with("**recommended**"));
-    match line.and_then(|l| l.split("(`").nth(1)).and_then(|rest| rest.split('`').next()) {
-        Some(id) => id.to_owned(),
-        None => "1".to_owned(),
+    // A form: its first field with the recommended value.
+    if let Some(row) = question.lines().skip_while(|l| !l.starts_with("| field |")).nth(2) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        return format!("{}: {}", cells[1].trim_matches('`').replace('\\', ""), cells[2]);
     }
+    let ids: Vec<&str> = (question.lines().filter(|l| l.ends_with("**recommended**")))
+        .filter_map(|l| l.split("(`").nth(1)?.split('`').next())
+        .collect();
+    if ids.is_empty() { "1".to_owned() } else { ids.join(",") }
 }
 
 #[tokio::test]
@@ -410,6 +414,37 @@ async fn a_reply_that_fits_nothing_gets_a_reason_and_nothing_is_committed() {
     assert!(reason.contains("I could not read that as an answer") && reason.contains("from 1 to"), "{reason}");
     service.comment("dana", "/spec new other nonsense-template").await;
     assert!(service.last_bot_comment().contains("already holds project"), "{}", service.last_bot_comment());
+}
+
+/// `/spec new` takes the CLI's flags, and starts from the repository's own templates on the
+/// default branch; a broken one is named with its first error, a mistyped flag gets a suggestion.
+#[tokio::test]
+async fn the_bot_starts_from_a_repository_template_with_the_cli_flags() {
+    let service = Service::start().await;
+    let clinic = std::fs::read_to_string(format!("{}/tests/fixtures/templates/clinic.yaml", env!("CARGO_MANIFEST_DIR")));
+    let broken = "id: broken\nname: Broken\nversion: 1\nquestions:\n- key: a.b\n  text: Q?\n  catgory: product\n";
+    let clinic = clinic.unwrap();
+    let files = [(".specbuilder/templates/clinic.yaml", clinic.as_str()), (".specbuilder/templates/broken.yaml", broken)];
+    service.fake.push("main", &files, "our templates");
+
+    service.comment("dana", "/spec new tracker --tempalte clinic").await;
+    let said = service.last_bot_comment();
+    assert!(said.contains("unexpected argument '--tempalte'") && said.contains("--template"), "{said}");
+    service.comment("dana", "/spec new tracker --template broken").await;
+    let said = service.last_bot_comment();
+    assert!(said.contains("broken.yaml") && said.contains("catgory"), "{said}");
+    assert_eq!(service.fake.head("spec/tracker"), None, "nothing started");
+
+    let command = r#"/spec new tracker --template clinic --depth quick --targets prd --idea "Patients book visits online""#;
+    service.comment("dana", command).await;
+    let project = service.fake.files("spec/tracker").into_iter().find(|(p, _)| p == "specs/tracker/project.md");
+    let project = project.expect("the project started").1;
+    assert!(project.contains("template: clinic") && project.contains("depth: quick"), "{project}");
+    assert!(project.contains("- prd") && project.contains("Patients book visits online"), "{project}");
+    let question = service.last_bot_comment();
+    assert!(question.contains("Who runs the clinics?"), "{question}");
+    // The multi question the depth skips was assumed with its list default.
+    assert!(service.branch_files().contains(&"specs/tracker/decisions/notify.channels.md".to_owned()));
 }
 
 #[tokio::test]

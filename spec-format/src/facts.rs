@@ -9,6 +9,7 @@ use crate::model::Rule;
 use crate::value::{FactValue, Facts};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One decision asserting one fact.
 #[derive(Clone, Debug)]
@@ -45,11 +46,13 @@ impl Contribution<'_> {
 
 /// Facts by name, with every decision that asserts each, plus the rules indexed by the facts
 /// they read.
-#[derive(Debug, Default)]
+/// Cloning shares the rules, so a clone is cheap while it holds few facts (the template lint
+/// tries many small fact sets against one rule set).
+#[derive(Clone, Debug, Default)]
 pub struct FactIndex {
     facts: HashMap<String, Vec<Assertion>>,
-    rules: Vec<PlacedRule>,
-    rules_by_fact: HashMap<String, Vec<usize>>,
+    rules: Arc<Vec<PlacedRule>>,
+    rules_by_fact: Arc<HashMap<String, Vec<usize>>>,
 }
 
 impl FactIndex {
@@ -63,7 +66,7 @@ impl FactIndex {
                 }
             }
         }
-        FactIndex { facts: HashMap::new(), rules, rules_by_fact }
+        FactIndex { facts: HashMap::new(), rules: Arc::new(rules), rules_by_fact: Arc::new(rules_by_fact) }
     }
 
     pub fn add(&mut self, c: &Contribution<'_>) {
@@ -88,7 +91,7 @@ impl FactIndex {
         for name in names {
             conflicts_of(name, &self.facts[name], &mut findings);
         }
-        for placed in &self.rules {
+        for placed in self.rules.iter() {
             if let Some(finding) = evaluate(placed, &|fact| Cow::Borrowed(self.lookup(fact))) {
                 findings.push(finding);
             }

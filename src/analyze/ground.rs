@@ -5,7 +5,7 @@
 
 use super::Analysis;
 use spec_format::model::implies::{ImpliedRequirement, Scenario};
-use spec_format::model::{Depth, Implication, Question, Template, TemplateOption};
+use spec_format::model::{Answer, Depth, Implication, Question, Template, TemplateOption};
 use spec_format::value::{FactValue, Scalar};
 use std::collections::BTreeMap;
 
@@ -102,7 +102,7 @@ pub fn grounded(base: &Template, slug: &str, analysis: &Analysis) -> Template {
                     .into(),
             ),
             category: "product".into(),
-            default: Some(first.id.clone()),
+            default: Some(Answer::Text(first.id.clone())),
             options: components,
             allow_other: true,
             assume_reason: Some("It is the module the rest of the code leans on most.".into()),
@@ -126,7 +126,7 @@ pub fn grounded(base: &Template, slug: &str, analysis: &Analysis) -> Template {
             text: "Through which entry point does the change reach users?".into(),
             why: Some("Entry points found in the code: the one the change sits behind is the one to test end to end and watch when it rolls out.".into()),
             category: "ops".into(),
-            default: Some(entries[0].id.clone()),
+            default: Some(Answer::Text(entries[0].id.clone())),
             options: entries,
             allow_other: true,
             assume_reason: Some("The first entry point found is the main way in.".into()),
@@ -149,6 +149,7 @@ fn question_defaults() -> Question {
         options: Vec::new(),
         allow_other: false,
         default: None,
+        recommend: Vec::new(),
         assume_reason: None,
         depends_on: Vec::new(),
         ask_if: Default::default(),

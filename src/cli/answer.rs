@@ -84,12 +84,14 @@ pub(crate) fn refuse_secrets(what: &str, text: &str) -> anyhow::Result<()> {
 /// recommendation would contradict it.
 pub fn skip(args: SkipArgs) -> anyhow::Result<Outcome> {
     run(&args.key, &args.target, |session, q| {
-        q.default.as_ref().with_context(|| format!("`{}` has no default to assume; answer it", q.key))?;
-        let reason = q.assume_reason.clone().unwrap_or_else(|| "skipped; the template's default".to_owned());
+        let plan = crate::engine::Plan::new(session.template()?, session.project()?);
+        let (default, reason) =
+            plan.recommendation(q).with_context(|| format!("`{}` has no default to assume; answer it", q.key))?;
+        let reason = reason.unwrap_or("skipped; the template's default");
         let index = session.workspace.fact_index(session.project()?);
         let path = session.decision_path(&q.key);
         let by = || local_provenance(&session.repo);
-        let chosen = crate::conversation::consistent_assumption(q, &reason, &index, &path, &by)?;
+        let chosen = crate::conversation::consistent_assumption(q, default, reason, &index, &path, &by)?;
         let Some((_, doc)) = chosen else {
             bail!(
                 "every option of `{}` contradicts what is decided; answer it (`specbuilder answer {} <choice>`) \

@@ -3,7 +3,9 @@
 
 use super::Outcome;
 use super::repo::{ProjectView, Repo};
+use crate::engine::plan::Recommendation;
 use crate::engine::{Catalog, NextQuestion, Plan};
+use spec_format::model::Answer;
 use anstyle::{AnsiColor, Style};
 use clap::Args;
 use std::fmt::Write;
@@ -77,7 +79,7 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
 fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
     use crate::conversation::{Session, assume_all_skipped, local_provenance};
     use crate::engine::{record, reply};
-    use dialoguer::{Input, Select};
+    use dialoguer::{Input, MultiSelect, Select};
     use spec_format::model::{AnswerFormat, Status};
     loop {
         let session = Session::open(dir, Some(slug))?;
@@ -88,16 +90,28 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
         };
         let Some(q) = template.questions.iter().find(|q| q.key == next.key) else { return Ok(Outcome::Clean) };
         anstream::print!("\n{}", render_with(slug, &next, false));
-        let (answer, status, assumption) = if matches!(q.format, AnswerFormat::Single | AnswerFormat::Multi) {
-            let mut items: Vec<String> = (next.options.iter())
-                .map(|o| match &o.contradicts {
-                    Some(why) => format!("{} (contradicts {})", o.label, short(why)),
-                    None => o.label.to_owned(),
-                })
-                .collect();
+        let (answer, status, assumption) = if q.format == AnswerFormat::Multi {
+            // Space toggles an option, Enter records the ones checked; none checked defers.
+            let items: Vec<String> = next.options.iter().map(menu_item).collect();
+            let checked: Vec<bool> =
+                next.options.iter().map(|o| next.recommended.as_ref().is_some_and(|r| r.chooses(o.id))).collect();
+            println!("(space checks an option, enter records the ones checked; none checked defers)");
+            let Some(chosen) = MultiSelect::new().items(&items).defaults(&checked).interact_opt()? else {
+                return Ok(Outcome::Clean);
+            };
+            match chosen.as_slice() {
+                [] => (None, Status::Deferred, None),
+                _ => {
+                    let ids: Vec<String> = chosen.iter().map(|&i| q.options[i].id.clone()).collect();
+                    (Some(spec_format::model::Answer::List(ids)), Status::Accepted, None)
+                }
+            }
+        } else if q.format == AnswerFormat::Single {
+            let mut items: Vec<String> = next.options.iter().map(menu_item).collect();
             items.extend(["skip: take the recommended answer".to_owned(), "defer: decide later".to_owned()]);
-            let recommended = next.recommended.as_ref().map(|r| r.id);
-            let default = q.options.iter().position(|o| Some(o.id.as_str()) == recommended).unwrap_or(0);
+            let default = (q.options.iter())
+                .position(|o| next.recommended.as_ref().is_some_and(|r| r.chooses(&o.id)))
+                .unwrap_or(0);
             let Some(choice) = Select::new().items(&items).default(default).interact_opt()? else {
                 return Ok(Outcome::Clean);
             };
@@ -106,9 +120,11 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
                 i if i == q.options.len() && next.recommended.is_some() => {
                     let index = session.workspace.fact_index(session.project()?);
                     let path = session.decision_path(&q.key);
-                    let reason = q.assume_reason.clone().unwrap_or_else(|| "skipped; the template's default".into());
+                    let plan = Plan::new(template, session.project()?);
+                    let Some((default, reason)) = plan.recommendation(q) else { continue };
+                    let reason = reason.unwrap_or("skipped; the template's default");
                     let by = || local_provenance(&session.repo);
-                    match crate::conversation::consistent_assumption(q, &reason, &index, &path, &by)? {
+                    match crate::conversation::consistent_assumption(q, default, reason, &index, &path, &by)? {
                         Some((_, doc)) => {
                             (doc.decision().answer.clone(), Status::Assumed, doc.decision().assumption.clone())
                         }
@@ -118,8 +134,15 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
                 _ => (None, Status::Deferred, None),
             }
         } else {
-            let text: String = Input::new().with_prompt("your answer").interact_text()?;
-            (Some(reply::parse(q, &text)?), Status::Accepted, None)
+            let prompt = match q.format {
+                AnswerFormat::Form => "fields as YAML, e.g. `name: value` (enter keeps the recommended values)",
+                _ => "your answer",
+            };
+            let text: String = Input::new().with_prompt(prompt).allow_empty(q.format == AnswerFormat::Form).interact_text()?;
+            match (text.trim(), &next.recommended) {
+                ("", Some(r)) => (Some(r.answer.clone()), Status::Accepted, None),
+                _ => (Some(reply::parse(q, &text)?), Status::Accepted, None),
+            }
         };
         let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
         match session.record(&decision)? {
@@ -133,6 +156,14 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
         if !assumed.is_empty() {
             println!("assumed (not asked at this depth): {}", assumed.join(", "));
         }
+    }
+}
+
+/// An option as a menu shows it: its label, and what it would contradict.
+fn menu_item(o: &crate::engine::plan::NumberedOption<'_>) -> String {
+    match &o.contradicts {
+        Some(why) => format!("{} (contradicts {})", o.label, short(why)),
+        None => o.label.to_owned(),
     }
 }
 
@@ -162,14 +193,18 @@ fn render_with(slug: &str, q: &NextQuestion<'_>, with_options: bool) -> String {
         let _ = writeln!(out, "{DIM}why we ask: {why}{DIM:#}");
     }
     const RED: Style = AnsiColor::Red.on_default();
-    let recommended = q.recommended.as_ref().map(|r| r.id);
     for option in q.options.iter().filter(|_| with_options) {
         let mark = match &option.contradicts {
             Some(why) => format!("  {RED}(contradicts {}){RED:#}", short(why)),
-            None if Some(option.id) == recommended => format!("  {GREEN}(recommended){GREEN:#}"),
+            None if q.recommended.as_ref().is_some_and(|r| r.chooses(option.id)) => format!("  {GREEN}(recommended){GREEN:#}"),
             None => String::new(),
         };
         let _ = writeln!(out, "  {}. {}{mark}", option.number, option.label);
+    }
+    if let Some(Recommendation { answer: Answer::Form(fields), .. }) = &q.recommended {
+        for (field, value) in fields {
+            let _ = writeln!(out, "  {field}: {value}  {GREEN}(recommended){GREEN:#}");
+        }
     }
     let because = q.recommended.as_ref().and_then(|r| r.because.as_deref().or(r.reason));
     if let Some(reason) = because {

@@ -17,10 +17,8 @@ use spec_format::model::Status;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ChangeArgs {
-    /// The question's key.
-    pub key: String,
-    /// The new reply, as for `answer`.
-    pub reply: String,
+    #[command(flatten)]
+    pub change: crate::grammar::ChangeOptions,
     #[command(flatten)]
     pub target: Target,
 }
@@ -28,29 +26,30 @@ pub struct ChangeArgs {
 /// Lock a decision: `check --base` then refuses a change request that alters it.
 #[derive(Debug, Args)]
 pub struct LockArgs {
-    /// The question's key.
-    pub key: String,
+    #[command(flatten)]
+    pub decision: crate::grammar::KeyOptions,
     #[command(flatten)]
     pub target: Target,
 }
 
 pub fn change(args: ChangeArgs) -> anyhow::Result<Outcome> {
-    super::answer::refuse_secrets("answer", &args.reply)?;
+    let (key, reply) = (&args.change.key, args.change.reply());
+    super::answer::refuse_secrets("answer", &reply)?;
     let session = Session::open(&args.target.dir, args.target.project.as_deref())?;
-    let existing = decided(&session, &args.key)?;
+    let existing = decided(&session, key)?;
     if existing.locked {
-        bail!("`{}` is locked; unlock it on the base branch before changing it", args.key);
+        bail!("`{key}` is locked; unlock it on the base branch before changing it");
     }
     let template = session.template()?;
     let q = template
         .questions
         .iter()
-        .find(|q| q.key == args.key)
-        .with_context(|| format!("template `{}` has no question `{}`", template.id, args.key))?;
-    let answer = reply::parse(q, &args.reply)?;
+        .find(|q| &q.key == key)
+        .with_context(|| format!("template `{}` has no question `{key}`", template.id))?;
+    let answer = reply::parse(q, &reply)?;
     // Accepting what is already accepted changes nothing worth a commit.
     if existing.answer.as_ref() == Some(&answer) && existing.status == Status::Accepted {
-        println!("`{}` is already {}; nothing to commit", args.key, record::summary(existing));
+        println!("`{key}` is already {}; nothing to commit", record::summary(existing));
         return Ok(Outcome::Clean);
     }
     let before = record::summary(existing);
@@ -63,14 +62,14 @@ pub fn change(args: ChangeArgs) -> anyhow::Result<Outcome> {
 
 pub fn lock(args: LockArgs) -> anyhow::Result<Outcome> {
     let session = Session::open(&args.target.dir, args.target.project.as_deref())?;
-    let existing = decided(&session, &args.key)?;
+    let existing = decided(&session, &args.decision.key)?;
     if existing.locked {
-        println!("`{}` is already locked", args.key);
+        println!("`{}` is already locked", args.decision.key);
         return Ok(Outcome::Clean);
     }
     let mut decision = existing.clone();
     decision.locked = true;
-    let message = format!("spec({}): lock {}", session.slug, args.key);
+    let message = format!("spec({}): lock {}", session.slug, args.decision.key);
     let recorded = session.record_as(&decision, &message)?;
     report_and_continue(&session, &args.target.dir, recorded)
 }

@@ -1,7 +1,7 @@
 //! `specbuilder demo`: the whole product in one command, on a fresh repository.
 
 use super::Outcome;
-use super::new::{DepthArg, NewArgs};
+use super::new::{DepthArg, NewArgs, NewOptions};
 use crate::conversation::{self, Session};
 use crate::delivery::{self, Generated};
 use anyhow::{Context, bail};
@@ -70,12 +70,15 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     println!("repository: {}", dir.display());
 
     let started = super::new::start(&NewArgs {
-        slug: SLUG.into(),
-        template: "saas-web".into(),
-        depth: DepthArg::Standard,
-        targets: Vec::new(),
-        name: Some("Team Tracker".into()),
-        idea: Some(IDEA.into()),
+        options: NewOptions {
+            slug: SLUG.into(),
+            words: Vec::new(),
+            template: Some("saas-web".into()),
+            depth: Some(DepthArg::Standard),
+            targets: Vec::new(),
+            name: Some("Team Tracker".into()),
+            idea: Some(IDEA.into()),
+        },
         dir: dir.clone(),
     })?;
     println!("started {SLUG} from template saas-web; {} assumption(s) recorded", started.assumed.len());

@@ -44,9 +44,8 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct GenerateArgs {
-    /// What to generate (default: the project's targets).
-    #[arg(value_enum)]
-    pub targets: Vec<Target>,
+    #[command(flatten)]
+    pub what: crate::grammar::GenerateOptions,
 
     /// The project (needed when the repository has several project branches).
     #[arg(long, value_name = "SLUG")]
@@ -55,10 +54,6 @@ pub struct GenerateArgs {
     /// The repository directory.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
-
-    /// Generate targets whose required decisions are missing too, marking the gaps.
-    #[arg(long)]
-    pub partial: bool,
 
     /// Replace artifacts that were edited by hand.
     #[arg(long)]
@@ -103,11 +98,11 @@ fn request<'a>(
     targets: &'a [Target],
 ) -> Request<'a> {
     let overview = if targets.contains(&Target::Prd) { model_overview(project, template) } else { None };
-    Request { targets, partial: args.partial, force: args.force, overview }
+    Request { targets, partial: args.what.partial, force: args.force, overview }
 }
 
 fn chosen(args: &GenerateArgs, project: &ProjectSpec, template: Option<&Template>) -> Vec<Target> {
-    if args.targets.is_empty() { delivery::default_targets(project, template) } else { args.targets.clone() }
+    if args.what.targets.is_empty() { delivery::default_targets(project, template) } else { args.what.targets.clone() }
 }
 
 /// Says what became of a generation; `branch` is where it was committed (none: the working tree).

@@ -6,50 +6,30 @@ use crate::engine::Catalog;
 use crate::source;
 use crate::store::{self, BranchHead};
 use anyhow::bail;
-use clap::{Args, ValueEnum};
+use clap::Args;
+pub use crate::grammar::{DepthArg, NewOptions};
 use spec_format::ident::{did_you_mean, is_slug};
-use spec_format::model::{Depth, Project, ProjectKind, ProjectStatus};
+use spec_format::model::{Project, ProjectKind, ProjectStatus};
 use spec_format::{Layout, write};
 use std::path::PathBuf;
 
 /// Start a project on its own branch `spec/<slug>` and show the first question.
 ///
 /// The branch starts at HEAD with `specs/<slug>/project.md`; your working tree and current
-/// branch are not touched.
+/// branch are not touched. The bot's `/spec new` takes exactly these options.
 ///
 /// Examples:
 ///   specbuilder new team-todo --template saas-web --depth quick --targets prd,schema,openapi
 ///   specbuilder new billing --template saas-web --idea "Usage-based billing for our API"
+///   specbuilder new clinic api-service thorough       (the short form: template and depth)
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct NewArgs {
-    /// The project's slug: lowercase letters, digits and `-`.
-    pub slug: String,
-    /// The question template (see `specbuilder template list`).
-    #[arg(long, default_value = "saas-web")]
-    pub template: String,
-    /// How many questions to ask; the rest are recorded as assumptions.
-    #[arg(long, value_enum, default_value_t = DepthArg::Standard)]
-    pub depth: DepthArg,
-    /// The artifacts you want, comma-separated (default: every one the template knows).
-    #[arg(long, value_delimiter = ',')]
-    pub targets: Vec<String>,
-    /// A display name (default: the slug).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// The idea in your own words; it becomes the body of project.md.
-    #[arg(long)]
-    pub idea: Option<String>,
+    #[command(flatten)]
+    pub options: NewOptions,
     /// The repository directory.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum DepthArg {
-    Quick,
-    Standard,
-    Thorough,
 }
 
 pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
@@ -65,7 +45,7 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
     }
     let session = started.session;
     if let Some(q) = session.next_question()? {
-        anstream::print!("\n{}", super::ask::render(&args.slug, &q));
+        anstream::print!("\n{}", super::ask::render(&args.options.slug, &q));
         println!("\nanswer with: specbuilder answer {} <number>", q.key);
     }
     Ok(Outcome::Clean)
@@ -82,32 +62,34 @@ pub struct Started {
 
 /// Starts the project of `args` on its new branch, without printing.
 pub fn start(args: &NewArgs) -> anyhow::Result<Started> {
-    if !is_slug(&args.slug) {
-        bail!("`{}` is not a valid slug: use lowercase letters, digits and `-` (at most 63)", args.slug);
+    let (options, dir) = (&args.options, &args.dir);
+    let (template_id, depth) = options.template_and_depth().map_err(anyhow::Error::msg)?;
+    if !is_slug(&options.slug) {
+        bail!("`{}` is not a valid slug: use lowercase letters, digits and `-` (at most 63)", options.slug);
     }
-    if let Some(idea) = &args.idea {
+    if let Some(idea) = &options.idea {
         super::answer::refuse_secrets("idea", idea)?;
     }
     let catalog = Catalog::built_in();
-    let layout = Layout { specs_dir: Config::load(&args.dir)?.specs_dir().to_owned() };
-    let repository = store::open(&args.dir)?;
-    let branch = store::project_branch(&args.slug);
+    let layout = Layout { specs_dir: Config::load(dir)?.specs_dir().to_owned() };
+    let repository = store::open(dir)?;
+    let branch = store::project_branch(&options.slug);
     if store::read_branch_head(&repository, &branch)?.0.is_some() {
-        bail!("branch `{branch}` already exists; continue it with `specbuilder ask --project {}`", args.slug);
+        bail!("branch `{branch}` already exists; continue it with `specbuilder ask --project {}`", options.slug);
     }
     let parent = repository.head_id().ok().map(|id| id.detach());
     // Repository templates count too: read them from where the branch starts.
     let catalog = match parent {
         Some(commit) => {
-            let snapshot = source::read_revision(&args.dir, &commit.to_string(), &layout.specs_dir)?;
+            let snapshot = source::read_revision(dir, &commit.to_string(), &layout.specs_dir)?;
             Catalog::for_workspace(&crate::conversation::workspace(&snapshot, &layout))
         }
         None => catalog,
     };
-    let Some(template) = catalog.get(&args.template).map(|t| &t.template.value) else {
-        bail!("{}", catalog.missing(&args.template));
+    let Some(template) = catalog.get(&template_id).map(|t| &t.template.value) else {
+        bail!("{}", catalog.missing(&template_id));
     };
-    for target in &args.targets {
+    for target in &options.targets {
         if !template.artifacts.contains_key(target) {
             let hint = did_you_mean(target, template.artifacts.keys().map(String::as_str))
                 .map(|s| format!("; did you mean `{s}`?"))
@@ -116,24 +98,20 @@ pub fn start(args: &NewArgs) -> anyhow::Result<Started> {
         }
     }
     let project = Project {
-        name: args.name.clone().unwrap_or_else(|| args.slug.clone()),
+        name: options.name.clone().unwrap_or_else(|| options.slug.clone()),
         kind: ProjectKind::Greenfield,
         template: Some(template.id.clone()),
-        depth: match args.depth {
-            DepthArg::Quick => Depth::Quick,
-            DepthArg::Standard => Depth::Standard,
-            DepthArg::Thorough => Depth::Thorough,
-        },
-        targets: args.targets.clone(),
+        depth,
+        targets: options.targets.clone(),
         status: ProjectStatus::Active,
         codebase: None,
-        body: args.idea.as_ref().map(|idea| format!("{}\n", idea.trim())).unwrap_or_default(),
+        body: options.idea.as_ref().map(|idea| format!("{}\n", idea.trim())).unwrap_or_default(),
     };
-    let path = format!("{}/{}/project.md", layout.specs_dir, args.slug);
-    let message = format!("spec({}): start the project from template {}", args.slug, template.id);
+    let path = format!("{}/{}/project.md", layout.specs_dir, options.slug);
+    let message = format!("spec({}): start the project from template {}", options.slug, template.id);
     let files = [(path, write::project(&project).into_bytes())];
     let id = store::commit_files(&repository, &branch, BranchHead(None), parent, &files, &message)?;
-    let (assumed, session) = crate::conversation::assume_all_skipped(&args.dir, &args.slug)?;
+    let (assumed, session) = crate::conversation::assume_all_skipped(dir, &options.slug)?;
     let [(path, _)] = files;
     Ok(Started { commit: id, path, assumed, session })
 }

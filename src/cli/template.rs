@@ -130,7 +130,11 @@ fn show(t: &spec_format::model::Template) -> String {
             let _ = writeln!(out, "  whatever the answer: {summary}");
         }
         for (i, o) in q.options.iter().enumerate() {
-            let default = if q.default.as_ref() == Some(&o.id) { " (default)" } else { "" };
+            let default = if q.default.as_ref().is_some_and(|d| d.chosen_ids().contains(&o.id.as_str())) {
+                " (default)"
+            } else {
+                ""
+            };
             let _ = writeln!(out, "  {}. {} [{}]{default}", i + 1, o.label, o.id);
             if let Some(summary) = implied_summary(&o.implies) {
                 let _ = writeln!(out, "     implies {summary}");

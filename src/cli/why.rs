@@ -17,8 +17,8 @@ use std::fmt::Write;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct WhyArgs {
-    /// The decision's key.
-    pub key: String,
+    #[command(flatten)]
+    pub decision: crate::grammar::KeyOptions,
     #[command(flatten)]
     pub view: ProjectView,
 }
@@ -26,10 +26,10 @@ pub struct WhyArgs {
 pub fn run(args: WhyArgs) -> anyhow::Result<Outcome> {
     let repo = args.view.load()?;
     let project = repo.project(args.view.project.as_deref())?;
-    let Some(doc) = project.decisions.iter().find(|d| d.decision().key == args.key) else {
+    let Some(doc) = project.decisions.iter().find(|d| d.decision().key == args.decision.key) else {
         let keys = project.decisions.iter().map(|d| d.decision().key.as_str());
-        let hint = spec_format::ident::did_you_mean(&args.key, keys).map(|s| format!("; did you mean `{s}`?"));
-        bail!("project `{}` has no decision `{}`{}", project.slug, args.key, hint.unwrap_or_default());
+        let hint = spec_format::ident::did_you_mean(&args.decision.key, keys).map(|s| format!("; did you mean `{s}`?"));
+        bail!("project `{}` has no decision `{}`{}", project.slug, args.decision.key, hint.unwrap_or_default());
     };
     let d = doc.decision();
     let mut out = String::new();

@@ -2,7 +2,7 @@
 //! skips (answered by assumption), and per target what is decided and what blocks it.
 
 use serde::Serialize;
-use spec_format::model::{AnswerFormat, Depth, Question, Template};
+use spec_format::model::{Answer, AnswerFormat, Depth, Question, Template};
 use spec_format::value::FactValue;
 use spec_format::workspace::ProjectSpec;
 use std::collections::{HashMap, HashSet};
@@ -57,7 +57,9 @@ pub struct NumberedOption<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct Recommendation<'a> {
-    pub id: &'a str,
+    /// An option id, a list of ids (multi) or a mapping (form).
+    #[serde(rename = "id")]
+    pub answer: Answer,
     pub reason: Option<&'a str>,
     /// Set when the rules moved the recommendation off the template's default, saying why.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,22 +72,62 @@ pub struct Recommendation<'a> {
 pub fn vet(next: &mut NextQuestion<'_>, template: &Template, index: &spec_format::facts::FactIndex) {
     let Some(q) = template.questions.iter().find(|q| q.key == next.key) else { return };
     let lines = spec_format::document::FieldLines::default();
-    for option in &mut next.options {
-        let Some(o) = q.options.iter().find(|o| o.id == option.id) else { continue };
-        let contribution = spec_format::facts::Contribution { key: &q.key, path: "", facts: &o.facts, lines: &lines };
-        option.contradicts = (index.contradictions_with(&contribution).into_iter())
+    let clash = |ids: &[&str]| {
+        let facts = chosen_facts(q, ids);
+        let contribution = spec_format::facts::Contribution { key: &q.key, path: "", facts: &facts, lines: &lines };
+        (index.contradictions_with(&contribution).into_iter())
             .find(|f| f.severity == spec_format::Severity::Error)
-            .map(|f| f.message);
+            .map(|f| f.message)
+    };
+    // A multi option is judged with the recommended ones it would join (a rule may ask for two
+    // together), and marked only when it clashes both with them and alone.
+    let recommended: Vec<&str> = match (&next.recommended, q.format) {
+        (Some(r), AnswerFormat::Multi) => r.answer.chosen_ids(),
+        _ => Vec::new(),
+    };
+    for option in &mut next.options {
+        let alone = clash(&[option.id]);
+        option.contradicts = match alone {
+            Some(_) if !recommended.is_empty() => {
+                let mut together = recommended.clone();
+                together.push(option.id);
+                clash(&together).and(alone)
+            }
+            alone => alone,
+        };
+    }
+    if !recommended.is_empty() && clash(&recommended).is_none() {
+        return; // the recommended set agrees as a whole
     }
     let Some(recommended) = &next.recommended else { return };
-    let clash = next.options.iter().find(|o| o.id == recommended.id).and_then(|o| o.contradicts.clone());
-    if let Some(clash) = clash {
-        let default = recommended.id;
-        next.recommended = next.options.iter().find(|o| o.contradicts.is_none()).map(|o| Recommendation {
-            id: o.id,
-            reason: None,
-            because: Some(format!("the template's default `{default}` would contradict what is decided: {clash}")),
-        });
+    let chosen = recommended.answer.chosen_ids();
+    let clash = next.options.iter().find(|o| chosen.contains(&o.id)).and_then(|o| o.contradicts.clone());
+    let Some(clash) = clash else { return };
+    let default = recommended.answer.to_string();
+    let because = Some(format!("the template's default `{default}` would contradict what is decided: {clash}"));
+    // A multi question keeps the recommended options that agree; a single one moves to the
+    // first option that does.
+    let agreeing: Vec<String> = (next.options.iter())
+        .filter(|o| chosen.contains(&o.id) && o.contradicts.is_none())
+        .map(|o| o.id.to_owned())
+        .collect();
+    let answer = if q.format == AnswerFormat::Multi && !agreeing.is_empty() {
+        Some(Answer::List(agreeing))
+    } else {
+        next.options.iter().find(|o| o.contradicts.is_none()).map(|o| Answer::Text(o.id.to_owned()))
+    };
+    next.recommended = answer.map(|answer| Recommendation { answer, reason: None, because });
+}
+
+/// The facts a decision choosing `ids` of `q` asserts (merged as a decision file merges them).
+fn chosen_facts(q: &Question, ids: &[&str]) -> spec_format::value::Facts {
+    spec_format::model::decision::merged_facts(q.options.iter().filter(|o| ids.contains(&o.id.as_str())).map(|o| &o.facts))
+}
+
+impl Recommendation<'_> {
+    /// Whether the recommendation chooses option `id`.
+    pub fn chooses(&self, id: &str) -> bool {
+        self.answer.chosen_ids().contains(&id)
     }
 }
 
@@ -93,7 +135,7 @@ pub fn vet(next: &mut NextQuestion<'_>, template: &Template, index: &spec_format
 #[derive(Debug, Serialize)]
 pub struct Assumption<'a> {
     pub key: &'a str,
-    pub default: &'a str,
+    pub default: &'a Answer,
     pub reason: Option<&'a str>,
 }
 
@@ -127,6 +169,18 @@ impl<'a> Plan<'a> {
             }
         }
         plan
+    }
+
+    /// What the template recommends for `q` now, and why: the first `recommend` case whose
+    /// facts hold, else the default.
+    pub fn recommendation(&self, q: &'a Question) -> Option<(&'a Answer, Option<&'a str>)> {
+        let holds = |name: &String, allowed: &FactValue| {
+            self.facts.get(name.as_str()).is_some_and(|values| values.iter().any(|v| v.holds_under(allowed)))
+        };
+        match q.recommend.iter().find(|case| case.when.iter().all(|(name, allowed)| holds(name, allowed))) {
+            Some(case) => Some((&case.answer, Some(case.reason.as_str()))),
+            None => Some((q.default.as_ref()?, q.assume_reason.as_deref())),
+        }
     }
 
     fn applies(&self, q: &Question) -> Applies {
@@ -179,11 +233,9 @@ impl<'a> Plan<'a> {
                 .map(|(i, o)| NumberedOption { number: i + 1, id: &o.id, label: &o.label, contradicts: None })
                 .collect(),
             allow_other: q.allow_other,
-            recommended: q.default.as_deref().map(|id| Recommendation {
-                id,
-                reason: q.assume_reason.as_deref(),
-                because: None,
-            }),
+            recommended: self
+                .recommendation(q)
+                .map(|(answer, reason)| Recommendation { answer: answer.clone(), reason, because: None }),
         })
     }
 
@@ -193,7 +245,8 @@ impl<'a> Plan<'a> {
             .into_iter()
             .filter(|q| !q.depths.contains(&self.depth))
             .filter_map(|q| {
-                Some(Assumption { key: &q.key, default: q.default.as_deref()?, reason: q.assume_reason.as_deref() })
+                let (default, reason) = self.recommendation(q)?;
+                Some(Assumption { key: &q.key, default, reason })
             })
             .collect()
     }

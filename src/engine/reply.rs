@@ -19,6 +19,8 @@ pub enum ReplyError {
     OtherNotAllowed { key: String },
     #[error("`{key}` is a form: reply with YAML fields, e.g. `name: value`")]
     NotAForm { key: String },
+    #[error("`{key}` has no field `{given}` (fields: {fields}){}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownField { given: String, key: String, fields: String, suggestion: Option<String> },
 }
 
 /// The answer a reply gives to `q`.
@@ -29,10 +31,7 @@ pub fn parse(q: &Question, reply: &str) -> Result<Answer, ReplyError> {
     }
     match q.format {
         AnswerFormat::Text => Ok(Answer::Text(reply.to_owned())),
-        AnswerFormat::Form => match yaml_serde::from_str(reply) {
-            Ok(Answer::Form(fields)) => Ok(Answer::Form(fields)),
-            _ => Err(ReplyError::NotAForm { key: q.key.clone() }),
-        },
+        AnswerFormat::Form => form(q, reply),
         AnswerFormat::Single | AnswerFormat::Multi => {
             if let Some(text) = other(reply) {
                 return if q.allow_other {
@@ -59,6 +58,31 @@ pub fn parse(q: &Question, reply: &str) -> Result<Answer, ReplyError> {
             Ok(shape(q.format, ids))
         }
     }
+}
+
+/// A form reply: YAML lines (`a: 1`), or one line of fields (`a: 1, b: 2`). Fields left out
+/// keep the template's recommended values; a field the form does not have is refused.
+fn form(q: &Question, reply: &str) -> Result<Answer, ReplyError> {
+    let fields = match yaml_serde::from_str(reply) {
+        Ok(Answer::Form(fields)) => fields,
+        _ => match yaml_serde::from_str(&format!("{{{reply}}}")) {
+            Ok(Answer::Form(fields)) => fields,
+            _ => return Err(ReplyError::NotAForm { key: q.key.clone() }),
+        },
+    };
+    let Some(Answer::Form(defaults)) = &q.default else { return Ok(Answer::Form(fields)) };
+    if let Some(given) = fields.keys().find(|f| !defaults.contains_key(*f)) {
+        let names = defaults.keys().map(String::as_str);
+        return Err(ReplyError::UnknownField {
+            given: given.clone(),
+            key: q.key.clone(),
+            fields: names.clone().collect::<Vec<_>>().join(", "),
+            suggestion: did_you_mean(given, names).map(str::to_owned),
+        });
+    }
+    let mut merged = defaults.clone();
+    merged.extend(fields);
+    Ok(Answer::Form(merged))
 }
 
 fn shape(format: AnswerFormat, mut ids: Vec<String>) -> Answer {
@@ -145,5 +169,24 @@ mod tests {
         let form = parse(&question("form", false), "title: required\nlabels: [a, b]").unwrap();
         assert!(matches!(form, Answer::Form(fields) if fields.len() == 2));
         assert!(parse(&question("form", false), "just words").is_err());
+    }
+
+    #[test]
+    fn a_form_reply_keeps_the_fields_it_leaves_out_and_refuses_unknown_ones() {
+        let q: Question = yaml_serde::from_str(
+            "key: ops.targets\ntext: Targets?\ncategory: ops\nformat: form\ndefault: { availability_percent: 99.9, p95_latency_ms: 300 }\n",
+        )
+        .unwrap();
+        let Ok(Answer::Form(fields)) = parse(&q, "p95_latency_ms: 150") else { panic!("a form") };
+        assert_eq!(fields["p95_latency_ms"].to_string(), "150");
+        assert_eq!(fields["availability_percent"].to_string(), "99.9");
+        let Ok(Answer::Form(fields)) = parse(&q, "availability_percent: 99.95, p95_latency_ms: 200") else {
+            panic!("one line of fields")
+        };
+        assert_eq!(fields["availability_percent"].to_string(), "99.95");
+        assert_eq!(
+            parse(&q, "p95_latency: 150").unwrap_err().to_string(),
+            "`ops.targets` has no field `p95_latency` (fields: availability_percent, p95_latency_ms); did you mean `p95_latency_ms`?"
+        );
     }
 }

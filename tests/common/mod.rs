@@ -108,17 +108,20 @@ pub fn generated_project(
     idea: &str,
     script: &[(&str, &str)],
 ) -> specbuilder::conversation::Session {
-    use specbuilder::cli::new::{DepthArg, NewArgs, start};
+    use specbuilder::cli::new::{DepthArg, NewArgs, NewOptions, start};
     use specbuilder::conversation::{Session, autopilot};
     use specbuilder::delivery::{Generated, Request, default_targets, generate_on_branch};
     git(dir, &["init", "-q"]);
     let args = NewArgs {
-        slug: "app".into(),
-        template: template.into(),
-        depth: DepthArg::Thorough,
-        targets: Vec::new(),
-        name: Some(name.into()),
-        idea: Some(idea.into()),
+        options: NewOptions {
+            slug: "app".into(),
+            words: Vec::new(),
+            template: Some(template.into()),
+            depth: Some(DepthArg::Thorough),
+            targets: Vec::new(),
+            name: Some(name.into()),
+            idea: Some(idea.into()),
+        },
         dir: dir.to_owned(),
     };
     let started = start(&args).expect("the project starts");

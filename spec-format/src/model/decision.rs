@@ -212,7 +212,8 @@ impl<'de> Deserialize<'de> for Answer {
 
 impl Decision {
     /// The facts this decision asserts: its own `facts` when written, otherwise the union of
-    /// the chosen options' facts (a fact asserted by several chosen options becomes a list).
+    /// the chosen options' facts (a fact asserted by several chosen options becomes a list), or
+    /// for a form each field as `<key>.<field>`.
     pub fn effective_facts(&self) -> Facts {
         if !self.facts.is_empty() {
             return self.facts.clone();
@@ -221,24 +222,36 @@ impl Decision {
         let Some(answer) = &self.answer else {
             return facts;
         };
-        for id in answer.chosen_ids() {
-            let Some(option) = self.options.iter().find(|o| o.id == id) else {
-                continue;
-            };
-            for (name, value) in &option.facts {
-                match facts.get_mut(name) {
-                    None => {
-                        facts.insert(name.clone(), value.clone());
-                    }
-                    Some(existing) if !existing.agrees_with(value) => {
-                        let mut merged = existing.scalars().to_vec();
-                        merged.extend(value.scalars().iter().filter(|s| !existing.scalars().contains(s)).cloned());
-                        *existing = FactValue::List(merged);
-                    }
-                    Some(_) => {}
+        // A form's fields are facts of their own: `ops.targets` answered `{p95_ms: 300}`
+        // asserts `ops.targets.p95_ms = 300`.
+        if let Answer::Form(fields) = answer {
+            for (field, value) in fields {
+                facts.insert(format!("{}.{field}", self.key), value.clone());
+            }
+            return facts;
+        }
+        let chosen = answer.chosen_ids();
+        merged_facts(self.options.iter().filter(|o| chosen.contains(&o.id.as_str())).map(|o| &o.facts))
+    }
+}
+
+/// The facts of several chosen options together: a fact asserted by several becomes a list.
+pub fn merged_facts<'a>(chosen: impl IntoIterator<Item = &'a Facts>) -> Facts {
+    let mut facts = Facts::new();
+    for option in chosen {
+        for (name, value) in option {
+            match facts.get_mut(name) {
+                None => {
+                    facts.insert(name.clone(), value.clone());
                 }
+                Some(existing) if !existing.agrees_with(value) => {
+                    let mut merged = existing.scalars().to_vec();
+                    merged.extend(value.scalars().iter().filter(|s| !existing.scalars().contains(s)).cloned());
+                    *existing = FactValue::List(merged);
+                }
+                Some(_) => {}
             }
         }
-        facts
     }
+    facts
 }

@@ -12,4 +12,4 @@ pub use implies::Implication;
 pub use manifest::{ArtifactEntry, Manifest};
 pub use project::{Codebase, Depth, Project, ProjectKind, ProjectStatus};
 pub use rules::{Condition, Rule, RulesFile};
-pub use template::{ArtifactRequirements, Question, Template, TemplateOption};
+pub use template::{ArtifactRequirements, Question, Recommend, Template, TemplateOption};

@@ -9,7 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 pub fn lint(template: &Template, path: &str, at: &dyn Fn(usize) -> usize, out: &mut Vec<Finding>) {
     // Facts some option asserts: a `when` on anything else can never hold.
-    let mut asserted: HashSet<&str> = HashSet::new();
+    let form_facts = template.form_facts();
+    let mut asserted: HashSet<&str> = form_facts.iter().map(|(name, _)| name.as_str()).collect();
     for q in &template.questions {
         for option in &q.options {
             asserted.extend(option.facts.keys().map(String::as_str));

@@ -1,6 +1,7 @@
 //! The validator: every finding of the format, for a whole workspace or for one new answer.
 
 mod artifacts;
+mod dead_ends;
 mod decision;
 mod graph;
 mod implications;

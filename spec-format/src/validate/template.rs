@@ -4,7 +4,7 @@
 use crate::facts::PlacedRule;
 use crate::finding::{Code, Finding, Location, Severity};
 use crate::ident::{did_you_mean, is_key};
-use crate::model::{AnswerFormat, Question, Template};
+use crate::model::{Answer, AnswerFormat, Question, Template};
 use crate::value::{FactValue, Facts};
 use crate::workspace::LoadedTemplate;
 use std::collections::{HashMap, HashSet};
@@ -46,6 +46,7 @@ pub fn lint(loaded: &LoadedTemplate) -> Vec<Finding> {
     unreachable(template, &keys, path, &at, &mut out);
     contradicting_options(template, &loaded.rules, path, &at, &mut out);
     super::implications::lint(template, path, &at, &mut out);
+    super::dead_ends::lint(template, &loaded.rules, path, &at, &mut out);
     out
 }
 
@@ -91,10 +92,7 @@ fn question(q: &Question, keys: &HashMap<&str, &Question>, path: &str, line: usi
         }
     }
     if let Some(default) = &q.default {
-        let is_option = q.options.iter().any(|o| &o.id == default);
-        if choice && !is_option {
-            out.push(dangling_option(path, line, key, default, q));
-        }
+        out.extend(answer_shape(q, default, "the default").map(|m| shape_finding(path, line, m, q)));
         if q.assume_reason.is_none() {
             out.push(
                 Finding::new(
@@ -107,6 +105,16 @@ fn question(q: &Question, keys: &HashMap<&str, &Question>, path: &str, line: usi
                 .help("say why the default is a safe assumption; it is shown when the depth skips the question"),
             );
         }
+    }
+    for case in &q.recommend {
+        let what = format!("the recommendation when {}", describe(&case.when));
+        out.extend(answer_shape(q, &case.answer, &what).map(|m| shape_finding(path, line, m, q)));
+    }
+    if q.format == AnswerFormat::Form && !matches!(q.default, Some(Answer::Form(_))) {
+        out.push(
+            Finding::new(Code::TemplateQuestion, path, line, format!("form `{key}` has no default mapping"))
+                .help("give `default:` a mapping; its keys are the form's fields, e.g. `{ retention_days: 30 }`"),
+        );
     }
     if q.why.as_deref().is_none_or(|w| w.trim().is_empty()) {
         out.push(
@@ -123,17 +131,39 @@ fn question(q: &Question, keys: &HashMap<&str, &Question>, path: &str, line: usi
     }
 }
 
-fn dangling_option(path: &str, line: usize, key: &str, default: &str, q: &Question) -> Finding {
-    let finding = Finding::new(
-        Code::TemplateReference,
-        path,
-        line,
-        format!("the default `{default}` of `{key}` is not one of its options"),
-    );
-    match did_you_mean(default, q.options.iter().map(|o| o.id.as_str())) {
+/// What is wrong with `answer` as an answer to `q` (a default or a recommendation), if anything:
+/// the message and, for an unknown option id, that id.
+fn answer_shape<'a>(q: &Question, answer: &'a Answer, what: &str) -> Option<(String, Option<&'a str>)> {
+    let key = &q.key;
+    let unknown = |ids: Vec<&'a str>| ids.into_iter().find(|id| !q.options.iter().any(|o| o.id == *id));
+    match (q.format, answer) {
+        (AnswerFormat::Single, Answer::Text(id)) | (AnswerFormat::Multi, Answer::Text(id)) => unknown(vec![id])
+            .map(|id| (format!("{what} `{id}` of `{key}` is not one of its options"), Some(id))),
+        (AnswerFormat::Multi, Answer::List(ids)) if ids.is_empty() => {
+            Some((format!("{what} of `{key}` chooses nothing"), None))
+        }
+        (AnswerFormat::Multi, Answer::List(ids)) => unknown(ids.iter().map(String::as_str).collect())
+            .map(|id| (format!("{what} of `{key}` lists `{id}`, which is not one of its options"), Some(id))),
+        (AnswerFormat::Form, Answer::Form(fields)) => {
+            let bad = fields.keys().find(|f| !is_key(f) || f.contains('.'))?;
+            Some((format!("{what} of form `{key}` has the field `{bad}`; use lowercase snake_case"), None))
+        }
+        (AnswerFormat::Text, Answer::Text(_)) => None,
+        (format, _) => Some((format!("{what} of `{key}` does not fit a {format:?} question"), None)),
+    }
+}
+
+fn shape_finding(path: &str, line: usize, (message, id): (String, Option<&str>), q: &Question) -> Finding {
+    let finding = Finding::new(Code::TemplateReference, path, line, message);
+    match id.and_then(|id| did_you_mean(id, q.options.iter().map(|o| o.id.as_str()))) {
         Some(s) => finding.help(format!("did you mean `{s}`?")),
         None => finding,
     }
+}
+
+fn describe(condition: &crate::model::Condition) -> String {
+    let parts: Vec<String> = condition.iter().map(|(name, value)| format!("{name} = {value}")).collect();
+    parts.join(" and ")
 }
 
 /// Questions that can never be asked: an `ask_if` fact no option can make hold, or a
@@ -145,7 +175,11 @@ fn unreachable(
     at: &dyn Fn(usize) -> usize,
     out: &mut Vec<Finding>,
 ) {
+    let form_facts = template.form_facts();
     let mut possible: HashMap<&str, Vec<&FactValue>> = HashMap::new();
+    for (name, value) in &form_facts {
+        possible.entry(name.as_str()).or_default().push(value);
+    }
     for q in &template.questions {
         for option in &q.options {
             for (name, value) in &option.facts {
@@ -169,6 +203,24 @@ fn unreachable(
                 )
                 .help("fix the `ask_if`, or add an option that asserts the fact"),
             );
+        }
+    }
+    for (i, q) in template.questions.iter().enumerate() {
+        for case in &q.recommend {
+            let never = case.when.iter().find(|(name, allowed)| {
+                possible.get(name.as_str()).is_none_or(|values| !values.iter().any(|v| v.holds_under(allowed)))
+            });
+            if let Some((name, allowed)) = never {
+                out.push(
+                    Finding::new(
+                        Code::TemplateUnreachable,
+                        path,
+                        at(i),
+                        format!("a recommendation of `{}` needs {name} = {allowed}, which no option asserts", q.key),
+                    )
+                    .help("fix its `when`, or remove the case"),
+                );
+            }
         }
     }
     // A question depending on a dead one is dead too; iterate until nothing changes.

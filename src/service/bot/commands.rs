@@ -3,16 +3,14 @@
 
 use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, parse_document};
+use crate::grammar::{self, GenerateOptions, NewOptions, SpecCommand};
 use spec_format::ident::did_you_mean;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// `/spec new <slug> [template] [quick|standard|thorough]`
-    New {
-        slug: String,
-        template: Option<String>,
-        depth: Option<String>,
-    },
+    /// `/spec new <slug> [--template T] [--depth D] [--targets a,b] [--idea "..."]`, or the
+    /// short form `/spec new <slug> [template] [depth]`: the CLI's `new`, same definition.
+    New(NewOptions),
     Status,
     Why {
         key: String,
@@ -25,9 +23,7 @@ pub enum Command {
     Lock {
         key: String,
     },
-    Generate {
-        targets: Vec<String>,
-    },
+    Generate(GenerateOptions),
     Branch,
     Merge,
     Help,
@@ -43,17 +39,23 @@ pub enum Command {
         given: String,
         suggestion: Option<String>,
     },
+    /// A known command with options it cannot take: what the parser said (or `--help`'s text).
+    Invalid {
+        message: String,
+    },
 }
-
-const SUBCOMMANDS: &[&str] = &["new", "status", "why", "change", "lock", "generate", "branch", "merge", "help"];
-const DEPTHS: &[&str] = &["quick", "standard", "thorough"];
 
 impl Command {
     /// Whether the command changes the spec, and so needs write access to the repository.
     pub fn writes(&self) -> bool {
         !matches!(
             self,
-            Command::Status | Command::Why { .. } | Command::Help | Command::Branch | Command::Unknown { .. }
+            Command::Status
+                | Command::Why { .. }
+                | Command::Help
+                | Command::Branch
+                | Command::Unknown { .. }
+                | Command::Invalid { .. }
         )
     }
 }
@@ -64,11 +66,11 @@ impl Command {
 pub fn parse(body: &str) -> Option<Command> {
     let prose = prose(body);
     for line in prose.lines().map(str::trim) {
-        let mut words = line.split_whitespace();
-        let command = match words.next() {
-            Some("/spec") => spec(words.collect()),
-            Some("/answer") => {
-                let rest: Vec<&str> = words.collect();
+        let (first, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let command = match first {
+            "/spec" => spec(rest.trim()),
+            "/answer" => {
+                let rest: Vec<&str> = rest.split_whitespace().collect();
                 match rest.as_slice() {
                     [] => Command::Unknown { given: "/answer".into(), suggestion: Some("/answer <reply>".into()) },
                     [key, reply @ ..] if key.contains('.') && !reply.is_empty() => {
@@ -77,8 +79,8 @@ pub fn parse(body: &str) -> Option<Command> {
                     _ => Command::Answer { key: None, reply: rest.join(" ") },
                 }
             }
-            Some("/skip") => Command::Skip,
-            Some("/defer") => Command::Defer,
+            "/skip" => Command::Skip,
+            "/defer" => Command::Defer,
             _ => continue,
         };
         return Some(command);
@@ -87,54 +89,27 @@ pub fn parse(body: &str) -> Option<Command> {
     (!reply.is_empty()).then(|| Command::Answer { key: None, reply: reply.to_owned() })
 }
 
-fn spec(words: Vec<&str>) -> Command {
-    let Some((first, rest)) = words.split_first() else { return Command::Help };
-    let rest_text = rest.join(" ");
-    match *first {
-        "new" => {
-            let (mut slug, mut template, mut depth) = (None, None, None);
-            let mut tokens = rest.iter();
-            while let Some(token) = tokens.next() {
-                match *token {
-                    "--template" => template = tokens.next().map(|t| (*t).to_owned()),
-                    "--depth" => depth = tokens.next().map(|t| (*t).to_owned()),
-                    word if DEPTHS.contains(&word) => depth = Some(word.to_owned()),
-                    word if slug.is_none() => slug = Some(word.to_owned()),
-                    word => template = Some(word.to_owned()),
-                }
-            }
-            match slug {
-                Some(slug) => Command::New { slug, template, depth },
-                None => Command::Unknown {
-                    given: "/spec new".into(),
-                    suggestion: Some("/spec new <slug> [template]".into()),
-                },
-            }
-        }
-        "status" => Command::Status,
-        "help" => Command::Help,
-        "branch" => Command::Branch,
-        "merge" => Command::Merge,
-        "why" | "lock" if rest.is_empty() => {
-            Command::Unknown { given: format!("/spec {first}"), suggestion: Some(format!("/spec {first} <key>")) }
-        }
-        "why" => Command::Why { key: rest[0].to_owned() },
-        "lock" => Command::Lock { key: rest[0].to_owned() },
-        "change" => match rest {
-            [key, reply @ ..] if !reply.is_empty() => {
-                Command::Change { key: (*key).to_owned(), reply: reply.join(" ") }
-            }
-            _ => {
-                Command::Unknown { given: "/spec change".into(), suggestion: Some("/spec change <key> <reply>".into()) }
-            }
-        },
-        "generate" => Command::Generate {
-            targets: rest_text.split([',', ' ']).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-        },
-        other => Command::Unknown {
-            given: format!("/spec {other}"),
-            suggestion: did_you_mean(other, SUBCOMMANDS.iter().copied()).map(|s| format!("/spec {s}")),
-        },
+/// The words after `/spec`, read by the CLI's own definitions ([`grammar`]).
+fn spec(rest: &str) -> Command {
+    let first = rest.split_whitespace().next().unwrap_or_default();
+    let known = grammar::subcommands();
+    if !first.is_empty() && !first.starts_with('-') && !known.iter().any(|k| k == first) {
+        return Command::Unknown {
+            given: format!("/spec {first}"),
+            suggestion: did_you_mean(first, known.iter().map(String::as_str)).map(|s| format!("/spec {s}")),
+        };
+    }
+    match grammar::parse_spec(rest) {
+        Ok(SpecCommand::New(options)) => Command::New(options),
+        Ok(SpecCommand::Status) => Command::Status,
+        Ok(SpecCommand::Why(d)) => Command::Why { key: d.key },
+        Ok(SpecCommand::Change(c)) => Command::Change { reply: c.reply(), key: c.key },
+        Ok(SpecCommand::Lock(d)) => Command::Lock { key: d.key },
+        Ok(SpecCommand::Generate(options)) => Command::Generate(options),
+        Ok(SpecCommand::Branch) => Command::Branch,
+        Ok(SpecCommand::Merge) => Command::Merge,
+        Ok(SpecCommand::Help) => Command::Help,
+        Err(message) => Command::Invalid { message },
     }
 }
 
@@ -167,20 +142,21 @@ mod tests {
         Some(Command::Answer { key: None, reply: reply.into() })
     }
 
+    fn new(line: &str) -> NewOptions {
+        match parse(line) {
+            Some(Command::New(options)) => options,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
     #[test]
     fn commands_and_replies_are_read_from_prose() {
-        assert_eq!(
-            parse("/spec new tracker saas-web quick"),
-            Some(Command::New {
-                slug: "tracker".into(),
-                template: Some("saas-web".into()),
-                depth: Some("quick".into())
-            })
-        );
-        assert_eq!(
-            parse("Let's go.\n\n/spec new billing --template api-service"),
-            Some(Command::New { slug: "billing".into(), template: Some("api-service".into()), depth: None })
-        );
+        let short = new("/spec new tracker saas-web quick");
+        assert_eq!(short.slug, "tracker");
+        assert_eq!(short.template_and_depth(), Ok(("saas-web".into(), spec_format::model::Depth::Quick)));
+        let flags = new("Let's go.\n\n/spec new clinic --template holdout-clinic --depth standard --targets prd");
+        assert_eq!(flags.template.as_deref(), Some("holdout-clinic"));
+        assert_eq!(flags.targets, ["prd"]);
         assert_eq!(parse("2"), answer("2"));
         assert_eq!(parse("  other: magic links  "), answer("other: magic links"));
         assert_eq!(
@@ -193,6 +169,13 @@ mod tests {
             parse("/spec change auth.signup 3"),
             Some(Command::Change { key: "auth.signup".into(), reply: "3".into() })
         );
+    }
+
+    #[test]
+    fn a_bad_flag_is_explained_not_run() {
+        let Some(Command::Invalid { message }) = parse("/spec new clinic --tempalte x") else { panic!() };
+        assert!(message.contains("--template"), "{message}");
+        assert!(!parse("/spec new clinic --tempalte x").unwrap().writes());
     }
 
     #[test]

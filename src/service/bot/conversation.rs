@@ -7,10 +7,11 @@ use crate::conversation::{Branch, Prepared};
 use crate::engine::{Catalog, Plan, record, reply};
 use crate::forge::{CommitId, Forge, ForgeError, GitHubForge, Head};
 use crate::service::jobs::{Job, Queue};
+use crate::grammar::{GenerateOptions, NewOptions};
 use commands::Command;
 use github_app::events::IssueCommentEvent;
 use serde_json::{Value, json};
-use spec_format::model::{Answer, Depth, Project, ProjectKind, ProjectStatus, Status};
+use spec_format::model::{Answer, Project, ProjectKind, ProjectStatus, Status};
 use spec_format::{Code, write};
 use sqlx::Row;
 
@@ -128,7 +129,8 @@ impl<'a> Conversation<'a> {
                 )
                 .await
             }
-            Command::New { slug, template, depth } => self.start(&slug, template.as_deref(), depth.as_deref()).await,
+            Command::Invalid { message } => self.say("invalid", &render::code_block(&message)).await,
+            Command::New(options) => self.start(&options).await,
             Command::Answer { key, reply } => self.answer(key.as_deref(), Reply::Text(&reply)).await,
             Command::Skip => self.answer(None, Reply::Skip).await,
             Command::Defer => self.answer(None, Reply::Defer).await,
@@ -141,7 +143,7 @@ impl<'a> Conversation<'a> {
             },
             Command::Merge => self.merge().await,
             Command::Lock { key } => self.lock(&key).await,
-            Command::Generate { targets } => self.generate(&targets).await,
+            Command::Generate(options) => self.generate(&options).await,
         }
     }
 
@@ -212,7 +214,8 @@ impl<'a> Conversation<'a> {
         self.say("none", "There is no project on this issue yet. Start one with `/spec new <slug> [template]`.").await
     }
 
-    async fn start(&self, slug: &str, template: Option<&str>, depth: Option<&str>) -> Result<()> {
+    async fn start(&self, options: &NewOptions) -> Result<()> {
+        let slug = options.slug.as_str();
         if let Some(p) = &self.project {
             return self
                 .say("exists", &format!("This issue already holds project `{}` (branch `{}`).", p.slug, p.branch))
@@ -223,33 +226,50 @@ impl<'a> Conversation<'a> {
                 format!("`{}` is not a valid slug: use lowercase letters, digits and `-`.", render::escape(slug));
             return self.say("slug", &text).await;
         }
-        let catalog = Catalog::built_in();
-        let template_id = template.unwrap_or("saas-web");
-        let Some(template) = catalog.get(template_id).map(|t| &t.template.value) else {
-            let known: Vec<&str> = catalog.ids().collect();
-            let text = format!("There is no template `{}`. Known: {}.", render::escape(template_id), known.join(", "));
-            return self.say("template", &text).await;
+        let (template_id, depth) = match options.template_and_depth() {
+            Ok(chosen) => chosen,
+            Err(message) => return self.say("invalid", &render::escape(&message)).await,
         };
-        let depth = match depth.unwrap_or("standard") {
-            "quick" => Depth::Quick,
-            "thorough" => Depth::Thorough,
-            _ => Depth::Standard,
-        };
+        if let Some(idea) = &options.idea {
+            let found = spec_format::secrets::scan(idea);
+            if !found.is_empty() {
+                let found: Vec<String> = found.iter().map(|s| s.describe(idea)).collect();
+                return self.refuse_secret("idea", &found).await;
+            }
+        }
         let repo = &self.event.repository;
         let base = repo.default_branch.clone().unwrap_or_else(|| "main".into());
         let Some(base_head) = self.forge.branch_head(&base).await? else {
             return Err(Failure::Fail(format!("the default branch `{base}` does not exist")));
         };
+        // The repository's own templates count, as they do for the CLI: read where the branch starts.
+        let layout = spec_format::Layout { specs_dir: "specs".to_owned() };
+        let snapshot = remote::snapshot(&self.forge, &self.bot.cache, &base_head.0, &layout).await?;
+        let catalog = Catalog::for_workspace(&crate::conversation::workspace(&snapshot, &layout));
+        let Some(template) = catalog.get(&template_id).map(|t| &t.template.value) else {
+            return self.say("template", &render::escape(&catalog.missing(&template_id))).await;
+        };
+        if let Some(target) = options.targets.iter().find(|t| !template.artifacts.contains_key(*t)) {
+            let known: Vec<&str> = template.artifacts.keys().map(String::as_str).collect();
+            let text = format!(
+                "Template `{}` cannot generate `{}`; it knows {}.",
+                template.id,
+                render::escape(target),
+                known.join(", ")
+            );
+            return self.say("invalid", &text).await;
+        }
         let branch_name = crate::store::project_branch(slug);
+        let idea = options.idea.as_deref().unwrap_or(&self.event.issue.title);
         let project = Project {
-            name: slug.to_owned(),
+            name: options.name.clone().unwrap_or_else(|| slug.to_owned()),
             kind: ProjectKind::Greenfield,
             template: Some(template.id.clone()),
             depth,
-            targets: Vec::new(),
+            targets: options.targets.clone(),
             status: ProjectStatus::Active,
             codebase: None,
-            body: format!("{}\n", self.event.issue.title.trim()),
+            body: format!("{}\n", idea.trim()),
         };
         let path = format!("specs/{slug}/project.md");
         let files = vec![(path.clone(), write::project(&project).into_bytes())];
@@ -431,16 +451,17 @@ impl<'a> Conversation<'a> {
                     return self.say("reply", &render::escape(&text)).await;
                 }
             },
-            Reply::Skip if q.default.is_none() => {
-                return self.say("skip", &format!("`{key}` has no default to take; answer it or `/defer`.")).await;
-            }
-            // The default, or the first option the rules allow when the default contradicts.
+            // The recommendation, or the nearest answer the rules allow when it contradicts.
             Reply::Skip => {
-                let reason = format!("skipped by @{}: the template default", self.login());
+                let plan = Plan::new(branch.template()?, branch.project()?);
+                let Some((default, why)) = plan.recommendation(q) else {
+                    return self.say("skip", &format!("`{key}` has no default to take; answer it or `/defer`.")).await;
+                };
+                let reason = format!("skipped by @{}: {}", self.login(), why.unwrap_or("the template default"));
                 let index = branch.workspace.fact_index(branch.project()?);
                 let path = branch.decision_path(key);
                 let make = || by.clone();
-                match crate::conversation::consistent_assumption(q, &reason, &index, &path, &make)? {
+                match crate::conversation::consistent_assumption(q, default, &reason, &index, &path, &make)? {
                     Some((_, doc)) => doc.doc.value,
                     None => {
                         let text =
@@ -527,26 +548,10 @@ impl<'a> Conversation<'a> {
     /// Generates the artifacts on the branch in one commit (as `specbuilder generate`): blocked
     /// targets are named with the decisions they wait for (`--partial` generates them with gaps
     /// marked), and hand-edited artifacts are never replaced from a comment.
-    async fn generate(&self, words: &[String]) -> Result<()> {
+    async fn generate(&self, options: &GenerateOptions) -> Result<()> {
         use crate::delivery::{self, Generated, Request};
-        use crate::generate::Target;
         let Some(project) = &self.project else { return self.no_project().await };
-        let partial = words.iter().any(|w| w == "--partial");
-        let mut targets = Vec::new();
-        for word in words.iter().filter(|w| *w != "--partial") {
-            match Target::parse(word) {
-                Some(target) => targets.push(target),
-                None => {
-                    let names = Target::ALL.map(|t| t.as_str());
-                    let hint = spec_format::ident::did_you_mean(word, names)
-                        .map(|s| format!(" Did you mean `{s}`?"))
-                        .unwrap_or_default();
-                    return self
-                        .say("generate", &format!("There is no target `{}`.{hint}", render::escape(word)))
-                        .await;
-                }
-            }
-        }
+        let (mut targets, partial) = (options.targets.clone(), options.partial);
         let (branch, head) = self.read_branch(project).await?;
         let spec = branch.project()?;
         let template = branch.template().ok();

@@ -2,7 +2,8 @@
 //! spans or escaped, so nothing in it can become a mention, a link or markup.
 
 use crate::engine::NextQuestion;
-use crate::engine::plan::TargetProgress;
+use crate::engine::plan::{Recommendation, TargetProgress};
+use spec_format::model::Answer;
 use spec_format::Finding;
 
 /// Makes user text inert in Markdown: escapes markup characters and breaks `@mentions`.
@@ -23,6 +24,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// `text` shown as it is, in a fenced block longer than any run of backticks inside it; an HTML
+/// comment opener is broken so that nothing in it can pass for one of our markers.
+pub fn code_block(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}text\n{}\n{fence}", text.replace("<!--", "<\u{200b}!--").replace('@', "@\u{200d}"))
+}
+
 /// A question, with why it matters, the numbered options and the recommended one.
 pub fn question(slug: &str, q: &NextQuestion, remaining: usize) -> String {
     let mut out = format!("**{}** · `{}` · {} to go\n\n### {}\n\n", escape(slug), q.key, remaining, escape(q.text));
@@ -30,13 +39,19 @@ pub fn question(slug: &str, q: &NextQuestion, remaining: usize) -> String {
         out.push_str(&format!("> **Why it matters:** {}\n\n", escape(why)));
     }
     for option in &q.options {
-        let recommended = q.recommended.as_ref().is_some_and(|r| r.id == option.id);
+        let recommended = q.recommended.as_ref().is_some_and(|r| r.chooses(option.id));
         let mark = match &option.contradicts {
             Some(why) => format!(" — ~~contradicts~~: {}", escape(why)),
             None if recommended => " — **recommended**".to_owned(),
             None => String::new(),
         };
         out.push_str(&format!("{}. {} (`{}`){mark}\n", option.number, escape(option.label), option.id));
+    }
+    if let Some(Recommendation { answer: Answer::Form(fields), .. }) = &q.recommended {
+        out.push_str("| field | recommended |\n|---|---|\n");
+        for (field, value) in fields {
+            out.push_str(&format!("| `{}` | {} |\n", escape(field), escape(&value.to_string())));
+        }
     }
     if let Some(because) = q.recommended.as_ref().and_then(|r| r.because.as_deref()) {
         out.push_str(&format!("\n_Recommended because:_ {}\n", escape(because)));
