@@ -126,7 +126,12 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration) {
         metrics: Arc::default(),
         wake: Arc::default(),
     };
-    let bot = Bot { pool: pool.clone(), github: Arc::new(GitHubApp::new(&config).unwrap()), cache: Default::default() };
+    let bot = Bot {
+        pool: pool.clone(),
+        github: Arc::new(GitHubApp::new(&config).unwrap()),
+        cache: Default::default(),
+        permissions: Default::default(),
+    };
     let queue = Queue::new(pool, "bench");
     let mut n = 0u64;
     let mut say = async |body: &str| {

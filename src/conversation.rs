@@ -33,10 +33,37 @@ pub struct Branch {
     pub catalog: Catalog,
 }
 
+/// An assumption assumed again to agree with a new answer.
+pub struct Revised {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// `key = old → new (assumed)`, for the commit message and the reply.
+    pub summary: String,
+}
+
+impl Prepared {
+    /// Every file to commit, the decision's first.
+    pub fn files(path: String, bytes: Vec<u8>, revised: Vec<Revised>) -> Vec<(String, Vec<u8>)> {
+        std::iter::once((path, bytes)).chain(revised.into_iter().map(|r| (r.path, r.bytes))).collect()
+    }
+}
+
+/// What a commit message adds for revised assumptions.
+pub fn revised_note(revised: &[Revised]) -> String {
+    match revised {
+        [] => String::new(),
+        _ => {
+            let summaries: Vec<&str> = revised.iter().map(|r| r.summary.as_str()).collect();
+            format!(" (assumptions revised to agree: {})", summaries.join("; "))
+        }
+    }
+}
+
 /// A decision checked against the branch.
 pub enum Prepared {
-    /// The file to commit.
-    Ready { path: String, bytes: Vec<u8> },
+    /// The file to commit, and assumptions it revises (file, summary): an answer outranks an
+    /// assumption the person was never asked about.
+    Ready { path: String, bytes: Vec<u8>, revised: Vec<Revised> },
     /// It contradicts the branch; nothing may be written.
     Contradiction { findings: Vec<Finding>, file: (String, Vec<u8>) },
 }
@@ -86,10 +113,77 @@ impl Branch {
         let text = write::decision(decision);
         let doc = decision_doc(&path, &text, &decision.key)?;
         let findings = check_answer(&self.workspace.fact_index(self.project()?), &doc);
-        if findings.iter().any(|f| f.severity == Severity::Error) {
-            return Ok(Prepared::Contradiction { findings, file: (path, text.into_bytes()) });
+        if !findings.iter().any(|f| f.severity == Severity::Error) {
+            return Ok(Prepared::Ready { path, bytes: text.into_bytes(), revised: Vec::new() });
         }
-        Ok(Prepared::Ready { path, bytes: text.into_bytes() })
+        if decision.status == Status::Accepted
+            && let Some(revised) = self.revise_assumptions(&doc, &findings, decision)?
+        {
+            return Ok(Prepared::Ready { path, bytes: text.into_bytes(), revised });
+        }
+        Ok(Prepared::Contradiction { findings, file: (path, text.into_bytes()) })
+    }
+
+    /// When every decision an answer clashes with is an assumption (recorded because the depth
+    /// skipped its question, or by `skip`), those are assumed again, each to the nearest answer
+    /// that agrees with the new one. `None` when a clash is with a decision a person made, or
+    /// an assumption cannot be made to agree.
+    fn revise_assumptions(
+        &self,
+        doc: &DecisionDoc,
+        findings: &[Finding],
+        decision: &Decision,
+    ) -> anyhow::Result<Option<Vec<Revised>>> {
+        let (template, project) = (self.template()?, self.project()?);
+        let by_path: std::collections::HashMap<&str, &DecisionDoc> =
+            project.decisions.iter().map(|d| (d.path(), d)).collect();
+        let mut clashing: Vec<&DecisionDoc> = Vec::new();
+        for finding in findings.iter().filter(|f| f.severity == Severity::Error) {
+            let paths = std::iter::once(finding.path.as_str()).chain(finding.related.iter().map(|r| r.path.as_str()));
+            for path in paths.filter(|p| *p != doc.path()) {
+                // Rules and templates are places too; only decisions assert facts.
+                let Some(other) = by_path.get(path) else { continue };
+                if other.decision().status != Status::Assumed || other.decision().locked {
+                    return Ok(None);
+                }
+                if !clashing.iter().any(|c| c.path() == other.path()) {
+                    clashing.push(other);
+                }
+            }
+        }
+        if clashing.is_empty() {
+            return Ok(None);
+        }
+        let mut index = FactIndex::new(self.workspace.rules_for(project));
+        let kept = project.decisions.iter().filter(|d| d.decision().status.is_in_force());
+        for d in kept.filter(|d| d.decision().key != decision.key && !clashing.iter().any(|c| c.path() == d.path())) {
+            index.add(&d.contribution());
+        }
+        index.add(&doc.contribution());
+        let mut revised = Vec::new();
+        for old in clashing {
+            let Some(q) = template.questions.iter().find(|q| q.key == old.decision().key) else { return Ok(None) };
+            let holds = |name: &str, allowed: &spec_format::value::FactValue| index.holds(name, allowed);
+            let Some((default, reason)) = crate::engine::plan::recommend_for(q, &holds) else { return Ok(None) };
+            let reason = reason.or(q.assume_reason.as_deref()).unwrap_or("the template's default");
+            let by = || record::Provenance {
+                answered_by: decision.answered_by.clone().unwrap_or_else(|| "specbuilder".into()),
+                answered_at: decision.answered_at.clone().unwrap_or_default(),
+                source: None,
+            };
+            let Some((text, new)) = consistent_assumption(q, default, reason, &index, old.path(), &by)? else {
+                return Ok(None);
+            };
+            index.add(&new.contribution());
+            let summary = format!(
+                "{} = {} → {} (assumed)",
+                q.key,
+                old.decision().answer.as_ref().map(ToString::to_string).unwrap_or_default(),
+                new.decision().answer.as_ref().map(ToString::to_string).unwrap_or_default()
+            );
+            revised.push(Revised { path: old.path().to_owned(), bytes: text.into_bytes(), summary });
+        }
+        Ok(Some(revised))
     }
 
     /// The questions that apply now but that the project's depth does not ask, recorded as
@@ -148,7 +242,9 @@ pub fn consistent_assumption(
         return Ok(Some(found));
     }
     let instead = |choice: &str| {
-        format!("The recommended `{default}` contradicts what is decided; `{choice}` is the nearest answer that does not.")
+        format!(
+            "The recommended `{default}` contradicts what is decided; `{choice}` is the nearest answer that does not."
+        )
     };
     let mut candidates: Vec<Answer> = Vec::new();
     if let (AnswerFormat::Multi, Answer::List(ids)) = (q.format, default) {
@@ -239,10 +335,12 @@ impl Session {
     pub fn record_as(&self, decision: &Decision, message: &str) -> anyhow::Result<Recorded> {
         match self.prepare(decision)? {
             Prepared::Contradiction { findings, file } => Ok(Recorded::Contradiction { findings, file }),
-            Prepared::Ready { path, bytes } => {
-                let files = [(path, bytes)];
-                let id = store::commit_files(&self.repo, &self.branch.branch, self.head, self.head.0, &files, message)?;
-                Ok(Recorded::Committed { id, message: message.to_owned() })
+            Prepared::Ready { path, bytes, revised } => {
+                let message = format!("{message}{}", revised_note(&revised));
+                let files = Prepared::files(path, bytes, revised);
+                let id =
+                    store::commit_files(&self.repo, &self.branch.branch, self.head, self.head.0, &files, &message)?;
+                Ok(Recorded::Committed { id, message })
             }
         }
     }

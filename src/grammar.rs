@@ -150,9 +150,9 @@ mod tests {
 
     #[test]
     fn the_cli_flags_and_the_short_form_read_alike() {
-        let Ok(SpecCommand::New(new)) =
-            parse_spec(r#"new clinic --template holdout-clinic --depth quick --targets prd,schema --idea "Book a slot""#)
-        else {
+        let Ok(SpecCommand::New(new)) = parse_spec(
+            r#"new clinic --template holdout-clinic --depth quick --targets prd,schema --idea "Book a slot""#,
+        ) else {
             panic!("a new command")
         };
         assert_eq!(new.template_and_depth(), Ok(("holdout-clinic".into(), Depth::Quick)));
@@ -180,6 +180,8 @@ mod tests {
     fn change_takes_a_reply_of_several_words() {
         let Ok(SpecCommand::Change(change)) = parse_spec("change auth.method other: our own LDAP") else { panic!() };
         assert_eq!((change.key.as_str(), change.reply().as_str()), ("auth.method", "other: our own LDAP"));
-        assert!(matches!(parse_spec("generate prd,openapi --partial"), Ok(SpecCommand::Generate(g)) if g.targets.len() == 2 && g.partial));
+        assert!(
+            matches!(parse_spec("generate prd,openapi --partial"), Ok(SpecCommand::Generate(g)) if g.targets.len() == 2 && g.partial)
+        );
     }
 }

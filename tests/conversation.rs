@@ -55,8 +55,9 @@ fn a_conversation_commits_one_decision_per_answer_and_leaves_the_worktree_alone(
         [
             "spec(team-todo): users.roles deferred",
             "spec(team-todo): product.platform = web (assumed)",
-            // auth.mfa applies once accounts are personal; quick depth does not ask it.
-            "spec(team-todo): assume auth.mfa (not asked at quick depth)",
+            // auth.mfa and the channels (a multi question, its list default) apply once accounts
+            // are personal; quick depth does not ask them.
+            "spec(team-todo): assume notify.channels, auth.mfa (not asked at quick depth)",
             "spec(team-todo): auth.accounts = personal",
             "spec(team-todo): product.audience = smb",
             "spec(team-todo): assume product.billing, users.scale, data.retention, compliance.soc2, ui.accessibility, ui.languages (not asked at quick depth)",

@@ -87,7 +87,6 @@ fn reply_for(answer: &Answer) -> String {
     }
 }
 
-
 fn plan_next(ws: &Workspace) -> Option<String> {
     let catalog = Catalog::for_workspace(ws);
     let template = &catalog.get("saas-web").unwrap().template.value;

@@ -252,7 +252,8 @@ fn secrets_never_enter_the_spec() {
 fn every_question_format_and_recommendations_that_follow_the_answers() {
     let dir = tempfile::tempdir().unwrap();
     git(dir.path(), &["init", "-q"]);
-    let template = std::fs::read_to_string(format!("{}/tests/fixtures/templates/clinic.yaml", env!("CARGO_MANIFEST_DIR")));
+    let template =
+        std::fs::read_to_string(format!("{}/tests/fixtures/templates/clinic.yaml", env!("CARGO_MANIFEST_DIR")));
     write(dir.path(), ".specbuilder/templates/clinic.yaml", template.unwrap());
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "our template"]);
@@ -283,7 +284,10 @@ fn every_question_format_and_recommendations_that_follow_the_answers() {
 
     let next = json(&specbuilder(&["ask", "--json"], dir.path()));
     assert_eq!(next["question"]["format"], "form", "{next}");
-    assert_eq!(next["question"]["recommended"]["id"], serde_json::json!({"availability_percent": 99.9, "p95_latency_ms": 300}));
+    assert_eq!(
+        next["question"]["recommended"]["id"],
+        serde_json::json!({"availability_percent": 99.9, "p95_latency_ms": 300})
+    );
     let wrong = specbuilder(&["answer", "ops.targets", "p95_latency: 150"], dir.path());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("did you mean `p95_latency_ms`"), "{wrong:?}");
     assert_eq!(specbuilder(&["answer", "ops.targets", "p95_latency_ms: 150"], dir.path()).status.code(), Some(0));
@@ -302,10 +306,16 @@ fn every_question_format_and_recommendations_that_follow_the_answers() {
 fn template_lint_finds_dead_ends() {
     let dir = tempfile::tempdir().unwrap();
     let option = |id: &str, fact: &str| {
-        format!("  - id: {id}\n    label: {id}\n    facts: {{ {fact}: {id} }}\n    implies:\n    - requirements:\n      - ears: The system shall show {id}.\n        scenarios:\n        - {{ name: Shown, when: [ana opens it], then: [\"{id} is shown\"] }}\n")
+        format!(
+            "  - id: {id}\n    label: {id}\n    facts: {{ {fact}: {id} }}\n    implies:\n    - requirements:\n      - ears: The system shall show {id}.\n        scenarios:\n        - {{ name: Shown, when: [ana opens it], then: [\"{id} is shown\"] }}\n"
+        )
     };
     let question = |key: &str, ids: [&str; 2]| {
-        format!("- key: {key}\n  text: Which?\n  why: W.\n  category: product\n  options:\n{}{}", option(ids[0], key), option(ids[1], key))
+        format!(
+            "- key: {key}\n  text: Which?\n  why: W.\n  category: product\n  options:\n{}{}",
+            option(ids[0], key),
+            option(ids[1], key)
+        )
     };
     let template = format!(
         "id: stuck\nname: Stuck\nversion: 1\nquestions:\n{}{}rules:\n- {{ id: x-not-p, forbid: {{ a.first: x, a.second: p }}, message: X rules out P. }}\n- {{ id: x-not-q, forbid: {{ a.first: x, a.second: q }}, message: X rules out Q. }}\n",
@@ -319,4 +329,30 @@ fn template_lint_finds_dead_ends() {
     let dead: Vec<&str> = text.lines().filter(|l| l.contains("SB609") && l.contains("a.first")).collect();
     assert_eq!(dead.len(), 1, "one dead end, named once: {text}");
     assert!(text.contains("after a.first = x, no option of `a.second` agrees with the rules"), "{text}");
+}
+
+/// An answer outranks an assumption nobody was asked about: when it clashes only with assumed
+/// decisions, those are assumed again to agree, in the same commit; a clash with an answer a
+/// person gave is still refused.
+#[test]
+fn an_answer_revises_the_assumptions_it_clashes_with() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let new = specbuilder(&["new", "app", "--template", "saas-web", "--depth", "quick"], dir.path());
+    assert!(String::from_utf8_lossy(&new.stdout).contains("product.billing"), "billing is assumed at quick depth");
+    let out = specbuilder(&["answer", "product.audience", "internal"], dir.path());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("assumptions revised to agree: product.billing = per_seat → free (assumed)"), "{said}");
+    let billing = std::process::Command::new("git")
+        .args(["show", "spec/app:specs/app/decisions/product.billing.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let billing = String::from_utf8(billing.stdout).unwrap();
+    assert!(billing.contains("answer: free") && billing.contains("status: assumed"), "{billing}");
+
+    let change = specbuilder(&["change", "product.billing", "per_seat"], dir.path());
+    assert_eq!(change.status.code(), Some(1), "a person's answer is never revised away");
+    assert!(String::from_utf8_lossy(&change.stdout).contains("internal-is-not-billed"), "{change:?}");
 }

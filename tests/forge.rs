@@ -76,8 +76,8 @@ async fn the_github_forge_commits_reads_and_detects_conflicts_through_the_api() 
     assert!(forge.permission("dana").await.unwrap().can_write());
     assert!(!forge.permission("eve").await.unwrap().can_write(), "readers may not answer");
 
-    forge.upsert_comment(12, "q/auth.signup", "Who can sign up?").await.unwrap();
-    forge.upsert_comment(12, "q/auth.signup", "Who can sign up? (edited)").await.unwrap();
+    forge.upsert_comment(12, "q/auth.signup", "Who can sign up?", None).await.unwrap();
+    forge.upsert_comment(12, "q/auth.signup", "Who can sign up? (edited)", None).await.unwrap();
     assert_eq!(fake.comments(12).len(), 1);
     let request = forge.open_change_request("spec/tracker", "main", "Spec: tracker", "Ready").await.unwrap();
     assert_eq!(request.number, 1);
@@ -119,7 +119,7 @@ async fn the_local_forge_behaves_the_same_on_a_repository_on_disk() {
 
     assert_eq!(forge.permission("anyone").await.unwrap(), Permission::Admin, "your own repository");
     assert!(!forge.capabilities().comments);
-    let error = forge.upsert_comment(1, "q/x", "hello").await.unwrap_err();
+    let error = forge.upsert_comment(1, "q/x", "hello", None).await.unwrap_err();
     assert!(matches!(error, ForgeError::Unsupported { .. }), "{error:?}");
     assert_eq!(error.to_string(), "a local repository has no comments");
 }

@@ -78,7 +78,12 @@ impl Service {
             metrics: Arc::default(),
             wake: Arc::default(),
         };
-        let bot = Arc::new(Bot { pool: pool.clone(), github: Arc::new(github), cache: Default::default() });
+        let bot = Arc::new(Bot {
+            pool: pool.clone(),
+            github: Arc::new(github),
+            cache: Default::default(),
+            permissions: Default::default(),
+        });
         let mut queue = Queue::new(pool, "test-worker");
         queue.backoff = std::time::Duration::ZERO;
         fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());
@@ -421,10 +426,12 @@ async fn a_reply_that_fits_nothing_gets_a_reason_and_nothing_is_committed() {
 #[tokio::test]
 async fn the_bot_starts_from_a_repository_template_with_the_cli_flags() {
     let service = Service::start().await;
-    let clinic = std::fs::read_to_string(format!("{}/tests/fixtures/templates/clinic.yaml", env!("CARGO_MANIFEST_DIR")));
+    let clinic =
+        std::fs::read_to_string(format!("{}/tests/fixtures/templates/clinic.yaml", env!("CARGO_MANIFEST_DIR")));
     let broken = "id: broken\nname: Broken\nversion: 1\nquestions:\n- key: a.b\n  text: Q?\n  catgory: product\n";
     let clinic = clinic.unwrap();
-    let files = [(".specbuilder/templates/clinic.yaml", clinic.as_str()), (".specbuilder/templates/broken.yaml", broken)];
+    let files =
+        [(".specbuilder/templates/clinic.yaml", clinic.as_str()), (".specbuilder/templates/broken.yaml", broken)];
     service.fake.push("main", &files, "our templates");
 
     service.comment("dana", "/spec new tracker --tempalte clinic").await;
@@ -435,7 +442,8 @@ async fn the_bot_starts_from_a_repository_template_with_the_cli_flags() {
     assert!(said.contains("broken.yaml") && said.contains("catgory"), "{said}");
     assert_eq!(service.fake.head("spec/tracker"), None, "nothing started");
 
-    let command = r#"/spec new tracker --template clinic --depth quick --targets prd --idea "Patients book visits online""#;
+    let command =
+        r#"/spec new tracker --template clinic --depth quick --targets prd --idea "Patients book visits online""#;
     service.comment("dana", command).await;
     let project = service.fake.files("spec/tracker").into_iter().find(|(p, _)| p == "specs/tracker/project.md");
     let project = project.expect("the project started").1;
@@ -469,6 +477,9 @@ async fn readers_are_refused_politely_and_bots_ignored() {
     let head = service.fake.head("spec/tracker");
     let comments = service.bot_comments().len();
     service.comment("eve", "1").await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "a reader's answer is not committed");
+    assert_eq!(service.bot_comments().len(), comments, "a reader's plain words get no reply");
+    service.comment("eve", "/answer 1").await;
     assert_eq!(service.fake.head("spec/tracker"), head, "a reader's answer is not committed");
     let refusal = service.last_bot_comment();
     assert!(refusal.contains("needs write access") && refusal.contains("@eve"), "{refusal}");

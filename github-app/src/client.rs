@@ -78,6 +78,8 @@ pub struct GitHubApp {
     /// One lock per installation: calls that create content run one at a time, as GitHub asks
     /// of integrations to avoid secondary rate limits.
     writers: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+    /// The login of the app's bot account, `<slug>[bot]`, learned from `/app` on first use.
+    bot_login: tokio::sync::OnceCell<String>,
     pub policy: RetryPolicy,
 }
 
@@ -125,6 +127,7 @@ impl GitHubApp {
             app: Arc::new(app),
             installations: Mutex::new(HashMap::new()),
             writers: Mutex::new(HashMap::new()),
+            bot_login: tokio::sync::OnceCell::new(),
             policy: RetryPolicy::default(),
         })
     }
@@ -205,42 +208,61 @@ impl GitHubApp {
     /// Creates or updates the app's one comment on `topic` in an issue or pull request: the
     /// comment carries a hidden marker, so posting the same topic again edits it in place
     /// instead of adding another. A body over GitHub's limit is split across several comments.
+    ///
+    /// `known` is the comment this topic had when we last posted it: a body that fits one comment
+    /// edits it directly, without reading the thread (a flood of comments costs nothing more).
     pub async fn ensure_comment(
         &self,
         installation: u64,
         issue: &IssueRef,
         topic: &str,
         body: &str,
+        known: Option<u64>,
     ) -> Result<Vec<u64>, ClientError> {
-        let existing = self.app_comments(installation, issue).await?;
         let parts = split_comment(body, COMMENT_LIMIT - 200);
+        if let (Some(id), [part]) = (known, parts.as_slice()) {
+            match self.edit_comment(installation, issue, id, &format!("{part}\n\n{}", marker(topic, 0))).await {
+                Ok(id) => return Ok(vec![id]),
+                // Deleted since: find it, or post it again, as if it were new.
+                Err(ClientError::Api(e)) if status_of(&e) == Some(404) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let existing = self.app_comments(installation, issue).await?;
         let mut ids = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let marker = marker(topic, i);
             let text = format!("{part}\n\n{marker}");
             let found = existing.iter().find(|(_, body)| body.contains(&marker)).map(|(id, _)| *id);
             let (owner, repo) = (issue.owner.as_str(), issue.repo.as_str());
-            let comment = match found {
-                Some(id) => {
-                    // PATCH, as GitHub documents it (octocrab's `update_comment` sends POST).
-                    let route = format!("/repos/{owner}/{repo}/issues/comments/{}", CommentId(id));
-                    self.as_installation(installation, Call::Write, |crab| {
-                        let (route, body) = (route.clone(), serde_json::json!({ "body": text }));
-                        async move { crab.patch::<octocrab::models::issues::Comment, _, _>(route, Some(&body)).await }
-                    })
-                    .await?
-                }
+            let id = match found {
+                Some(id) => self.edit_comment(installation, issue, id, &text).await?,
                 None => {
                     self.as_installation(installation, Call::Write, |crab| {
                         let text = text.clone();
                         async move { crab.issues(owner, repo).create_comment(issue.number, text).await }
                     })
                     .await?
+                    .id
+                    .0
                 }
             };
-            ids.push(comment.id.0);
+            ids.push(id);
         }
         Ok(ids)
+    }
+
+    /// Replaces the body of comment `id`; PATCH, as GitHub documents it (octocrab's
+    /// `update_comment` sends POST).
+    async fn edit_comment(&self, installation: u64, issue: &IssueRef, id: u64, text: &str) -> Result<u64, ClientError> {
+        let route = format!("/repos/{}/{}/issues/comments/{}", issue.owner, issue.repo, CommentId(id));
+        let comment = self
+            .as_installation(installation, Call::Write, |crab| {
+                let (route, body) = (route.clone(), serde_json::json!({ "body": text }));
+                async move { crab.patch::<octocrab::models::issues::Comment, _, _>(route, Some(&body)).await }
+            })
+            .await?;
+        Ok(comment.id.0)
     }
 
     /// Every comment of an issue, oldest first.
@@ -270,10 +292,29 @@ impl GitHubApp {
         Ok(out)
     }
 
-    /// The comments of an issue that carry one of our markers, as (id, body).
+    /// The login of the app's own bot account, `<slug>[bot]`. GitHub logins cannot contain
+    /// `[`, so no person or other app can comment under it.
+    pub async fn bot_login(&self) -> Result<&str, ClientError> {
+        let login = self
+            .bot_login
+            .get_or_try_init(|| async {
+                let app: serde_json::Value =
+                    self.as_app(|crab| async move { crab.get("/app", None::<&()>).await }).await?;
+                let slug = app["slug"].as_str().filter(|s| !s.is_empty());
+                let slug = slug.ok_or_else(|| ClientError::Unexpected("`/app` names no slug".into()))?;
+                Ok::<_, ClientError>(format!("{slug}[bot]"))
+            })
+            .await?;
+        Ok(login.as_str())
+    }
+
+    /// The app's own comments on an issue that carry one of our markers, as (id, body). A marker
+    /// in anyone else's comment is plain text: it never makes that comment ours to edit.
     async fn app_comments(&self, installation: u64, issue: &IssueRef) -> Result<Vec<(u64, String)>, ClientError> {
+        let login = self.bot_login().await?.to_owned();
         let comments = self.comments(installation, issue).await?;
         Ok((comments.into_iter())
+            .filter(|c| c.user.login == login && c.user.r#type == "Bot")
             .filter_map(|c| c.body.filter(|b| b.contains(MARKER_PREFIX)).map(|b| (c.id.0, b)))
             .collect())
     }

@@ -65,6 +65,21 @@ impl Event {
         installation.as_ref().map(|i| i.id)
     }
 
+    /// What the payload itself identifies, for events whose replay would act twice: a comment,
+    /// its action and when it last changed. A captured body resent under a new delivery id has
+    /// the same subject, so it can be recognised as the same event.
+    pub fn subject(&self) -> Option<String> {
+        match self {
+            Event::IssueComment(e) => Some(format!(
+                "issue_comment:{}:{}:{}",
+                e.comment.id,
+                e.action,
+                e.comment.updated_at.as_deref().unwrap_or("-")
+            )),
+            _ => None,
+        }
+    }
+
     /// Whether a bot caused the event: the app never reacts to bots, itself included.
     pub fn sender_is_bot(&self) -> bool {
         let sender = match self {
@@ -141,6 +156,8 @@ pub struct Comment {
     pub id: u64,
     #[serde(default)]
     pub body: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
     pub user: Account,
     #[serde(default)]
     pub html_url: Option<String>,

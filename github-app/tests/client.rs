@@ -25,9 +25,12 @@ async fn ensure_comment_creates_once_then_edits_in_place() {
     // Someone quoting a marker-like text is not our comment: its topic differs.
     fake.add_comment(12, "eve", "<!-- specbuilder:topic=other -->");
 
-    let first = github.ensure_comment(INSTALLATION_ID, &issue(12), "q/auth.signup", "Who can sign up?").await.unwrap();
-    let again =
-        github.ensure_comment(INSTALLATION_ID, &issue(12), "q/auth.signup", "Who can sign up? (edited)").await.unwrap();
+    let first =
+        github.ensure_comment(INSTALLATION_ID, &issue(12), "q/auth.signup", "Who can sign up?", None).await.unwrap();
+    let again = github
+        .ensure_comment(INSTALLATION_ID, &issue(12), "q/auth.signup", "Who can sign up? (edited)", None)
+        .await
+        .unwrap();
     assert_eq!(first, again, "the same topic edits the same comment");
     let ours: Vec<_> = fake.comments(12).into_iter().filter(|c| c.login == "specbuilder[bot]").collect();
     assert_eq!(ours.len(), 1);
@@ -45,13 +48,13 @@ async fn a_comment_over_githubs_limit_is_split_and_each_part_upserted() {
     let github = app(&fake);
     let line = format!("{}\n", "x".repeat(99));
     let body = line.repeat(1_500); // 150,000 characters
-    let ids = github.ensure_comment(INSTALLATION_ID, &issue(3), "status", &body).await.unwrap();
+    let ids = github.ensure_comment(INSTALLATION_ID, &issue(3), "status", &body, None).await.unwrap();
     assert_eq!(ids.len(), 3);
     let comments = fake.comments(3);
     assert!(comments.iter().all(|c| c.body.chars().count() <= github_app::client::COMMENT_LIMIT));
     let joined: String = comments.iter().map(|c| c.body.split("\n\n<!-- ").next().unwrap()).collect();
     assert_eq!(joined, body.trim_end_matches('\n').to_owned() + "\n", "nothing is lost between parts");
-    let again = github.ensure_comment(INSTALLATION_ID, &issue(3), "status", &body).await.unwrap();
+    let again = github.ensure_comment(INSTALLATION_ID, &issue(3), "status", &body, None).await.unwrap();
     assert_eq!(ids, again);
     assert_eq!(fake.comments(3).len(), 3);
     assert_eq!(fake.violations(), Vec::<String>::new());
@@ -61,9 +64,9 @@ async fn a_comment_over_githubs_limit_is_split_and_each_part_upserted() {
 async fn a_token_that_expires_mid_run_is_replaced_once_and_the_call_succeeds() {
     let fake = FakeGitHub::start().await;
     let github = app(&fake);
-    github.ensure_comment(INSTALLATION_ID, &issue(5), "q/one", "First").await.unwrap();
+    github.ensure_comment(INSTALLATION_ID, &issue(5), "q/one", "First", None).await.unwrap();
     fake.expire_tokens();
-    github.ensure_comment(INSTALLATION_ID, &issue(5), "q/two", "Second").await.unwrap();
+    github.ensure_comment(INSTALLATION_ID, &issue(5), "q/two", "Second", None).await.unwrap();
     let state = fake.state.lock().unwrap();
     assert_eq!(state.tokens_minted, 2, "one new token after the 401");
     assert_eq!(state.comments.iter().filter(|c| c.issue == 5).count(), 2, "nothing posted twice");
@@ -103,7 +106,7 @@ async fn a_secondary_rate_limit_is_waited_out_and_the_comment_posted_once() {
     let message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
     fake.fail_next(Fault { method: "POST", status: 403, headers: vec![("retry-after", "1".into())], message });
     let started = Instant::now();
-    github.ensure_comment(INSTALLATION_ID, &issue(8), "q/x", "Hello").await.unwrap();
+    github.ensure_comment(INSTALLATION_ID, &issue(8), "q/x", "Hello", None).await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was honoured: {:?}", started.elapsed());
     assert_eq!(posts(&fake), 2, "refused once, then sent again");
     assert_eq!(fake.comments(8).len(), 1, "posted once");
@@ -117,7 +120,7 @@ async fn an_exhausted_quota_waits_until_the_reset() {
     let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 1;
     let headers = vec![("x-ratelimit-remaining", "0".into()), ("x-ratelimit-reset", reset.to_string())];
     fake.fail_next(Fault { method: "GET", status: 429, headers, message: "API rate limit exceeded" });
-    github.ensure_comment(INSTALLATION_ID, &issue(9), "q/y", "Hi").await.unwrap();
+    github.ensure_comment(INSTALLATION_ID, &issue(9), "q/y", "Hi", None).await.unwrap();
     assert_eq!(fake.comments(9).len(), 1);
 }
 
@@ -126,11 +129,11 @@ async fn a_server_error_is_retried_for_reads_but_never_for_writes() {
     let fake = FakeGitHub::start().await;
     let github = app(&fake);
     fake.fail_next(Fault { method: "GET", status: 502, headers: vec![], message: "Server Error" });
-    github.ensure_comment(INSTALLATION_ID, &issue(4), "q/read", "Listed after a retry").await.unwrap();
+    github.ensure_comment(INSTALLATION_ID, &issue(4), "q/read", "Listed after a retry", None).await.unwrap();
     assert_eq!(fake.comments(4).len(), 1);
 
     fake.fail_next(Fault { method: "POST", status: 502, headers: vec![], message: "Server Error" });
-    let error = github.ensure_comment(INSTALLATION_ID, &issue(6), "q/write", "Maybe posted").await.unwrap_err();
+    let error = github.ensure_comment(INSTALLATION_ID, &issue(6), "q/write", "Maybe posted", None).await.unwrap_err();
     assert!(error.to_string().contains("Server Error") || format!("{error:?}").contains("502"), "{error:?}");
     assert_eq!(posts(&fake), 2, "the failed create was not sent again: its outcome is unknown");
     assert_eq!(fake.violations(), Vec::<String>::new());
@@ -188,7 +191,7 @@ async fn a_wait_longer_than_the_policy_is_handed_back_to_schedule() {
     let message = "You have exceeded a secondary rate limit.";
     fake.fail_next(Fault { method: "GET", status: 403, headers: vec![("retry-after", "3600".into())], message });
     let started = Instant::now();
-    let error = github.ensure_comment(INSTALLATION_ID, &issue(10), "q/z", "Later").await.unwrap_err();
+    let error = github.ensure_comment(INSTALLATION_ID, &issue(10), "q/z", "Later", None).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5), "it did not sleep for an hour");
     match error {
         github_app::ClientError::RateLimited { wait, .. } => assert_eq!(wait, Duration::from_secs(3600)),

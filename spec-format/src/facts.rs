@@ -137,6 +137,11 @@ impl FactIndex {
         findings
     }
 
+    /// Whether some decision asserts `fact` with a value that holds under `allowed`.
+    pub fn holds(&self, fact: &str, allowed: &FactValue) -> bool {
+        self.lookup(fact).iter().any(|a| a.value.holds_under(allowed))
+    }
+
     fn lookup(&self, fact: &str) -> &[Assertion] {
         self.facts.get(fact).map_or(&[], Vec::as_slice)
     }

@@ -42,7 +42,9 @@ fn peak_rss_mib() -> f64 {
 
 /// The conversation's hot paths: choosing the next question, and recording one answer on a
 /// branch that holds 1,000 decisions (read with gix, validated, committed with gix).
-fn conversation_paths(runs: usize) -> (Duration, Duration) {
+/// The conversation's paths: the next question (plain, and as shown: fact index built and every
+/// option checked against it), and an answer committed.
+fn conversation_paths(runs: usize) -> (Duration, Duration, Duration) {
     use specbuilder::conversation::{Recorded, Session};
     use specbuilder::engine::{Plan, record};
     let mut files = synth::project("conv", 1_000, 200);
@@ -56,6 +58,13 @@ fn conversation_paths(runs: usize) -> (Duration, Duration) {
     let template = &catalog.get("synthetic").expect("the synthetic template loads").template.value;
     let project = ws.project("conv").expect("the synthetic project loads");
     let next = time(runs * 20, || Plan::new(template, project).next_question().map(|q| q.key.len()));
+    let shown = time(runs * 20, || {
+        let index = ws.fact_index(project);
+        let mut next = Plan::new(template, project).next_question().expect("an open question");
+        specbuilder::engine::plan::vet(&mut next, template, &index);
+        assert!(next.options.len() >= 2 && next.recommended.is_some(), "the question was checked");
+        next.options.len()
+    });
 
     let dir = std::env::temp_dir().join(format!("specbuilder-bench-git-{}", std::process::id()));
     let repo = gix::init(&dir).expect("a scratch repository");
@@ -79,7 +88,18 @@ fn conversation_paths(runs: usize) -> (Duration, Duration) {
         i += 1;
     });
     let _ = std::fs::remove_dir_all(&dir);
-    (next, answer)
+    (next, shown, answer)
+}
+
+/// `template lint` of every built-in, parsing included (a fresh catalog each run).
+fn lint_built_ins(runs: usize) -> Duration {
+    time(runs, || {
+        let catalog = specbuilder::engine::Catalog::built_in();
+        let findings: usize =
+            catalog.iter().iter().map(|(loaded, _)| spec_format::validate::template::lint(loaded).len()).sum();
+        assert_eq!(findings, 0, "the built-ins lint clean");
+        assert_eq!(catalog.ids().count(), 6, "every built-in was linted");
+    })
 }
 
 /// The generators: every target for a project of 1,000 decisions and 20 entities (with the
@@ -228,7 +248,8 @@ fn main() {
     });
     let _ = std::fs::remove_dir_all(&scratch);
 
-    let (next_question, answer_commit) = conversation_paths(runs);
+    let (next_question, shown_question, answer_commit) = conversation_paths(runs);
+    let lint = lint_built_ins(runs.min(5));
     let artifacts = artifact_paths(runs);
 
     println!(
@@ -243,6 +264,11 @@ fn main() {
     println!("| build the fact index (once per project, cached by the bot) | {} |", fmt(index_build));
     println!("| validate one new answer (parse it + check against the index) | {} |", fmt(one_answer));
     println!("| next question with 1,000 decided keys (template of 1,200 questions) | {} |", fmt(next_question));
+    println!(
+        "| the same question as shown: fact index built, every option checked against it | {} |",
+        fmt(shown_question)
+    );
+    println!("| `template lint` of the 6 built-ins (parse, lint, dead-end search) | {} |", fmt(lint));
     println!(
         "| `answer` with 1,000 decisions on the branch: read it, validate, commit (gix) | {} |",
         fmt(answer_commit)

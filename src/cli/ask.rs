@@ -5,9 +5,9 @@ use super::Outcome;
 use super::repo::{ProjectView, Repo};
 use crate::engine::plan::Recommendation;
 use crate::engine::{Catalog, NextQuestion, Plan};
-use spec_format::model::Answer;
 use anstyle::{AnsiColor, Style};
 use clap::Args;
+use spec_format::model::Answer;
 use std::fmt::Write;
 use std::io::IsTerminal;
 
@@ -138,7 +138,8 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
                 AnswerFormat::Form => "fields as YAML, e.g. `name: value` (enter keeps the recommended values)",
                 _ => "your answer",
             };
-            let text: String = Input::new().with_prompt(prompt).allow_empty(q.format == AnswerFormat::Form).interact_text()?;
+            let text: String =
+                Input::new().with_prompt(prompt).allow_empty(q.format == AnswerFormat::Form).interact_text()?;
             match (text.trim(), &next.recommended) {
                 ("", Some(r)) => (Some(r.answer.clone()), Status::Accepted, None),
                 _ => (Some(reply::parse(q, &text)?), Status::Accepted, None),
@@ -196,7 +197,9 @@ fn render_with(slug: &str, q: &NextQuestion<'_>, with_options: bool) -> String {
     for option in q.options.iter().filter(|_| with_options) {
         let mark = match &option.contradicts {
             Some(why) => format!("  {RED}(contradicts {}){RED:#}", short(why)),
-            None if q.recommended.as_ref().is_some_and(|r| r.chooses(option.id)) => format!("  {GREEN}(recommended){GREEN:#}"),
+            None if q.recommended.as_ref().is_some_and(|r| r.chooses(option.id)) => {
+                format!("  {GREEN}(recommended){GREEN:#}")
+            }
             None => String::new(),
         };
         let _ = writeln!(out, "  {}. {}{mark}", option.number, option.label);

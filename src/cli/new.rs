@@ -3,11 +3,11 @@
 use super::Outcome;
 use crate::config::Config;
 use crate::engine::Catalog;
+pub use crate::grammar::{DepthArg, NewOptions};
 use crate::source;
 use crate::store::{self, BranchHead};
 use anyhow::bail;
 use clap::Args;
-pub use crate::grammar::{DepthArg, NewOptions};
 use spec_format::ident::{did_you_mean, is_slug};
 use spec_format::model::{Project, ProjectKind, ProjectStatus};
 use spec_format::{Layout, write};

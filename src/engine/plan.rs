@@ -119,9 +119,23 @@ pub fn vet(next: &mut NextQuestion<'_>, template: &Template, index: &spec_format
     next.recommended = answer.map(|answer| Recommendation { answer, reason: None, because });
 }
 
+/// What `q` recommends where `holds(fact, allowed)` says which facts hold: the first `recommend`
+/// case whose facts all hold, else the default.
+pub fn recommend_for<'q>(
+    q: &'q Question,
+    holds: &dyn Fn(&str, &FactValue) -> bool,
+) -> Option<(&'q Answer, Option<&'q str>)> {
+    match q.recommend.iter().find(|case| case.when.iter().all(|(name, allowed)| holds(name, allowed))) {
+        Some(case) => Some((&case.answer, Some(case.reason.as_str()))),
+        None => Some((q.default.as_ref()?, q.assume_reason.as_deref())),
+    }
+}
+
 /// The facts a decision choosing `ids` of `q` asserts (merged as a decision file merges them).
 fn chosen_facts(q: &Question, ids: &[&str]) -> spec_format::value::Facts {
-    spec_format::model::decision::merged_facts(q.options.iter().filter(|o| ids.contains(&o.id.as_str())).map(|o| &o.facts))
+    spec_format::model::decision::merged_facts(
+        q.options.iter().filter(|o| ids.contains(&o.id.as_str())).map(|o| &o.facts),
+    )
 }
 
 impl Recommendation<'_> {
@@ -174,13 +188,9 @@ impl<'a> Plan<'a> {
     /// What the template recommends for `q` now, and why: the first `recommend` case whose
     /// facts hold, else the default.
     pub fn recommendation(&self, q: &'a Question) -> Option<(&'a Answer, Option<&'a str>)> {
-        let holds = |name: &String, allowed: &FactValue| {
-            self.facts.get(name.as_str()).is_some_and(|values| values.iter().any(|v| v.holds_under(allowed)))
-        };
-        match q.recommend.iter().find(|case| case.when.iter().all(|(name, allowed)| holds(name, allowed))) {
-            Some(case) => Some((&case.answer, Some(case.reason.as_str()))),
-            None => Some((q.default.as_ref()?, q.assume_reason.as_deref())),
-        }
+        recommend_for(q, &|name, allowed| {
+            self.facts.get(name).is_some_and(|values| values.iter().any(|v| v.holds_under(allowed)))
+        })
     }
 
     fn applies(&self, q: &Question) -> Applies {
@@ -233,9 +243,11 @@ impl<'a> Plan<'a> {
                 .map(|(i, o)| NumberedOption { number: i + 1, id: &o.id, label: &o.label, contradicts: None })
                 .collect(),
             allow_other: q.allow_other,
-            recommended: self
-                .recommendation(q)
-                .map(|(answer, reason)| Recommendation { answer: answer.clone(), reason, because: None }),
+            recommended: self.recommendation(q).map(|(answer, reason)| Recommendation {
+                answer: answer.clone(),
+                reason,
+                because: None,
+            }),
         })
     }
 

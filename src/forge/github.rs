@@ -16,6 +16,13 @@ impl GitHubForge {
     }
 }
 
+impl GitHubForge {
+    /// The installation the forge acts as.
+    pub fn installation(&self) -> u64 {
+        self.installation
+    }
+}
+
 impl From<ClientError> for ForgeError {
     fn from(error: ClientError) -> ForgeError {
         match error {
@@ -78,8 +85,15 @@ impl Forge for GitHubForge {
         Ok(ChangeRequest { number: pull.number, url: pull.html_url })
     }
 
-    async fn upsert_comment(&self, thread: u64, topic: &str, body: &str) -> Result<u64, ForgeError> {
-        let ids = self.app.ensure_comment(self.installation, &self.repo.issue(thread), topic, body).await?;
+    async fn upsert_comment(
+        &self,
+        thread: u64,
+        topic: &str,
+        body: &str,
+        known: Option<u64>,
+    ) -> Result<u64, ForgeError> {
+        let issue = self.repo.issue(thread);
+        let ids = self.app.ensure_comment(self.installation, &issue, topic, body, known).await?;
         ids.first().copied().ok_or_else(|| ForgeError::Host("GitHub returned no comment".into()))
     }
 

@@ -104,7 +104,7 @@ impl Forge for LocalForge {
         Err(Self::unsupported("pull or merge requests (merge the branch with git)"))
     }
 
-    async fn upsert_comment(&self, _: u64, _: &str, _: &str) -> Result<u64, ForgeError> {
+    async fn upsert_comment(&self, _: u64, _: &str, _: &str, _: Option<u64>) -> Result<u64, ForgeError> {
         Err(Self::unsupported("comments"))
     }
 

@@ -161,12 +161,14 @@ pub trait Forge {
     ) -> impl Future<Output = Result<ChangeRequest, ForgeError>> + Send;
 
     /// Creates or edits the one comment on `topic` in issue or change request `thread`; returns
-    /// the comment's id (the first part's, when a long body is split).
+    /// the comment's id (the first part's, when a long body is split). `known` is the id this
+    /// topic's comment had when we last posted it: edited directly, without reading the thread.
     fn upsert_comment(
         &self,
         thread: u64,
         topic: &str,
         body: &str,
+        known: Option<u64>,
     ) -> impl Future<Output = Result<u64, ForgeError>> + Send;
 
     /// What `user` may do in the repository.

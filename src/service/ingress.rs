@@ -64,20 +64,26 @@ async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static st
     let payload = String::from_utf8_lossy(&webhook.body);
     let installation = webhook.event.installation_id().map(|id| id as i64);
     let job = job_for(&webhook.event);
+    let subject = webhook.event.subject();
     let delivery = NewDelivery {
         id: &webhook.delivery,
         event: &webhook.name,
         body_sha256: &hash,
         installation,
         payload: &payload,
+        subject: subject.as_deref(),
         job: job.as_ref().map(|(kind, project)| (*kind, project.as_str())),
     };
     let Some(job) = jobs::store_delivery(&state.pool, &delivery).await? else {
-        let known: Vec<u8> = sqlx::query_scalar("SELECT body_sha256 FROM deliveries WHERE id = $1")
+        let known: Option<Vec<u8>> = sqlx::query_scalar("SELECT body_sha256 FROM deliveries WHERE id = $1")
             .bind(&webhook.delivery)
-            .fetch_one(&state.pool)
+            .fetch_optional(&state.pool)
             .await?;
-        return Ok(if known == hash {
+        return Ok(if known.is_none() {
+            // A new id for an event already received: a replayed body. Acknowledged, never acted on.
+            let body = json!({ "delivery": webhook.delivery, "status": "replay: this event was already received, nothing to do" });
+            ("replay", (StatusCode::ACCEPTED, Json(body)).into_response())
+        } else if known == Some(hash) {
             let body = json!({ "delivery": webhook.delivery, "status": "duplicate: already received, nothing to do" });
             ("duplicate", (StatusCode::ACCEPTED, Json(body)).into_response())
         } else {

@@ -62,19 +62,22 @@ pub struct NewDelivery<'a> {
     pub body_sha256: &'a [u8],
     pub installation: Option<i64>,
     pub payload: &'a str,
+    /// What the payload identifies ([`github_app::Event::subject`]), to recognise a replay.
+    pub subject: Option<&'a str>,
     /// The job's kind and project, if the delivery asks for one.
     pub job: Option<(&'a str, &'a str)>,
 }
 
 /// Stores a delivery and queues its job in one statement: one round trip, atomic by itself, so
 /// the two are stored together or not at all. A known delivery id stores nothing: returns
-/// `None`. Otherwise returns the job's id, if one was queued.
+/// `None`, and so does a known subject (the same event under another delivery id). Otherwise
+/// returns the job's id, if one was queued.
 pub async fn store_delivery(pool: &PgPool, delivery: &NewDelivery<'_>) -> sqlx::Result<Option<Option<i64>>> {
     let (kind, project) = delivery.job.unzip();
     let (stored, job): (i64, Option<i64>) = sqlx::query_as(
         "WITH delivery AS (
-             INSERT INTO deliveries (id, event, body_sha256, installation_id, payload)
-             VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id),
+             INSERT INTO deliveries (id, event, body_sha256, installation_id, payload, subject)
+             VALUES ($1, $2, $3, $4, $5::text::jsonb, $8) ON CONFLICT DO NOTHING RETURNING id),
          job AS (
              INSERT INTO jobs (kind, project_key, delivery_id, payload)
              SELECT $6, $7, delivery.id, jsonb_build_object('event', $2::text) FROM delivery
@@ -88,6 +91,7 @@ pub async fn store_delivery(pool: &PgPool, delivery: &NewDelivery<'_>) -> sqlx::
     .bind(delivery.payload)
     .bind(kind)
     .bind(project)
+    .bind(delivery.subject)
     .fetch_one(pool)
     .await?;
     Ok((stored > 0).then_some(job))

@@ -94,7 +94,12 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
     })
     .map_err(|e| anyhow::anyhow!("GITHUB_PRIVATE_KEY: {e}"))?;
     let state = AppState { pool: pool.clone(), secrets, metrics: Arc::default(), wake: Arc::default() };
-    let bot = Arc::new(bot::Bot { pool: pool.clone(), github: Arc::new(github), cache: Default::default() });
+    let bot = Arc::new(bot::Bot {
+        pool: pool.clone(),
+        github: Arc::new(github),
+        cache: Default::default(),
+        permissions: Default::default(),
+    });
     let stop = Arc::new(Notify::new());
     let mut workers = Vec::new();
     for n in 0..config.workers {

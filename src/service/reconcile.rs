@@ -73,6 +73,8 @@ async fn queue_missed(bot: &Bot) -> anyhow::Result<usize> {
                 body_sha256: &Sha256::digest(payload.as_bytes()),
                 installation: Some(installation),
                 payload: &payload,
+                // Handled comments are skipped by id; the webhook, if it comes late, is not a replay.
+                subject: None,
                 job: Some(("comment", &project)),
             };
             if jobs::store_delivery(&bot.pool, &delivery).await?.is_some() {

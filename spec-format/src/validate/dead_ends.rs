@@ -22,7 +22,13 @@ type Pick = (usize, usize);
 /// At most this many ways of blocking one question are tried; enough for the built-ins by far.
 const COMBINATIONS_PER_QUESTION: usize = 20_000;
 
-pub fn lint(template: &Template, rules: &[PlacedRule], path: &str, at: &dyn Fn(usize) -> usize, out: &mut Vec<Finding>) {
+pub fn lint(
+    template: &Template,
+    rules: &[PlacedRule],
+    path: &str,
+    at: &dyn Fn(usize) -> usize,
+    out: &mut Vec<Finding>,
+) {
     let search = Search { template, base: FactIndex::new(rules.to_vec()), lines: FieldLines::default() };
     for (i, q) in template.questions.iter().enumerate() {
         if q.options.is_empty() || q.format == AnswerFormat::Text || q.allow_other {

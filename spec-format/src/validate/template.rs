@@ -137,8 +137,9 @@ fn answer_shape<'a>(q: &Question, answer: &'a Answer, what: &str) -> Option<(Str
     let key = &q.key;
     let unknown = |ids: Vec<&'a str>| ids.into_iter().find(|id| !q.options.iter().any(|o| o.id == *id));
     match (q.format, answer) {
-        (AnswerFormat::Single, Answer::Text(id)) | (AnswerFormat::Multi, Answer::Text(id)) => unknown(vec![id])
-            .map(|id| (format!("{what} `{id}` of `{key}` is not one of its options"), Some(id))),
+        (AnswerFormat::Single, Answer::Text(id)) | (AnswerFormat::Multi, Answer::Text(id)) => {
+            unknown(vec![id]).map(|id| (format!("{what} `{id}` of `{key}` is not one of its options"), Some(id)))
+        }
         (AnswerFormat::Multi, Answer::List(ids)) if ids.is_empty() => {
             Some((format!("{what} of `{key}` chooses nothing"), None))
         }

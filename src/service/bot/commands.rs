@@ -1,9 +1,9 @@
 //! What a comment asks of the bot. Only the comment's own prose counts: text in code blocks,
 //! inline code, quotes and links is someone showing or citing a command, not giving one.
 
+use crate::grammar::{self, GenerateOptions, NewOptions, SpecCommand};
 use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, parse_document};
-use crate::grammar::{self, GenerateOptions, NewOptions, SpecCommand};
 use spec_format::ident::did_you_mean;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

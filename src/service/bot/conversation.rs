@@ -6,8 +6,8 @@ use super::{Bot, Failure, Result, commands, once, provenance, remote, render, to
 use crate::conversation::{Branch, Prepared};
 use crate::engine::{Catalog, Plan, record, reply};
 use crate::forge::{CommitId, Forge, ForgeError, GitHubForge, Head};
-use crate::service::jobs::{Job, Queue};
 use crate::grammar::{GenerateOptions, NewOptions};
+use crate::service::jobs::{Job, Queue};
 use commands::Command;
 use github_app::events::IssueCommentEvent;
 use serde_json::{Value, json};
@@ -64,8 +64,10 @@ impl<'a> Conversation<'a> {
         Ok(Conversation { bot, queue, job, forge, event, project })
     }
 
+    /// Who acted: the comment's author when it was created, the person who edited it when edited
+    /// (GitHub's `sender`): permission is checked, and the answer recorded, against them.
     fn login(&self) -> &str {
-        &self.event.comment.user.login
+        &self.event.sender.login
     }
 
     /// Handles the comment once: a comment the conversation has handled already (its webhook
@@ -108,6 +110,9 @@ impl<'a> Conversation<'a> {
         if plain_reply && self.project.is_none() {
             return Ok(()); // people talking on an issue without a project
         }
+        if plain_reply && !self.may_write().await? {
+            return Ok(()); // a reader talking: only a command of theirs gets a refusal
+        }
         if self.event.action == "edited" {
             // An edited answer is a change of that answer; an edited command is not run again.
             return match command {
@@ -147,8 +152,16 @@ impl<'a> Conversation<'a> {
         }
     }
 
+    /// Whether the person acting may change the spec; asked of GitHub at most once a minute per
+    /// installation, repository and person.
     async fn may_write(&self) -> Result<bool> {
-        Ok(self.forge.permission(self.login()).await?.can_write())
+        let key = (self.forge.installation(), self.event.repository.full_name.clone(), self.login().to_owned());
+        if let Some(permission) = self.bot.permissions.get(&key) {
+            return Ok(permission.can_write());
+        }
+        let permission = self.forge.permission(self.login()).await?;
+        self.bot.permissions.put(key, permission);
+        Ok(permission.can_write())
     }
 
     async fn refuse(&self) -> Result<()> {
@@ -171,11 +184,24 @@ impl<'a> Conversation<'a> {
     async fn post(&self, topic: &str, body: &str) -> Result<()> {
         let step = format!("comment:{topic}");
         let issue = self.event.issue.number;
-        let id: u64 =
-            once(self.queue, self.job, &step, async { Ok(self.forge.upsert_comment(issue, topic, body).await?) })
-                .await?;
-        // Which comment says what, for the conversation's record.
         let repo = &self.event.repository;
+        // The comment this topic already has, as we recorded it: edited without reading the thread.
+        let known: Option<i64> = sqlx::query_scalar(
+            "SELECT b.comment_id FROM bot_comments b JOIN conversations c ON c.id = b.conversation_id
+             WHERE c.owner = $1 AND c.repo = $2 AND c.issue_number = $3 AND b.topic = $4",
+        )
+        .bind(&repo.owner.login)
+        .bind(&repo.name)
+        .bind(issue as i64)
+        .bind(topic)
+        .fetch_optional(&self.bot.pool)
+        .await?;
+        let known = known.map(|id| id as u64);
+        let id: u64 = once(self.queue, self.job, &step, async {
+            Ok(self.forge.upsert_comment(issue, topic, body, known).await?)
+        })
+        .await?;
+        // Which comment says what, for the conversation's record.
         sqlx::query(
             "INSERT INTO bot_comments (conversation_id, topic, comment_id)
              SELECT id, $4, $5 FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3
@@ -472,8 +498,11 @@ impl<'a> Conversation<'a> {
             }
             Reply::Defer => record::decision(q, None, Status::Deferred, None, by),
         };
-        let (path, bytes) = match branch.prepare(&decision)? {
-            Prepared::Ready { path, bytes } => (path, bytes),
+        let (files, note) = match branch.prepare(&decision)? {
+            Prepared::Ready { path, bytes, revised } => {
+                let note = crate::conversation::revised_note(&revised);
+                (Prepared::files(path, bytes, revised), note)
+            }
             Prepared::Contradiction { findings, .. } if findings.iter().any(|f| f.code == Code::SecretInSpec) => {
                 let found: Vec<String> =
                     findings.iter().filter(|f| f.code == Code::SecretInSpec).map(|f| f.message.clone()).collect();
@@ -486,8 +515,7 @@ impl<'a> Conversation<'a> {
                 return self.say("contradiction", &render::contradiction(key, &findings, &proposed)).await;
             }
         };
-        let files = vec![(path, bytes)];
-        let message = format!("spec({}): {}", branch.slug, record::summary(&decision));
+        let message = format!("spec({}): {}{note}", branch.slug, record::summary(&decision));
         let committed: String = once(self.queue, self.job, "commit", async {
             let writes = to_writes(&files);
             Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &message).await?.0)

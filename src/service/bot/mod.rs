@@ -13,7 +13,7 @@ mod render;
 
 use super::jobs::{Job, Outcome, Queue};
 use crate::engine::record;
-use crate::forge::{FileWrite, ForgeError, GitHubForge};
+use crate::forge::{FileWrite, ForgeError, GitHubForge, Permission};
 use conversation::Conversation;
 use github_app::{Event, GitHubApp};
 use remote::BlobCache;
@@ -28,6 +28,35 @@ pub struct Bot {
     pub pool: PgPool,
     pub github: Arc<GitHubApp>,
     pub cache: BlobCache,
+    pub permissions: PermissionCache,
+}
+
+/// Permissions as GitHub last told them, per (installation, repository, login), kept briefly:
+/// a flood of comments from one person costs one lookup a minute, and a revoked permission
+/// counts within that minute.
+#[derive(Default)]
+pub struct PermissionCache {
+    entries: std::sync::Mutex<std::collections::HashMap<PermissionKey, (Permission, std::time::Instant)>>,
+}
+
+type PermissionKey = (u64, String, String);
+
+impl PermissionCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(60);
+    const LIMIT: usize = 10_000;
+
+    fn get(&self, key: &PermissionKey) -> Option<Permission> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(key).filter(|(_, at)| at.elapsed() < Self::TTL).map(|(p, _)| *p)
+    }
+
+    fn put(&self, key: PermissionKey, permission: Permission) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::LIMIT {
+            entries.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+        }
+        entries.insert(key, (permission, std::time::Instant::now()));
+    }
 }
 
 /// Why a job stopped short.

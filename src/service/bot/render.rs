@@ -3,8 +3,8 @@
 
 use crate::engine::NextQuestion;
 use crate::engine::plan::{Recommendation, TargetProgress};
-use spec_format::model::Answer;
 use spec_format::Finding;
+use spec_format::model::Answer;
 
 /// Makes user text inert in Markdown: escapes markup characters and breaks `@mentions`.
 pub fn escape(text: &str) -> String {
