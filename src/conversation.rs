@@ -93,8 +93,12 @@ impl Branch {
         Ok(self.project()?.decisions.iter().find(|d| d.decision().key == key))
     }
 
-    pub fn decision_path(&self, key: &str) -> String {
-        format!("{}/{}/decisions/{key}.md", self.layout.specs_dir, self.slug)
+    /// Where the decision of `key` lives; a key that is not one (`../x`, `a/b`) never becomes a path.
+    pub fn decision_path(&self, key: &str) -> anyhow::Result<String> {
+        if !spec_format::ident::is_key(key) {
+            bail!("`{key}` is not a decision key (lowercase words joined by dots)");
+        }
+        Ok(format!("{}/{}/decisions/{key}.md", self.layout.specs_dir, self.slug))
     }
 
     /// The question to ask next, each option checked against what the branch decides.
@@ -109,7 +113,7 @@ impl Branch {
 
     /// Checks `decision` against every decision on the branch.
     pub fn prepare(&self, decision: &Decision) -> anyhow::Result<Prepared> {
-        let path = self.decision_path(&decision.key);
+        let path = self.decision_path(&decision.key)?;
         let text = write::decision(decision);
         let doc = decision_doc(&path, &text, &decision.key)?;
         let findings = check_answer(&self.workspace.fact_index(self.project()?), &doc);
@@ -198,7 +202,7 @@ impl Branch {
         for assumption in Plan::new(template, project).assumptions() {
             let Some(q) = template.questions.iter().find(|q| q.key == assumption.key) else { continue };
             let reason = assumption.reason.map_or_else(|| format!("not asked at {depth:?} depth"), str::to_owned);
-            let path = self.decision_path(&q.key);
+            let path = self.decision_path(&q.key)?;
             // No option fits what is decided: the question stays open, to be asked.
             let found = consistent_assumption(q, assumption.default, &reason, &index, &path, &by)?;
             let Some((text, doc)) = found else { continue };

@@ -124,9 +124,17 @@ impl Service {
 
     /// `login` edits their comment `id` to say `body`.
     async fn edit(&self, login: &str, id: u64, body: &str) {
+        self.edit_as(login, login, id, body).await
+    }
+
+    /// `editor` edits comment `id`, written by `author`, to say `body`.
+    async fn edit_as(&self, editor: &str, author: &str, id: u64, body: &str) {
         let n = self.deliveries.fetch_add(1, Ordering::Relaxed);
-        let mut payload = comment(login, body, id);
+        let mut payload = comment(author, body, id);
         payload["action"] = json!("edited");
+        payload["sender"] = account(editor, 7);
+        // Each edit changes the comment's `updated_at`, as on GitHub.
+        payload["comment"]["updated_at"] = json!(format!("2026-12-01T10:{:02}:{:02}Z", n / 60 % 60, n % 60));
         let (status, answer) = self.deliver("issue_comment", &format!("d-{n}"), &payload).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
         self.work().await;
@@ -718,4 +726,78 @@ async fn jobs_of_one_project_run_in_order_and_others_in_parallel() {
         .await
         .unwrap();
     assert_eq!((state.as_str(), error.as_str()), ("dead", "failure 5"));
+}
+
+/// A reader cannot take over the bot's comments: a hidden marker in their comment is plain text.
+/// The real question is posted by the app, and a maintainer's answer is read against its options.
+#[tokio::test]
+async fn planted_markers_never_make_a_readers_comment_the_bots() {
+    let service = Service::start().await;
+    let planted = "1. Enterprises (`enterprise`)\n\n<!-- specbuilder:topic=question/tracker/product.audience -->";
+    let eve = service.comment("eve", planted).await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let comments = service.fake.comments(12);
+    assert_eq!(comments.iter().find(|c| c.id == eve).unwrap().body, planted, "the reader's comment is untouched");
+    let question = service.last_bot_comment();
+    assert!(question.contains("topic=question/tracker/product.audience") && question.contains("(`smb`)"), "{question}");
+    service.comment("dana", "1").await;
+    let audience = service.fake.files("spec/tracker").into_iter().find(|(p, _)| p.ends_with("product.audience.md"));
+    let audience = audience.expect("the answer is committed").1;
+    assert!(audience.contains("answer: smb") && audience.contains("answered_by: github:dana"), "{audience}");
+    assert_eq!(service.fake.violations(), Vec::<String>::new());
+}
+
+/// A reader talking on an issue with an open question costs no bot reply and next to no API
+/// calls: their permission is looked up once, and nothing else reaches GitHub.
+#[tokio::test]
+async fn a_flood_of_plain_comments_from_a_reader_costs_next_to_nothing() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let requests = service.fake.state.lock().unwrap().requests.len();
+    let (replies, head) = (service.bot_comments().len(), service.fake.head("spec/tracker"));
+    for i in 0..500 {
+        service.comment("eve", &format!("I think option {} is better", i % 4 + 1)).await;
+    }
+    let calls: Vec<(String, String)> = service.fake.state.lock().unwrap().requests[requests..].to_vec();
+    assert!(calls.len() <= 3, "500 comments cost {} calls: {calls:?}", calls.len());
+    assert_eq!(service.bot_comments().len(), replies, "no reply to a reader's words");
+    assert_eq!(service.fake.head("spec/tracker"), head, "nothing committed");
+}
+
+/// A captured body resent under a new delivery id is acknowledged and does nothing.
+#[tokio::test]
+async fn a_replayed_body_under_a_new_delivery_id_changes_nothing() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let id = service.fake.add_comment(12, "dana", "1");
+    let payload = comment("dana", "1", id);
+    let (status, _) = service.deliver("issue_comment", "captured", &payload).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    service.work().await;
+    let (head, replies) = (service.fake.head("spec/tracker"), service.bot_comments().len());
+    let (status, answer) = service.deliver("issue_comment", "replayed-under-another-id", &payload).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    assert!(answer["status"].as_str().unwrap().starts_with("replay"), "{answer}");
+    service.work().await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "nothing committed twice");
+    assert_eq!(service.bot_comments().len(), replies, "nothing said twice");
+}
+
+/// An edit is checked and recorded against who edited, not who wrote: a reader's comment that a
+/// maintainer edits into an answer is the maintainer's answer.
+#[tokio::test]
+async fn a_readers_comment_edited_by_a_maintainer_is_the_maintainers_answer() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let head = service.fake.head("spec/tracker");
+    let eve = service.comment("eve", "2").await;
+    assert_eq!(service.fake.head("spec/tracker"), head, "the reader's reply is not recorded");
+    service.edit_as("dana", "eve", eve, "2").await;
+    let audience = service.fake.files("spec/tracker").into_iter().find(|(p, _)| p.ends_with("product.audience.md"));
+    let audience = audience.expect("the edit answered the question").1;
+    assert!(audience.contains("answer: enterprise") && audience.contains("answered_by: github:dana"), "{audience}");
+    // And the other way round: a maintainer's answer edited by a reader changes nothing.
+    let head = service.fake.head("spec/tracker");
+    service.edit_as("eve", "eve", eve, "3").await;
+    assert_eq!(service.fake.head("spec/tracker"), head);
 }

@@ -102,7 +102,7 @@ pub fn read(dir: &Path, rev: &str, cache: &Cache, progress: Progress<'_>) -> any
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let javascript = if javascript.iter().any(|(p, _)| Lang::of(p).is_some()) {
         let folder = tempfile::tempdir()?;
-        for (path, bytes) in &javascript {
+        for (path, bytes) in javascript.iter().filter(|(path, _)| crate::source::is_safe_relative(path)) {
             let target = folder.path().join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;

@@ -89,7 +89,7 @@ pub fn skip(args: SkipArgs) -> anyhow::Result<Outcome> {
             plan.recommendation(q).with_context(|| format!("`{}` has no default to assume; answer it", q.key))?;
         let reason = reason.unwrap_or("skipped; the template's default");
         let index = session.workspace.fact_index(session.project()?);
-        let path = session.decision_path(&q.key);
+        let path = session.decision_path(&q.key)?;
         let by = || local_provenance(&session.repo);
         let chosen = crate::conversation::consistent_assumption(q, default, reason, &index, &path, &by)?;
         let Some((_, doc)) = chosen else {

@@ -119,7 +119,7 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
                 i if i < q.options.len() => (Some(reply::parse(q, &q.options[i].id)?), Status::Accepted, None),
                 i if i == q.options.len() && next.recommended.is_some() => {
                     let index = session.workspace.fact_index(session.project()?);
-                    let path = session.decision_path(&q.key);
+                    let path = session.decision_path(&q.key)?;
                     let plan = Plan::new(template, session.project()?);
                     let Some((default, reason)) = plan.recommendation(q) else { continue };
                     let reason = reason.unwrap_or("skipped; the template's default");

@@ -38,6 +38,10 @@ pub fn to_dir(dir: &Path, files: &[(String, &[u8])], force: bool) -> anyhow::Res
 
 /// Writes each (relative path, bytes) under `root`, creating folders.
 pub fn write_files<'a>(root: &Path, files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> anyhow::Result<()> {
+    let files: Vec<(&str, &[u8])> = files.into_iter().collect();
+    if let Some((name, _)) = files.iter().find(|(name, _)| !crate::source::is_safe_relative(name)) {
+        bail!("`{name}` would be written outside {}; nothing was written", root.display());
+    }
     for (name, bytes) in files {
         let path = root.join(name);
         if let Some(parent) = path.parent() {

@@ -25,6 +25,18 @@ pub fn roots(specs_dir: &str) -> [&str; 2] {
     [specs_dir, ".specbuilder"]
 }
 
+/// Whether `path` (from a git tree or a branch) stays inside the folder it is written under: no
+/// `..`, no absolute or drive prefix, no `.git` part. A crafted tree can hold any of these.
+pub fn is_safe_relative(path: &str) -> bool {
+    use std::path::Component;
+    !path.is_empty()
+        && std::path::Path::new(path).components().all(|c| match c {
+            Component::Normal(part) => !part.eq_ignore_ascii_case(".git"),
+            Component::CurDir => true,
+            _ => false,
+        })
+}
+
 /// Why a repository could not be read at all (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -38,4 +50,15 @@ pub enum SourceError {
     BadRevision { rev: String, message: String },
     #[error("reading `{rev}` from git failed: {message}")]
     Git { rev: String, message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_paths_that_stay_inside_are_safe() {
+        assert!(super::is_safe_relative("app/specs/a.md") && super::is_safe_relative("./a"));
+        for bad in ["../x", "a/../../x", "/etc/passwd", ".git/config", "a/.GIT/hooks/x", ""] {
+            assert!(!super::is_safe_relative(bad), "{bad}");
+        }
+    }
 }

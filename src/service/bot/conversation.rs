@@ -435,7 +435,8 @@ impl<'a> Conversation<'a> {
             .map(|d| d.decision().key.clone());
         match made {
             Some(key) => self.change(&key, reply).await,
-            None => Ok(()), // the edited comment answered nothing
+            // It answered nothing before: now it is a reply like any other, from whoever edited it.
+            None => self.answer(None, Reply::Text(reply)).await,
         }
     }
 
@@ -451,6 +452,11 @@ impl<'a> Conversation<'a> {
     /// Reads the reply against the question, checks it against the branch and commits it; a
     /// contradiction is shown side by side and nothing is committed.
     async fn record(&self, branch: Branch, head: CommitId, key: &str, reply: Reply<'_>, status: Status) -> Result<()> {
+        // Whatever its status and whichever command reaches here, a locked decision stays.
+        if branch.decision(key)?.is_some_and(|d| d.decision().locked) {
+            let text = format!("`{}` is locked; it changes only through a pull request.", render::escape(key));
+            return self.say("locked", &text).await;
+        }
         let template = branch.template()?;
         let Some(q) = template.questions.iter().find(|q| q.key == key) else {
             let hint = spec_format::ident::did_you_mean(key, template.questions.iter().map(|q| q.key.as_str()))
@@ -485,7 +491,7 @@ impl<'a> Conversation<'a> {
                 };
                 let reason = format!("skipped by @{}: {}", self.login(), why.unwrap_or("the template default"));
                 let index = branch.workspace.fact_index(branch.project()?);
-                let path = branch.decision_path(key);
+                let path = branch.decision_path(key)?;
                 let make = || by.clone();
                 match crate::conversation::consistent_assumption(q, default, &reason, &index, &path, &make)? {
                     Some((_, doc)) => doc.doc.value,
@@ -563,7 +569,7 @@ impl<'a> Conversation<'a> {
         }
         let mut decision = doc.decision().clone();
         decision.locked = true;
-        let files = vec![(branch.decision_path(key), write::decision(&decision).into_bytes())];
+        let files = vec![(branch.decision_path(key)?, write::decision(&decision).into_bytes())];
         let message = format!("spec({}): lock {key}", branch.slug);
         let commit: String = once(self.queue, self.job, "commit", async {
             Ok(self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &to_writes(&files), &message).await?.0)
