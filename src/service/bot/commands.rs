@@ -27,9 +27,13 @@ pub enum Command {
     Branch,
     Merge,
     Help,
-    /// `/answer [key] <reply>`, or a plain reply to the open question.
+    /// `/answer [key] <reply>`.
     Answer {
         key: Option<String>,
+        reply: String,
+    },
+    /// Plain words, read as a reply to the open question when a writer says them.
+    Reply {
         reply: String,
     },
     Skip,
@@ -86,7 +90,7 @@ pub fn parse(body: &str) -> Option<Command> {
         return Some(command);
     }
     let reply = prose.trim();
-    (!reply.is_empty()).then(|| Command::Answer { key: None, reply: reply.to_owned() })
+    (!reply.is_empty()).then(|| Command::Reply { reply: reply.to_owned() })
 }
 
 /// The words after `/spec`, read by the CLI's own definitions ([`grammar`]).
@@ -139,7 +143,7 @@ mod tests {
     use super::*;
 
     fn answer(reply: &str) -> Option<Command> {
-        Some(Command::Answer { key: None, reply: reply.into() })
+        Some(Command::Reply { reply: reply.into() })
     }
 
     fn new(line: &str) -> NewOptions {

@@ -106,7 +106,7 @@ impl<'a> Conversation<'a> {
     async fn respond(&self) -> Result<()> {
         let body = self.event.comment.body.as_deref().unwrap_or_default();
         let Some(command) = commands::parse(body) else { return Ok(()) };
-        let plain_reply = matches!(command, Command::Answer { key: None, .. });
+        let plain_reply = matches!(command, Command::Reply { .. });
         if plain_reply && self.project.is_none() {
             return Ok(()); // people talking on an issue without a project
         }
@@ -116,7 +116,9 @@ impl<'a> Conversation<'a> {
         if self.event.action == "edited" {
             // An edited answer is a change of that answer; an edited command is not run again.
             return match command {
-                Command::Answer { reply, .. } if self.may_write().await? => self.edited(&reply).await,
+                Command::Answer { reply, .. } | Command::Reply { reply } if self.may_write().await? => {
+                    self.edited(&reply).await
+                }
                 Command::Answer { .. } => self.refuse().await,
                 _ => Ok(()),
             };
@@ -137,6 +139,7 @@ impl<'a> Conversation<'a> {
             Command::Invalid { message } => self.say("invalid", &render::code_block(&message)).await,
             Command::New(options) => self.start(&options).await,
             Command::Answer { key, reply } => self.answer(key.as_deref(), Reply::Text(&reply)).await,
+            Command::Reply { reply } => self.answer(None, Reply::Text(&reply)).await,
             Command::Skip => self.answer(None, Reply::Skip).await,
             Command::Defer => self.answer(None, Reply::Defer).await,
             Command::Change { key, reply } => self.change(&key, &reply).await,
