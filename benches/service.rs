@@ -65,10 +65,13 @@ async fn ingest(deliveries: usize, connections: usize) -> (f64, Duration, Durati
         secrets: WebhookSecrets::from_list(SECRET).unwrap(),
         metrics: Arc::default(),
         wake: Arc::default(),
+        // The limits are on, set above what one benchmarking client sends, so they cost what they cost.
+        per_ip: specbuilder::service::http::PerIp::per_minute(u32::MAX),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/webhooks/github", listener.local_addr().unwrap());
-    tokio::spawn(axum::serve(listener, router(state.clone())).into_future());
+    let limits = specbuilder::service::http::Limits::default();
+    tokio::spawn(specbuilder::service::http::serve(listener, router(state.clone()), limits, std::future::pending()));
     let bodies: Vec<(String, String)> = (0..deliveries)
         .map(|i| {
             let body = comment("dana", "/spec status", i as u64).to_string();
@@ -125,6 +128,7 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration) {
         secrets: WebhookSecrets::from_list(SECRET).unwrap(),
         metrics: Arc::default(),
         wake: Arc::default(),
+        per_ip: None,
     };
     let bot = Bot {
         pool: pool.clone(),

@@ -77,6 +77,7 @@ impl Service {
             secrets: WebhookSecrets::from_list(SECRET).unwrap(),
             metrics: Arc::default(),
             wake: Arc::default(),
+            per_ip: None,
         };
         let bot = Arc::new(Bot {
             pool: pool.clone(),
@@ -800,4 +801,77 @@ async fn a_readers_comment_edited_by_a_maintainer_is_the_maintainers_answer() {
     let head = service.fake.head("spec/tracker");
     service.edit_as("eve", "eve", eve, "3").await;
     assert_eq!(service.fake.head("spec/tracker"), head);
+}
+
+/// Sends `request` (a whole HTTP/1.1 request) on a new connection and returns the response.
+async fn raw(addr: std::net::SocketAddr, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+fn webhook_request(body: &str, signature: Option<&str>, delivery: &str) -> String {
+    let signature = signature.map(|s| format!("X-Hub-Signature-256: {s}\r\n")).unwrap_or_default();
+    format!(
+        "POST /webhooks/github HTTP/1.1\r\nHost: specbuilder\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         X-GitHub-Event: issue_comment\r\nX-GitHub-Delivery: {delivery}\r\n{signature}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// 200 clients that never finish their request head do not hold up a signed delivery, and each
+/// of them is cut off once the head's deadline passes.
+#[tokio::test]
+async fn slow_clients_do_not_delay_a_signed_delivery() {
+    use specbuilder::service::http::{Limits, serve};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let service = Service::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits { header_timeout: std::time::Duration::from_secs(2), ..Limits::default() };
+    tokio::spawn(serve(listener, router(service.state.clone()), limits, std::future::pending()));
+    let mut slow = Vec::new();
+    for _ in 0..200 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(b"POST /webhooks/github HTTP/1.1\r\nHost: specbuilder\r\nX-Slow: ").await.unwrap();
+        slow.push(stream);
+    }
+    let body = comment("dana", "/spec status", 4242).to_string();
+    let signature = service.state.secrets.sign(body.as_bytes());
+    let started = std::time::Instant::now();
+    let response = raw(addr, &webhook_request(&body, Some(&signature), "while-others-stall")).await;
+    let took = started.elapsed();
+    assert!(response.starts_with("HTTP/1.1 202"), "{response}");
+    assert!(took < std::time::Duration::from_secs(1), "the delivery took {took:?}");
+    // The stalled ones are closed by the server once their two seconds are up.
+    let mut buf = [0u8; 256];
+    let cut = tokio::time::timeout(std::time::Duration::from_secs(6), slow[0].read(&mut buf)).await;
+    assert!(cut.is_ok(), "a client that never finished its head is still connected after 6 s");
+}
+
+/// Over its rate, a client gets 429 with `Retry-After` before any signature is looked at.
+#[tokio::test]
+async fn a_client_over_its_rate_is_refused_before_any_signature_work() {
+    use specbuilder::service::http::{Limits, PerIp, serve};
+    let service = Service::start().await;
+    let mut state = service.state.clone();
+    state.per_ip = PerIp::per_minute(3);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(serve(listener, router(state), Limits::default(), std::future::pending()));
+    let body = comment("dana", "/spec status", 77).to_string();
+    for n in 0..3 {
+        let response = raw(addr, &webhook_request(&body, None, &format!("unsigned-{n}"))).await;
+        assert!(response.starts_with("HTTP/1.1 401"), "an unsigned delivery is refused: {response}");
+    }
+    let response = raw(addr, &webhook_request(&body, None, "one-too-many")).await;
+    assert!(response.starts_with("HTTP/1.1 429"), "{response}");
+    assert!(response.to_ascii_lowercase().contains("retry-after: "), "{response}");
+    // Health and metrics are not webhooks: never limited.
+    assert!(
+        raw(addr, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.starts_with("HTTP/1.1 200")
+    );
 }

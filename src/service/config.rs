@@ -22,6 +22,11 @@ pub struct ServiceConfig {
     pub workers: usize,
     /// How often the reconciler looks for comments whose webhook never came.
     pub reconcile_every: std::time::Duration,
+    /// Where health, readiness and metrics are served instead of `addr`, if set.
+    pub admin_addr: Option<SocketAddr>,
+    /// Webhook requests per minute per client address; 0: unlimited.
+    pub rate_limit_per_minute: u32,
+    pub limits: super::http::Limits,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -36,6 +41,9 @@ impl std::fmt::Debug for ServiceConfig {
             .field("meili_url", &self.meili_url)
             .field("workers", &self.workers)
             .field("reconcile_every", &self.reconcile_every)
+            .field("admin_addr", &self.admin_addr)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -70,6 +78,24 @@ impl ServiceConfig {
             ),
             None => std::time::Duration::from_secs(300),
         };
+        let number = |name: &str, default: u64| -> anyhow::Result<u64> {
+            match get(name) {
+                Some(n) => n.parse().with_context(|| format!("{name} `{n}` is not a number")),
+                None => Ok(default),
+            }
+        };
+        let admin_addr = match get("SPECBUILDER_ADMIN_ADDR") {
+            Some(a) => Some(a.parse().with_context(|| format!("SPECBUILDER_ADMIN_ADDR `{a}` is not host:port"))?),
+            None => None,
+        };
+        let defaults = super::http::Limits::default();
+        let limits = super::http::Limits {
+            max_connections: number("SPECBUILDER_MAX_CONNECTIONS", defaults.max_connections as u64)? as usize,
+            header_timeout: std::time::Duration::from_secs(number("SPECBUILDER_HEADER_TIMEOUT_SECS", 10)?),
+            request_timeout: std::time::Duration::from_secs(number("SPECBUILDER_REQUEST_TIMEOUT_SECS", 30)?),
+        };
+        let rate_limit_per_minute = u32::try_from(number("SPECBUILDER_RATE_LIMIT_PER_MINUTE", 100)?)
+            .context("SPECBUILDER_RATE_LIMIT_PER_MINUTE is too large")?;
         let github_webhook_secret = required("GITHUB_WEBHOOK_SECRET")?;
         if github_webhook_secret.split(',').all(|s| s.trim().is_empty()) {
             bail!("GITHUB_WEBHOOK_SECRET holds no secret");
@@ -84,6 +110,9 @@ impl ServiceConfig {
             meili_url: get("MEILI_URL"),
             workers,
             reconcile_every,
+            admin_addr,
+            rate_limit_per_minute,
+            limits,
         })
     }
 }

@@ -6,6 +6,7 @@
 pub mod bot;
 pub mod config;
 pub mod db;
+pub mod http;
 pub mod ingress;
 pub mod jobs;
 pub mod metrics;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Wakes an idle worker when a job is queued.
     pub wake: Arc<Notify>,
+    /// Webhook requests per minute per client address; `None`: unlimited.
+    pub per_ip: Option<Arc<http::PerIp>>,
 }
 
 impl FromRef<AppState> for WebhookSecrets {
@@ -42,8 +45,22 @@ impl FromRef<AppState> for WebhookSecrets {
 
 /// The HTTP service: webhooks, health, readiness and metrics.
 pub fn router(state: AppState) -> Router {
+    webhooks(state.clone()).merge(admin(state))
+}
+
+/// The webhook route, rate-limited per client address before any signature work.
+pub fn webhooks(state: AppState) -> Router {
+    let limit = axum::middleware::from_fn_with_state(state.per_ip.clone(), http::rate_limit);
     Router::new()
         .route("/webhooks/github", post(ingress::github))
+        .route_layer(limit)
+        .layer(axum::middleware::from_fn(request_id))
+        .with_state(state)
+}
+
+/// Health, readiness and metrics: on their own address when `SPECBUILDER_ADMIN_ADDR` is set.
+pub fn admin(state: AppState) -> Router {
+    Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(|State(state): State<AppState>| async move { state.metrics.render() }))
@@ -74,11 +91,15 @@ async fn request_id(request: axum::extract::Request, next: axum::middleware::Nex
     response
 }
 
-/// Ready when the database answers.
+/// Ready when the database answers. Its error goes to the log, never to the caller (it can
+/// name hosts and users).
 async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool).await {
-        Ok(_) => (StatusCode::OK, "ready\n".to_owned()),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("the database does not answer: {e}\n")),
+        Ok(_) => (StatusCode::OK, "ready\n"),
+        Err(error) => {
+            tracing::warn!(%error, "readiness: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "the database does not answer\n")
+        }
     }
 }
 
@@ -93,7 +114,13 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         private_key_pem: config.github_private_key.clone(),
     })
     .map_err(|e| anyhow::anyhow!("GITHUB_PRIVATE_KEY: {e}"))?;
-    let state = AppState { pool: pool.clone(), secrets, metrics: Arc::default(), wake: Arc::default() };
+    let state = AppState {
+        pool: pool.clone(),
+        secrets,
+        metrics: Arc::default(),
+        wake: Arc::default(),
+        per_ip: http::PerIp::per_minute(config.rate_limit_per_minute),
+    };
     let bot = Arc::new(bot::Bot {
         pool: pool.clone(),
         github: Arc::new(github),
@@ -120,11 +147,31 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
             }
         })
     };
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+    let bind = |addr: std::net::SocketAddr| async move {
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))
+    };
+    let listener = bind(config.addr).await?;
+    let stopping = Arc::new(Notify::new());
+    let app = match config.admin_addr {
+        Some(addr) => {
+            let (admin_listener, stopping) = (bind(addr).await?, stopping.clone());
+            let admin = admin(state.clone());
+            let limits = config.limits.clone();
+            tokio::spawn(async move { http::serve(admin_listener, admin, limits, stopping.notified_owned()).await });
+            tracing::info!(%addr, "health, readiness and metrics on their own address");
+            webhooks(state)
+        }
+        None => router(state),
+    };
     tracing::info!(addr = %config.addr, workers = config.workers, "serving");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
+    let signal = {
+        let stopping = stopping.clone();
+        async move {
+            shutdown().await;
+            stopping.notify_waiters();
+        }
+    };
+    http::serve(listener, app, config.limits.clone(), signal).await?;
     stop.notify_waiters();
     for task in workers.into_iter().chain([reconciler]) {
         let _ = task.await;
