@@ -135,6 +135,7 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration) {
         github: Arc::new(GitHubApp::new(&config).unwrap()),
         cache: Default::default(),
         permissions: Default::default(),
+        limits: Default::default(),
     };
     let queue = Queue::new(pool, "bench");
     let mut n = 0u64;

@@ -31,7 +31,8 @@ async fn exercise(forge: &impl Forge, main: CommitId, push_elsewhere: impl Fn(&s
     );
     assert_eq!(forge.read_file(branch, "README.md").await.unwrap().as_deref(), Some(&b"# Tracker app\n"[..]));
     assert_eq!(forge.read_file(branch, "nothing.md").await.unwrap(), None);
-    let listed: Vec<String> = forge.list_files(branch, "specs").await.unwrap().into_iter().map(|f| f.path).collect();
+    let listed: Vec<String> =
+        forge.list_files(branch, "specs", 1_000).await.unwrap().into_iter().map(|f| f.path).collect();
     assert_eq!(
         listed,
         [
@@ -43,8 +44,8 @@ async fn exercise(forge: &impl Forge, main: CommitId, push_elsewhere: impl Fn(&s
 
     let delete = [FileWrite { path: "specs/tracker/decisions/auth.signup.md".into(), content: None }];
     let second = forge.commit_files(branch, &Head::At(first.clone()), &delete, "Drop auth.signup").await.unwrap();
-    assert_eq!(forge.list_files(&second.0, "specs/tracker/decisions").await.unwrap().len(), 1);
-    assert_eq!(forge.list_files(&first.0, "specs/tracker/decisions").await.unwrap().len(), 2, "history kept");
+    assert_eq!(forge.list_files(&second.0, "specs/tracker/decisions", 1_000).await.unwrap().len(), 1);
+    assert_eq!(forge.list_files(&first.0, "specs/tracker/decisions", 1_000).await.unwrap().len(), 2, "history kept");
 
     let theirs = push_elsewhere(branch);
     let late = [write("specs/tracker/decisions/late.md", "late\n")];

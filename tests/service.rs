@@ -84,6 +84,7 @@ impl Service {
             github: Arc::new(github),
             cache: Default::default(),
             permissions: Default::default(),
+            limits: Default::default(),
         });
         let mut queue = Queue::new(pool, "test-worker");
         queue.backoff = std::time::Duration::ZERO;
@@ -874,4 +875,52 @@ async fn a_client_over_its_rate_is_refused_before_any_signature_work() {
     assert!(
         raw(addr, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.starts_with("HTTP/1.1 200")
     );
+}
+
+/// A job whose worker dies on it every time (its lease runs out) ends in the dead letter after its
+/// last attempt, and the conversation goes on.
+#[tokio::test]
+async fn a_job_that_kills_its_worker_ends_in_the_dead_letter() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let pool = &service.state.pool;
+    let job: i64 = sqlx::query_scalar("SELECT max(id) FROM jobs").fetch_one(pool).await.unwrap();
+    sqlx::query(
+        "UPDATE jobs SET state = 'running', attempts = max_attempts, locked_until = now() - interval '1 second'
+         WHERE id = $1",
+    )
+    .bind(job)
+    .execute(pool)
+    .await
+    .unwrap();
+    service.work().await;
+    let (state, error): (String, String) =
+        sqlx::query_as("SELECT state, last_error FROM jobs WHERE id = $1").bind(job).fetch_one(pool).await.unwrap();
+    assert_eq!(state, "dead");
+    assert!(error.contains("lease ran out"), "{error}");
+    let head = service.fake.head("spec/tracker");
+    service.comment("dana", "1").await;
+    assert_ne!(service.fake.head("spec/tracker"), head, "the next answer is still recorded");
+}
+
+/// A pull request whose specs are over the limits fails its check as too large, reading none
+/// of its files, and says the limits.
+#[tokio::test]
+async fn a_pull_request_too_large_to_check_fails_its_check_unread() {
+    let service = Service::start().await;
+    let base = service.fake.head("main").unwrap();
+    let big = "x".repeat(5 << 20);
+    let head = service.fake.push("spec/huge", &[("specs/huge/project.md", big.as_str())], "a 5 MiB spec file");
+    let reads_before = service.fake.state.lock().unwrap().requests.len();
+    service.deliver("pull_request", "pr-huge", &pull_request(&head, &base)).await;
+    service.work().await;
+    let state = service.fake.state.lock().unwrap();
+    let run = state.check_runs.last().expect("a check run");
+    assert_eq!((run.head_sha.as_str(), run.conclusion.as_deref()), (head.as_str(), Some("failure")));
+    let output = run.output.to_string();
+    assert!(output.contains("Too large to check") && output.contains("MiB per file"), "{output}");
+    let contents_read = state.requests[reads_before..]
+        .iter()
+        .filter(|(m, p)| m == "GET" && p.contains("/contents/specs/huge/project.md"));
+    assert_eq!(contents_read.count(), 0, "the big file was never fetched");
 }

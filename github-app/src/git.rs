@@ -152,14 +152,19 @@ impl GitHubApp {
         repo: &RepoRef,
         path: &str,
         rev: &str,
-    ) -> Result<Vec<(String, String)>, ClientError> {
+        max: usize,
+    ) -> Result<Vec<(String, String, u64)>, ClientError> {
         let mut files = Vec::new();
         let mut pending = vec![path.to_owned()];
-        while let Some(dir) = pending.pop() {
+        // Stops as soon as there are more files than the caller takes: a tree of 50,000 files
+        // costs the folders walked up to there, not all of them.
+        while let Some(dir) = pending.pop()
+            && files.len() <= max
+        {
             for entry in self.read_dir(installation, repo, &dir, rev).await? {
                 match entry.kind.as_str() {
                     "dir" => pending.push(entry.path),
-                    "file" => files.push((entry.path, entry.sha)),
+                    "file" => files.push((entry.path, entry.sha, entry.size)),
                     _ => {}
                 }
             }

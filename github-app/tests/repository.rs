@@ -55,8 +55,8 @@ async fn a_three_file_commit_lands_atomically_with_the_right_tree() {
     assert_eq!(bytes.as_deref(), Some(&b"new\n"[..]));
     let old = github.read_file(INSTALLATION_ID, &repo(), "specs/tracker/project.md", &head).await.unwrap();
     assert_eq!(old.as_deref(), Some(&b"old\n"[..]), "older revisions stay readable");
-    let listed = github.read_tree(INSTALLATION_ID, &repo(), "specs", "main").await.unwrap();
-    let paths: Vec<&str> = listed.iter().map(|(p, _)| p.as_str()).collect();
+    let listed = github.read_tree(INSTALLATION_ID, &repo(), "specs", "main", 1_000).await.unwrap();
+    let paths: Vec<&str> = listed.iter().map(|(p, _, _)| p.as_str()).collect();
     assert_eq!(paths, ["specs/tracker/decisions/auth.signup.md", "specs/tracker/project.md"]);
     assert_eq!(fake.violations(), Vec::<String>::new());
 }

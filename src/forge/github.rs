@@ -46,9 +46,9 @@ impl Forge for GitHubForge {
         Ok(self.app.read_file(self.installation, &self.repo, path, rev).await?)
     }
 
-    async fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<FileEntry>, ForgeError> {
-        let files = self.app.read_tree(self.installation, &self.repo, dir, rev).await?;
-        Ok(files.into_iter().map(|(path, blob)| FileEntry { path, blob }).collect())
+    async fn list_files(&self, rev: &str, dir: &str, max: usize) -> Result<Vec<FileEntry>, ForgeError> {
+        let files = self.app.read_tree(self.installation, &self.repo, dir, rev, max).await?;
+        Ok(files.into_iter().map(|(path, blob, size)| FileEntry { path, blob, size }).collect())
     }
 
     async fn commit_files(

@@ -55,7 +55,7 @@ impl Forge for LocalForge {
         diff::read_at(&repo, commit, path).map_err(host)
     }
 
-    async fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<FileEntry>, ForgeError> {
+    async fn list_files(&self, rev: &str, dir: &str, max: usize) -> Result<Vec<FileEntry>, ForgeError> {
         let repo = self.repo()?;
         let commit = diff::resolve(&repo, rev).map_err(host)?;
         let root = repo.find_commit(commit).map_err(host)?.tree().map_err(host)?;
@@ -69,10 +69,14 @@ impl Forge for LocalForge {
             }
         };
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-        let mut files: Vec<FileEntry> = (tree.traverse().breadthfirst.files().map_err(host)?.into_iter())
-            .filter(|record| record.mode.is_blob())
-            .map(|record| FileEntry { path: format!("{prefix}{}", record.filepath), blob: record.oid.to_string() })
-            .collect();
+        let mut files = Vec::new();
+        for record in tree.traverse().breadthfirst.files().map_err(host)?.into_iter().filter(|r| r.mode.is_blob()) {
+            if files.len() > max {
+                break;
+            }
+            let size = repo.find_header(record.oid).map_err(host)?.size();
+            files.push(FileEntry { path: format!("{prefix}{}", record.filepath), blob: record.oid.to_string(), size });
+        }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }

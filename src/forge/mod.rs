@@ -44,6 +44,8 @@ pub struct FileWrite {
 pub struct FileEntry {
     pub path: String,
     pub blob: String,
+    /// The blob's size in bytes, known without reading it.
+    pub size: u64,
 }
 
 /// A pull request (GitHub) or merge request (GitLab).
@@ -126,6 +128,9 @@ pub enum ForgeError {
     Unsupported { forge: &'static str, what: &'static str },
     #[error("{0}")]
     Host(String),
+    /// More than we agreed to read: files, bytes or one file's size.
+    #[error("too large to check: {0}")]
+    TooLarge(String),
 }
 
 /// A repository host. Methods return `Send` futures so a service can run them on any worker.
@@ -139,7 +144,14 @@ pub trait Forge {
     fn read_file(&self, rev: &str, path: &str) -> impl Future<Output = Result<Option<Vec<u8>>, ForgeError>> + Send;
 
     /// Every file under `dir` in revision `rev`, sorted by path.
-    fn list_files(&self, rev: &str, dir: &str) -> impl Future<Output = Result<Vec<FileEntry>, ForgeError>> + Send;
+    /// The files under `dir` at `rev`; at most `max + 1` of them (one more than `max` tells the
+    /// caller there are too many, without walking the rest).
+    fn list_files(
+        &self,
+        rev: &str,
+        dir: &str,
+        max: usize,
+    ) -> impl Future<Output = Result<Vec<FileEntry>, ForgeError>> + Send;
 
     /// Commits `files` in one commit and moves `branch` to it, unless the branch is no longer
     /// where `head` says ([`ForgeError::Moved`]).

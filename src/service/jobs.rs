@@ -115,6 +115,15 @@ impl Queue {
     /// Claims the next runnable job, if any: queued and due, or running with its lease run out;
     /// and the earliest unfinished job of its project.
     pub async fn claim(&self) -> sqlx::Result<Option<Job>> {
+        // A lease that ran out counts as an attempt: a job that kills its worker every time
+        // ends in the dead letter after its last one instead of coming back forever.
+        sqlx::query(
+            "UPDATE jobs SET state = 'dead', finished_at = now(), locked_until = NULL,
+                    last_error = 'its worker stopped while running it (the lease ran out) on its last attempt'
+             WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts",
+        )
+        .execute(&self.pool)
+        .await?;
         let row = sqlx::query(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
                     locked_until = now() + make_interval(secs => $2)
@@ -156,12 +165,17 @@ impl Queue {
         Ok(locked.then_some(conn))
     }
 
+    /// Releases the project's lock. Should that fail, the connection is closed rather than given
+    /// back to the pool: a pooled connection never holds a lock.
     pub async fn release(&self, mut conn: sqlx::pool::PoolConnection<sqlx::Postgres>, job: &Job) -> sqlx::Result<()> {
-        sqlx::query("SELECT pg_advisory_unlock(hashtextextended($1, 0))")
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock(hashtextextended($1, 0))")
             .bind(&job.project_key)
             .execute(&mut *conn)
-            .await?;
-        Ok(())
+            .await;
+        if unlocked.is_err() {
+            let _ = conn.close().await;
+        }
+        unlocked.map(|_| ())
     }
 
     /// Puts a claimed job back untouched (its project was busy elsewhere).

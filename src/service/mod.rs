@@ -126,12 +126,23 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         github: Arc::new(github),
         cache: Default::default(),
         permissions: Default::default(),
+        limits: Default::default(),
     });
     let stop = Arc::new(Notify::new());
     let mut workers = Vec::new();
     for n in 0..config.workers {
         let queue = jobs::Queue::new(pool.clone(), format!("{}-{n}", worker::process_name()));
-        workers.push(tokio::spawn(worker::run(bot.clone(), queue, state.clone(), stop.clone())));
+        let (bot, state, stop) = (bot.clone(), state.clone(), stop.clone());
+        // A worker that dies is started again; jobs it held come back when their lease runs out.
+        workers.push(tokio::spawn(async move {
+            loop {
+                let run = tokio::spawn(worker::run(bot.clone(), queue.clone(), state.clone(), stop.clone()));
+                match run.await {
+                    Ok(()) => return,
+                    Err(error) => tracing::error!(%error, worker = %queue.worker, "a worker died; starting it again"),
+                }
+            }
+        }));
     }
     let reconciler = {
         let (bot, stop, every) = (bot.clone(), stop.clone(), config.reconcile_every);

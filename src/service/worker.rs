@@ -40,7 +40,12 @@ pub async fn run_one(bot: &Bot, queue: &Queue, state: &AppState) -> sqlx::Result
     };
     let span =
         tracing::info_span!("job", id = job.id, kind = %job.kind, delivery = ?job.delivery_id, attempt = job.attempt);
-    let outcome = bot::run(bot, queue, &job).instrument(span.clone()).await;
+    // A job that panics fails (and is dead-lettered); the worker, and the lock, carry on.
+    let running = std::panic::AssertUnwindSafe(bot::run(bot, queue, &job).instrument(span.clone()));
+    let outcome = match futures_util::FutureExt::catch_unwind(running).await {
+        Ok(outcome) => outcome,
+        Err(_) => Outcome::Fail("the job panicked; see the service's log".into()),
+    };
     let _enter = span.enter();
     let label = match &outcome {
         Outcome::Done => "done",
@@ -54,7 +59,8 @@ pub async fn run_one(bot: &Bot, queue: &Queue, state: &AppState) -> sqlx::Result
         }
     };
     state.metrics.jobs.get_or_create(&JobLabels { kind: job.kind.clone(), outcome: label }).inc();
-    queue.finish(&job, &outcome).await?;
-    queue.release(lock, &job).await?;
-    Ok(true)
+    // The lock is released whatever recording the outcome did.
+    let finished = queue.finish(&job, &outcome).await;
+    let released = queue.release(lock, &job).await;
+    finished.and(released).map(|()| true)
 }

@@ -40,6 +40,8 @@ pub struct CheckRun {
     pub head_sha: String,
     pub conclusion: Option<String>,
     pub annotations: Vec<Value>,
+    /// The title and summary of the run's output, as last sent.
+    pub output: Value,
 }
 
 #[derive(Clone, Debug)]
@@ -361,6 +363,7 @@ fn create_check_run(state: &mut State, owner: &str, repo: &str, body: &Value) ->
         head_sha: body["head_sha"].as_str().unwrap_or_default().to_owned(),
         conclusion: body["conclusion"].as_str().map(str::to_owned),
         annotations: body["output"]["annotations"].as_array().cloned().unwrap_or_default(),
+        output: serde_json::json!({ "title": body["output"]["title"], "summary": body["output"]["summary"] }),
     };
     if run.annotations.len() > 50 {
         state.violations.push(format!("{} annotations in one request (GitHub takes 50)", run.annotations.len()));

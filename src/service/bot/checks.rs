@@ -1,10 +1,25 @@
 //! The check run "Spec Builder" on a pull request: the findings of `check` against the base.
 
 use super::{Bot, Result, once, remote};
-use crate::forge::{Check, CheckAnnotation, CommitId, Forge, GitHubForge};
+use crate::forge::{Check, CheckAnnotation, CommitId, Forge, ForgeError, GitHubForge};
 use crate::service::jobs::{Job, Queue};
 use github_app::events::PullRequestEvent;
 use spec_format::Severity;
+
+/// Annotations sent per check run; findings beyond are counted in the summary.
+const MAX_ANNOTATIONS: usize = 500;
+
+/// A failed check that says why nothing was checked.
+fn failed(head: &str, title: &str, summary: &str) -> Check {
+    Check {
+        name: "Spec Builder".into(),
+        commit: CommitId(head.to_owned()),
+        passed: false,
+        title: title.to_owned(),
+        summary: summary.to_owned(),
+        annotations: Vec::new(),
+    }
+}
 
 pub(super) async fn check_pull_request(bot: &Bot, queue: &Queue, job: &Job, event: &PullRequestEvent) -> Result<()> {
     let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
@@ -25,14 +40,43 @@ pub(super) async fn check(
     base: &str,
 ) -> Result<()> {
     let layout = spec_format::Layout { specs_dir: "specs".to_owned() };
-    let snapshot = remote::snapshot(forge, &bot.cache, head, &layout).await?;
-    if snapshot.files.is_empty() {
-        return Ok(()); // no specs here: not ours to check
-    }
-    let workspace = crate::conversation::workspace(&snapshot, &layout);
-    let base_snapshot = remote::snapshot(forge, &bot.cache, base, &layout).await?;
-    let base_workspace = crate::conversation::workspace(&base_snapshot, &layout);
-    let findings = crate::verify::check_all(&snapshot, &workspace, Some((&base_snapshot, &base_workspace)), false);
+    let read = async {
+        let snapshot = remote::snapshot(forge, &bot.cache, head, &layout, &bot.limits).await?;
+        if snapshot.files.is_empty() {
+            return Ok(None);
+        }
+        let base = remote::snapshot(forge, &bot.cache, base, &layout, &bot.limits).await?;
+        Ok::<_, ForgeError>(Some((snapshot, base)))
+    };
+    let (snapshot, base_snapshot) = match read.await {
+        Ok(Some(read)) => read,
+        Ok(None) => return Ok(()), // no specs here: not ours to check
+        Err(ForgeError::TooLarge(why)) => {
+            let check = failed(head, "Too large to check", &format!("Nothing was checked: {why}."));
+            return once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let files = snapshot.files.len();
+    // Parsers run on files from anyone who can open a pull request: off the async runtime, and a
+    // panic in one is a failed check, never a dead worker.
+    let judged = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(|| {
+            let workspace = crate::conversation::workspace(&snapshot, &layout);
+            let base_workspace = crate::conversation::workspace(&base_snapshot, &layout);
+            crate::verify::check_all(&snapshot, &workspace, Some((&base_snapshot, &base_workspace)), false)
+        })
+    })
+    .await;
+    let findings = match judged {
+        Ok(Ok(findings)) => findings,
+        _ => {
+            tracing::error!(head, "checking a pull request panicked");
+            let check =
+                failed(head, "Could not be checked", "A spec file made the checker fail; the maintainers were told.");
+            return once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await;
+        }
+    };
     let summary = spec_format::Summary::of(&findings);
     let mut annotations = Vec::new();
     for finding in &findings {
@@ -57,16 +101,19 @@ pub(super) async fn check(
             });
         }
     }
+    // GitHub takes 50 annotations per request; past a bound the rest are counted, not sent.
+    let dropped = annotations.len().saturating_sub(MAX_ANNOTATIONS);
+    annotations.truncate(MAX_ANNOTATIONS);
+    let dropped = match dropped {
+        0 => String::new(),
+        n => format!(" {n} more annotations are not shown; run `specbuilder check --base {base}` for all."),
+    };
     let check = Check {
         name: "Spec Builder".into(),
         commit: CommitId(head.to_owned()),
         passed: summary.errors == 0,
         title: format!("{} errors, {} warnings", summary.errors, summary.warnings),
-        summary: format!(
-            "Checked {} spec files against the base ({}).",
-            snapshot.files.len(),
-            &base[..base.len().min(12)]
-        ),
+        summary: format!("Checked {files} spec files against the base ({}).{dropped}", &base[..base.len().min(12)]),
         annotations,
     };
     once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await

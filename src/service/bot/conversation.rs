@@ -273,7 +273,7 @@ impl<'a> Conversation<'a> {
         };
         // The repository's own templates count, as they do for the CLI: read where the branch starts.
         let layout = spec_format::Layout { specs_dir: "specs".to_owned() };
-        let snapshot = remote::snapshot(&self.forge, &self.bot.cache, &base_head.0, &layout).await?;
+        let snapshot = remote::snapshot(&self.forge, &self.bot.cache, &base_head.0, &layout, &self.bot.limits).await?;
         let catalog = Catalog::for_workspace(&crate::conversation::workspace(&snapshot, &layout));
         let Some(template) = catalog.get(&template_id).map(|t| &t.template.value) else {
             return self.say("template", &render::escape(&catalog.missing(&template_id))).await;

@@ -29,6 +29,8 @@ pub struct Bot {
     pub github: Arc<GitHubApp>,
     pub cache: BlobCache,
     pub permissions: PermissionCache,
+    /// How much of a revision a job reads.
+    pub limits: remote::SnapshotLimits,
 }
 
 /// Permissions as GitHub last told them, per (installation, repository, login), kept briefly:
@@ -74,6 +76,7 @@ impl From<ForgeError> for Failure {
     fn from(e: ForgeError) -> Failure {
         match e {
             ForgeError::RateLimited { after } => Failure::Wait(after, e.to_string()),
+            ForgeError::TooLarge(_) => Failure::Fail(e.to_string()),
             e => Failure::Retry(e.to_string()),
         }
     }

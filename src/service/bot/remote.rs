@@ -10,49 +10,114 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Blob id -> bytes, shared by the workers of a process. Blobs never change, so entries never
-/// go stale; the cache is bounded by dropping everything when it grows past its limit.
-#[derive(Default)]
+/// go stale; the cache is bounded by bytes, dropping everything when a blob would pass the bound.
 pub struct BlobCache {
-    blobs: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    blobs: Mutex<Blobs>,
+    max_bytes: usize,
 }
 
-const CACHE_LIMIT: usize = 20_000;
+/// The cached blobs and how many bytes they hold.
+type Blobs = (HashMap<String, Arc<Vec<u8>>>, usize);
+
+impl Default for BlobCache {
+    fn default() -> Self {
+        BlobCache::with_limit(256 << 20)
+    }
+}
 
 impl BlobCache {
+    pub fn with_limit(max_bytes: usize) -> BlobCache {
+        BlobCache { blobs: Mutex::default(), max_bytes }
+    }
+
     fn get(&self, id: &str) -> Option<Arc<Vec<u8>>> {
-        self.blobs.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+        self.blobs.lock().unwrap_or_else(|e| e.into_inner()).0.get(id).cloned()
     }
 
     fn put(&self, id: String, bytes: Arc<Vec<u8>>) {
-        let mut blobs = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
-        if blobs.len() >= CACHE_LIMIT {
-            blobs.clear();
+        if bytes.len() > self.max_bytes / 4 {
+            return; // one blob never takes a large share
         }
+        let mut guard = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
+        let (blobs, held) = &mut *guard;
+        if *held + bytes.len() > self.max_bytes {
+            blobs.clear();
+            *held = 0;
+        }
+        *held += bytes.len();
         blobs.insert(id, bytes);
+    }
+
+    /// Bytes held now.
+    pub fn held(&self) -> usize {
+        self.blobs.lock().unwrap_or_else(|e| e.into_inner()).1
     }
 }
 
-/// The spec files of revision `rev`.
+/// How much of a revision the service reads: beyond these, it reads nothing and says so.
+#[derive(Clone, Debug)]
+pub struct SnapshotLimits {
+    pub max_files: usize,
+    pub max_bytes: u64,
+    pub max_file_bytes: u64,
+}
+
+impl Default for SnapshotLimits {
+    fn default() -> Self {
+        SnapshotLimits {
+            max_files: 5_000,
+            max_bytes: 64 << 20,
+            max_file_bytes: spec_format::document::MAX_FILE_BYTES as u64,
+        }
+    }
+}
+
+impl SnapshotLimits {
+    fn describe(&self) -> String {
+        format!(
+            "at most {} spec files, {} MiB in all and {} MiB per file",
+            self.max_files,
+            self.max_bytes >> 20,
+            self.max_file_bytes >> 20
+        )
+    }
+}
+
+/// The spec files of revision `rev`. Sizes come with the listing, so a revision over `limits`
+/// is refused before any file is read.
 pub async fn snapshot(
     forge: &impl Forge,
     cache: &BlobCache,
     rev: &str,
     layout: &Layout,
+    limits: &SnapshotLimits,
 ) -> Result<Snapshot, ForgeError> {
-    let mut snapshot = Snapshot::default();
+    let mut entries = Vec::new();
     for root in roots(&layout.specs_dir) {
-        for entry in forge.list_files(rev, root).await? {
-            let bytes = match cache.get(&entry.blob) {
-                Some(bytes) => bytes,
-                None => {
-                    let Some(bytes) = forge.read_file(rev, &entry.path).await? else { continue };
-                    let bytes = Arc::new(bytes);
-                    cache.put(entry.blob.clone(), bytes.clone());
-                    bytes
-                }
-            };
-            snapshot.files.push(RepoFile::new(entry.path, bytes.as_ref().clone()));
+        entries.extend(forge.list_files(rev, root, limits.max_files.saturating_sub(entries.len())).await?);
+        if entries.len() > limits.max_files {
+            return Err(ForgeError::TooLarge(format!("more than {} files; {}", limits.max_files, limits.describe())));
         }
+    }
+    let total: u64 = entries.iter().map(|e| e.size).sum();
+    if let Some(big) = entries.iter().find(|e| e.size > limits.max_file_bytes) {
+        return Err(ForgeError::TooLarge(format!("{} is {} bytes; {}", big.path, big.size, limits.describe())));
+    }
+    if total > limits.max_bytes {
+        return Err(ForgeError::TooLarge(format!("{total} bytes of spec files; {}", limits.describe())));
+    }
+    let mut snapshot = Snapshot::default();
+    for entry in entries {
+        let bytes = match cache.get(&entry.blob) {
+            Some(bytes) => bytes,
+            None => {
+                let Some(bytes) = forge.read_file(rev, &entry.path).await? else { continue };
+                let bytes = Arc::new(bytes);
+                cache.put(entry.blob.clone(), bytes.clone());
+                bytes
+            }
+        };
+        snapshot.files.push(RepoFile::new(entry.path, bytes.as_ref().clone()));
     }
     snapshot.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(snapshot)
@@ -61,7 +126,7 @@ pub async fn snapshot(
 /// The project `slug` as its branch stands at `rev`.
 pub async fn branch(forge: &impl Forge, cache: &BlobCache, slug: &str, rev: &str) -> Result<Branch, ForgeError> {
     let layout = Layout { specs_dir: "specs".to_owned() };
-    let snapshot = snapshot(forge, cache, rev, &layout).await?;
+    let snapshot = snapshot(forge, cache, rev, &layout, &SnapshotLimits::default()).await?;
     Ok(Branch::new(slug, layout, snapshot))
 }
 
