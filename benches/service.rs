@@ -136,6 +136,7 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration) {
         cache: Default::default(),
         permissions: Default::default(),
         limits: Default::default(),
+        allowed_owners: None,
     };
     let queue = Queue::new(pool, "bench");
     let mut n = 0u64;

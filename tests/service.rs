@@ -85,6 +85,7 @@ impl Service {
             cache: Default::default(),
             permissions: Default::default(),
             limits: Default::default(),
+            allowed_owners: None,
         });
         let mut queue = Queue::new(pool, "test-worker");
         queue.backoff = std::time::Duration::ZERO;
@@ -923,4 +924,53 @@ async fn a_pull_request_too_large_to_check_fails_its_check_unread() {
         .iter()
         .filter(|(m, p)| m == "GET" && p.contains("/contents/specs/huge/project.md"));
     assert_eq!(contents_read.count(), 0, "the big file was never fetched");
+}
+
+/// A conversation ends when its issue closes: it is no longer reconciled. Old finished jobs and
+/// deliveries are pruned; a private deployment serves only the owners it lists.
+#[tokio::test]
+async fn growth_is_bounded_and_private_deployments_serve_only_their_owners() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let mut closed = fixture("issues.edited.0.json");
+    closed["action"] = json!("closed");
+    closed["issue"]["number"] = json!(12);
+    closed["sender"] = account("dana", 7);
+    repository(&mut closed);
+    let (status, _) = service.deliver("issues", "closed-12", &closed).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    service.work().await;
+    let pool = &service.state.pool;
+    let state: String =
+        sqlx::query_scalar("SELECT state FROM conversations WHERE issue_number = 12").fetch_one(pool).await.unwrap();
+    assert_eq!(state, "closed");
+    let before = service.fake.state.lock().unwrap().requests.len();
+    specbuilder::service::reconcile::run_once(&service.bot).await.unwrap();
+    assert_eq!(service.fake.state.lock().unwrap().requests.len(), before, "a closed conversation is not read again");
+
+    sqlx::query("UPDATE jobs SET finished_at = now() - interval '40 days' WHERE state IN ('done', 'dead')")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE deliveries SET received_at = now() - interval '40 days'").execute(pool).await.unwrap();
+    let (jobs, deliveries) = jobs::prune(pool, std::time::Duration::from_secs(30 * 86_400)).await.unwrap();
+    assert!(jobs >= 2 && deliveries >= 2, "pruned {jobs} jobs and {deliveries} deliveries");
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(pool).await.unwrap();
+    assert_eq!(left, 0);
+
+    let private = Bot {
+        pool: pool.clone(),
+        github: service.bot.github.clone(),
+        cache: Default::default(),
+        permissions: Default::default(),
+        limits: Default::default(),
+        allowed_owners: Some(vec!["someone-else".into()]),
+    };
+    let id = service.fake.add_comment(14, "dana", "/spec new other saas-web quick");
+    let mut payload = comment("dana", "/spec new other saas-web quick", id);
+    payload["issue"]["number"] = json!(14);
+    service.deliver("issue_comment", "not-ours", &payload).await;
+    while worker::run_one(&private, &service.queue, &service.state).await.unwrap() {}
+    assert_eq!(service.fake.head("spec/other"), None, "an owner not on the list is not served");
+    assert!(service.fake.comments(14).iter().all(|c| c.login != "specbuilder[bot]"));
 }

@@ -151,11 +151,7 @@ impl GitHubApp {
         Fut: Future<Output = octocrab::Result<T>>,
     {
         let writer = (kind != Call::Read).then(|| self.writer(id));
-        let _turn = match &writer {
-            Some(lock) => Some(lock.lock().await),
-            None => None,
-        };
-        self.retrying(kind, |fresh| self.installation(id, fresh), call).await
+        self.retrying(kind, writer, |fresh| self.installation(id, fresh), call).await
     }
 
     /// Runs `call` as the app itself (App JWT): `/app`, `/app/installations`.
@@ -164,10 +160,19 @@ impl GitHubApp {
         F: Fn(Arc<Octocrab>) -> Fut,
         Fut: Future<Output = octocrab::Result<T>>,
     {
-        self.retrying(Call::Read, |_| Ok(self.app.clone()), call).await
+        self.retrying(Call::Read, None, |_| Ok(self.app.clone()), call).await
     }
 
-    async fn retrying<T, C, F, Fut>(&self, kind: Call, client: C, call: F) -> Result<T, ClientError>
+    /// Runs `call` until it succeeds or may not be tried again. `writer`, when given, is held for
+    /// each attempt and never while waiting between them: a rate-limited installation does not
+    /// stop the others' writes while it sleeps.
+    async fn retrying<T, C, F, Fut>(
+        &self,
+        kind: Call,
+        writer: Option<Arc<tokio::sync::Mutex<()>>>,
+        client: C,
+        call: F,
+    ) -> Result<T, ClientError>
     where
         C: Fn(bool) -> Result<Arc<Octocrab>, ClientError>,
         F: Fn(Arc<Octocrab>) -> Fut,
@@ -175,7 +180,13 @@ impl GitHubApp {
     {
         let (mut refreshed, mut attempt, mut backoff) = (false, 0, self.policy.backoff);
         loop {
-            let error = match call(client(false)?).await {
+            let turn = match &writer {
+                Some(lock) => Some(lock.lock().await),
+                None => None,
+            };
+            let outcome = call(client(false)?).await;
+            drop(turn);
+            let error = match outcome {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };

@@ -65,6 +65,23 @@ impl Event {
         installation.as_ref().map(|i| i.id)
     }
 
+    /// The account the event's repository (or installation) belongs to.
+    pub fn owner(&self) -> Option<&str> {
+        let repository = match self {
+            Event::IssueComment(e) => &e.repository,
+            Event::Issues(e) => &e.repository,
+            Event::PullRequest(e) => &e.repository,
+            Event::PullRequestReview(e) => &e.repository,
+            Event::PullRequestReviewComment(e) => &e.repository,
+            Event::CheckRun(e) => &e.repository,
+            Event::CheckSuite(e) => &e.repository,
+            Event::Push(e) => &e.repository,
+            Event::Installation(e) => return Some(&e.installation.account.login),
+            _ => return None,
+        };
+        Some(&repository.owner.login)
+    }
+
     /// What the payload itself identifies, for events whose replay would act twice: a comment,
     /// its action and when it last changed. A captured body resent under a new delivery id has
     /// the same subject, so it can be recognised as the same event.

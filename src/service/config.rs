@@ -27,6 +27,10 @@ pub struct ServiceConfig {
     /// Webhook requests per minute per client address; 0: unlimited.
     pub rate_limit_per_minute: u32,
     pub limits: super::http::Limits,
+    /// Finished jobs and deliveries older than this are forgotten.
+    pub retention: std::time::Duration,
+    /// For a private deployment: the only accounts (users or organisations) served.
+    pub allowed_owners: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -44,6 +48,8 @@ impl std::fmt::Debug for ServiceConfig {
             .field("admin_addr", &self.admin_addr)
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("limits", &self.limits)
+            .field("retention", &self.retention)
+            .field("allowed_owners", &self.allowed_owners)
             .finish()
     }
 }
@@ -96,6 +102,10 @@ impl ServiceConfig {
         };
         let rate_limit_per_minute = u32::try_from(number("SPECBUILDER_RATE_LIMIT_PER_MINUTE", 100)?)
             .context("SPECBUILDER_RATE_LIMIT_PER_MINUTE is too large")?;
+        let retention = std::time::Duration::from_secs(number("SPECBUILDER_RETENTION_DAYS", 30)? * 86_400);
+        let allowed_owners = get("SPECBUILDER_ALLOWED_OWNERS").map(|list| {
+            list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect::<Vec<_>>()
+        });
         let github_webhook_secret = required("GITHUB_WEBHOOK_SECRET")?;
         if github_webhook_secret.split(',').all(|s| s.trim().is_empty()) {
             bail!("GITHUB_WEBHOOK_SECRET holds no secret");
@@ -113,6 +123,8 @@ impl ServiceConfig {
             admin_addr,
             rate_limit_per_minute,
             limits,
+            retention,
+            allowed_owners,
         })
     }
 }

@@ -254,3 +254,24 @@ impl Queue {
         Ok(())
     }
 }
+
+/// Forgets finished jobs (and their steps) and deliveries older than `age`: the tables stay the
+/// size of the recent past. Returns how many jobs and deliveries went.
+pub async fn prune(pool: &PgPool, age: Duration) -> sqlx::Result<(u64, u64)> {
+    let mut tx = pool.begin().await?;
+    let old = "state IN ('done', 'dead') AND finished_at < now() - make_interval(secs => $1)";
+    sqlx::query(&format!("DELETE FROM job_steps WHERE job_id IN (SELECT id FROM jobs WHERE {old})"))
+        .bind(age.as_secs_f64())
+        .execute(&mut *tx)
+        .await?;
+    let jobs = sqlx::query(&format!("DELETE FROM jobs WHERE {old}")).bind(age.as_secs_f64()).execute(&mut *tx).await?;
+    let deliveries = sqlx::query(
+        "DELETE FROM deliveries d WHERE received_at < now() - make_interval(secs => $1)
+           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.delivery_id = d.id)",
+    )
+    .bind(age.as_secs_f64())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((jobs.rows_affected(), deliveries.rows_affected()))
+}

@@ -127,6 +127,7 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         cache: Default::default(),
         permissions: Default::default(),
         limits: Default::default(),
+        allowed_owners: config.allowed_owners.clone(),
     });
     let stop = Arc::new(Notify::new());
     let mut workers = Vec::new();
@@ -145,7 +146,7 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         }));
     }
     let reconciler = {
-        let (bot, stop, every) = (bot.clone(), stop.clone(), config.reconcile_every);
+        let (bot, stop, every, retention) = (bot.clone(), stop.clone(), config.reconcile_every, config.retention);
         tokio::spawn(async move {
             loop {
                 tokio::select! {
@@ -154,6 +155,11 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
                 }
                 if let Err(error) = reconcile::run_once(&bot).await {
                     tracing::warn!(%error, "reconciler failed; it runs again later");
+                }
+                match jobs::prune(&bot.pool, retention).await {
+                    Ok((0, 0)) => {}
+                    Ok((jobs, deliveries)) => tracing::info!(jobs, deliveries, "pruned what finished long ago"),
+                    Err(error) => tracing::warn!(%error, "pruning failed; it runs again later"),
                 }
             }
         })

@@ -41,7 +41,8 @@ pub async fn run_one(bot: &Bot, queue: &Queue, state: &AppState) -> sqlx::Result
     let span =
         tracing::info_span!("job", id = job.id, kind = %job.kind, delivery = ?job.delivery_id, attempt = job.attempt);
     // A job that panics fails (and is dead-lettered); the worker, and the lock, carry on.
-    let running = std::panic::AssertUnwindSafe(bot::run(bot, queue, &job).instrument(span.clone()));
+    // Boxed: a job's future is large, and lives on the heap rather than the worker's stack.
+    let running = std::panic::AssertUnwindSafe(Box::pin(bot::run(bot, queue, &job)).instrument(span.clone()));
     let outcome = match futures_util::FutureExt::catch_unwind(running).await {
         Ok(outcome) => outcome,
         Err(_) => Outcome::Fail("the job panicked; see the service's log".into()),

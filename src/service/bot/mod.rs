@@ -31,6 +31,8 @@ pub struct Bot {
     pub permissions: PermissionCache,
     /// How much of a revision a job reads.
     pub limits: remote::SnapshotLimits,
+    /// For a private deployment: the only accounts whose repositories it serves.
+    pub allowed_owners: Option<Vec<String>>,
 }
 
 /// Permissions as GitHub last told them, per (installation, repository, login), kept briefly:
@@ -121,9 +123,41 @@ async fn load_event(bot: &Bot, job: &Job) -> Result<Event> {
 }
 
 async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<()> {
+    if let (Some(allowed), Some(owner)) = (&bot.allowed_owners, event.owner())
+        && !allowed.iter().any(|a| a.eq_ignore_ascii_case(owner))
+    {
+        tracing::info!(%owner, "not on SPECBUILDER_ALLOWED_OWNERS; nothing done");
+        return Ok(());
+    }
     match (job.kind.as_str(), event) {
+        ("close", Event::Issues(event)) => {
+            let repo = &event.repository;
+            sqlx::query(
+                "UPDATE conversations SET state = 'closed', updated_at = now()
+                 WHERE owner = $1 AND repo = $2 AND issue_number = $3 AND state = 'open'",
+            )
+            .bind(&repo.owner.login)
+            .bind(&repo.name)
+            .bind(event.issue.number as i64)
+            .execute(&bot.pool)
+            .await?;
+            Ok(())
+        }
+        ("close", Event::PullRequest(event)) => {
+            let repo = &event.repository;
+            sqlx::query(
+                "UPDATE conversations SET state = 'merged', updated_at = now()
+                 WHERE owner = $1 AND repo = $2 AND branch = $3 AND state = 'open'",
+            )
+            .bind(&repo.owner.login)
+            .bind(&repo.name)
+            .bind(&event.pull_request.head.name)
+            .execute(&bot.pool)
+            .await?;
+            Ok(())
+        }
         ("comment", Event::IssueComment(event)) => {
-            Conversation::for_comment(bot, queue, job, &event).await?.handle().await
+            Box::pin(Conversation::for_comment(bot, queue, job, &event).await?.handle()).await
         }
         ("check", Event::PullRequest(event)) => checks::check_pull_request(bot, queue, job, &event).await,
         ("check", Event::CheckRun(event)) => {
