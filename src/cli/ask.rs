@@ -19,8 +19,11 @@ use std::io::IsTerminal;
 /// (or type a number) and each answer is committed like `answer`; Esc stops.
 ///
 /// With --json, one object for scripts and bots:
-///   {"project": SLUG, "question": {key, text, why, category, format, options: [{number, id, label}],
-///    allow_other, recommended: {id, reason}} or null when nothing is left, "assumptions": [...]}
+///   {"project": SLUG, "question": {key, text, why, category, format, options: [{number, id, label,
+///    contradicts?}], allow_other, recommended: {id, reason, because?}} or null when nothing is
+///    left, "assumptions": [...]}
+/// where `recommended.id` is an option id, a list of ids (a multi question) or a mapping of
+/// field to value (a form), and `because` says why the rules moved it off the template's choice.
 ///
 /// Examples:
 ///   specbuilder ask examples/team-tracker

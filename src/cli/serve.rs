@@ -22,6 +22,13 @@ use std::path::PathBuf;
 ///   SPECBUILDER_WORKERS     background workers in this process (default 4)
 ///   SPECBUILDER_RECONCILE_SECS  how often to look for comments whose webhook never came
 ///                           (default 300)
+///   SPECBUILDER_ADMIN_ADDR  serve /healthz, /readyz and /metrics here instead (default: unset)
+///   SPECBUILDER_RATE_LIMIT_PER_MINUTE  webhook requests per client address (default 100; 0: none)
+///   SPECBUILDER_MAX_CONNECTIONS        open connections at once (default 1024)
+///   SPECBUILDER_HEADER_TIMEOUT_SECS    to send the request head (default 10)
+///   SPECBUILDER_REQUEST_TIMEOUT_SECS   for a whole request (default 30)
+///   SPECBUILDER_RETENTION_DAYS         finished jobs and deliveries kept (default 30)
+///   SPECBUILDER_ALLOWED_OWNERS         only these accounts' repositories, comma-separated
 ///   RUST_LOG                log filter (default info); logs are JSON lines on stderr
 ///
 /// Endpoints: POST /webhooks/github, GET /healthz, GET /readyz (database reachable),
