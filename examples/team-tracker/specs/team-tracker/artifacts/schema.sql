@@ -211,12 +211,57 @@ CREATE TABLE audit_events (
     PRIMARY KEY (id)
 );
 
--- Each member's in-app inbox (from `notify.channels`)
+-- Each member's switch per workspace, kind of activity and channel; a missing row means on (from `notify.channels`)
+CREATE TABLE notification_settings (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL,
+    workspace_id uuid NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('record_changed', 'record_deleted', 'role_changed')),
+    channel text NOT NULL,
+    enabled boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- The outbox of notifications per recipient and channel, with the state of each send, for retries and support questions (from `notify.channels`)
+CREATE TABLE notification_deliveries (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    recipient_id uuid,
+    workspace_id uuid NOT NULL,
+    kind text NOT NULL,
+    channel text NOT NULL,
+    payload jsonb NOT NULL,
+    status text NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'suppressed')),
+    attempts bigint NOT NULL,
+    next_attempt_at timestamptz,
+    sent_at timestamptz,
+    provider_message_id text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id)
+);
+
+-- Addresses that bounced hard or complained, to which no activity email is sent (from `notify.channels`)
+CREATE TABLE email_suppressions (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    email text NOT NULL,
+    reason text NOT NULL CHECK (reason IN ('hard_bounce', 'complaint')),
+    provider_event_id text,
+    suppressed_at timestamptz NOT NULL,
+    cleared_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (id),
+    UNIQUE (email)
+);
+
+-- Each member's notification-centre entries per workspace, kept NOTIFICATION_RETENTION_DAYS days (from `notify.channels`)
 CREATE TABLE notifications (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
     recipient_id uuid NOT NULL,
-    kind text NOT NULL CHECK (kind IN ('assigned', 'mentioned', 'due_soon')),
-    task_id uuid NOT NULL,
+    workspace_id uuid NOT NULL,
+    kind text NOT NULL,
+    actor_id uuid,
+    title text NOT NULL,
+    link text NOT NULL,
     read_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (id)
@@ -306,8 +351,13 @@ ALTER TABLE invitations ADD CONSTRAINT invitations_invited_by_id_fkey FOREIGN KE
 ALTER TABLE invitations ADD CONSTRAINT invitations_accepted_by_id_fkey FOREIGN KEY (accepted_by_id) REFERENCES users (id) ON DELETE SET NULL;
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES users (id) ON DELETE SET NULL;
+ALTER TABLE notification_settings ADD CONSTRAINT notification_settings_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE notification_settings ADD CONSTRAINT notification_settings_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE notification_deliveries ADD CONSTRAINT notification_deliveries_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES users (id) ON DELETE SET NULL;
+ALTER TABLE notification_deliveries ADD CONSTRAINT notification_deliveries_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE notifications ADD CONSTRAINT notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES users (id) ON DELETE CASCADE;
-ALTER TABLE notifications ADD CONSTRAINT notifications_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE notifications ADD CONSTRAINT notifications_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
+ALTER TABLE notifications ADD CONSTRAINT notifications_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES users (id) ON DELETE SET NULL;
 ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 ALTER TABLE task_assignees ADD CONSTRAINT task_assignees_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
 ALTER TABLE task_assignees ADD CONSTRAINT task_assignees_member_id_fkey FOREIGN KEY (member_id) REFERENCES members (id) ON DELETE CASCADE;
@@ -335,8 +385,13 @@ CREATE INDEX invitations_invited_by_id_idx ON invitations (invited_by_id);
 CREATE INDEX invitations_accepted_by_id_idx ON invitations (accepted_by_id);
 CREATE INDEX audit_events_workspace_id_idx ON audit_events (workspace_id);
 CREATE INDEX audit_events_actor_id_idx ON audit_events (actor_id);
+CREATE INDEX notification_settings_user_id_idx ON notification_settings (user_id);
+CREATE INDEX notification_settings_workspace_id_idx ON notification_settings (workspace_id);
+CREATE INDEX notification_deliveries_recipient_id_idx ON notification_deliveries (recipient_id);
+CREATE INDEX notification_deliveries_workspace_id_idx ON notification_deliveries (workspace_id);
 CREATE INDEX notifications_recipient_id_idx ON notifications (recipient_id);
-CREATE INDEX notifications_task_id_idx ON notifications (task_id);
+CREATE INDEX notifications_workspace_id_idx ON notifications (workspace_id);
+CREATE INDEX notifications_actor_id_idx ON notifications (actor_id);
 CREATE INDEX subscriptions_workspace_id_idx ON subscriptions (workspace_id);
 CREATE INDEX task_assignees_task_id_idx ON task_assignees (task_id);
 CREATE INDEX task_assignees_member_id_idx ON task_assignees (member_id);
