@@ -18,7 +18,6 @@ use std::path::PathBuf;
 ///   GITHUB_PRIVATE_KEY      the app's private key: PEM text, or the path of a PEM file
 ///   GITHUB_WEBHOOK_SECRET   the webhook secret; several, comma-separated, while rotating
 ///   GITHUB_API_URL          default https://api.github.com (GHES: https://HOST/api/v3)
-///   MEILI_URL               optional search index
 ///   SPECBUILDER_WORKERS     background workers in this process (default 4)
 ///   SPECBUILDER_RECONCILE_SECS  how often to look for comments whose webhook never came
 ///                           (default 300)

@@ -17,7 +17,6 @@ pub struct ServiceConfig {
     /// Comma-separated: the first signs nothing, all verify (rotation).
     pub github_webhook_secret: String,
     pub github_api_url: String,
-    pub meili_url: Option<String>,
     /// Background workers in this process.
     pub workers: usize,
     /// How often the reconciler looks for comments whose webhook never came.
@@ -42,7 +41,6 @@ impl std::fmt::Debug for ServiceConfig {
             .field("github_private_key", &"[redacted]")
             .field("github_webhook_secret", &"[redacted]")
             .field("github_api_url", &self.github_api_url)
-            .field("meili_url", &self.meili_url)
             .field("workers", &self.workers)
             .field("reconcile_every", &self.reconcile_every)
             .field("admin_addr", &self.admin_addr)
@@ -117,7 +115,6 @@ impl ServiceConfig {
             github_private_key,
             github_webhook_secret,
             github_api_url: get("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.into()),
-            meili_url: get("MEILI_URL"),
             workers,
             reconcile_every,
             admin_addr,

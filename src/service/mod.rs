@@ -129,7 +129,8 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         limits: Default::default(),
         allowed_owners: config.allowed_owners.clone(),
     });
-    let stop = Arc::new(Notify::new());
+    // Cancelled once at shutdown; unlike a notification it is seen by whoever looks later, too.
+    let stop = tokio_util::sync::CancellationToken::new();
     let mut workers = Vec::new();
     for n in 0..config.workers {
         let queue = jobs::Queue::new(pool.clone(), format!("{}-{n}", worker::process_name()));
@@ -151,7 +152,7 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
             loop {
                 tokio::select! {
                     _ = tokio::time::sleep(every) => {}
-                    _ = stop.notified() => return,
+                    _ = stop.cancelled() => return,
                 }
                 if let Err(error) = reconcile::run_once(&bot).await {
                     tracing::warn!(%error, "reconciler failed; it runs again later");
@@ -168,13 +169,13 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))
     };
     let listener = bind(config.addr).await?;
-    let stopping = Arc::new(Notify::new());
+    let stopping = tokio_util::sync::CancellationToken::new();
     let app = match config.admin_addr {
         Some(addr) => {
             let (admin_listener, stopping) = (bind(addr).await?, stopping.clone());
             let admin = admin(state.clone());
             let limits = config.limits.clone();
-            tokio::spawn(async move { http::serve(admin_listener, admin, limits, stopping.notified_owned()).await });
+            tokio::spawn(async move { http::serve(admin_listener, admin, limits, stopping.cancelled_owned()).await });
             tracing::info!(%addr, "health, readiness and metrics on their own address");
             webhooks(state)
         }
@@ -185,11 +186,11 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         let stopping = stopping.clone();
         async move {
             shutdown().await;
-            stopping.notify_waiters();
+            stopping.cancel();
         }
     };
     http::serve(listener, app, config.limits.clone(), signal).await?;
-    stop.notify_waiters();
+    stop.cancel();
     for task in workers.into_iter().chain([reconciler]) {
         let _ = task.await;
     }

@@ -7,7 +7,7 @@ use super::jobs::{Outcome, Queue};
 use super::metrics::JobLabels;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 /// `host-pid`, so a job's `locked_by` says which process runs it.
@@ -16,8 +16,9 @@ pub fn process_name() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-pub async fn run(bot: Arc<Bot>, queue: Queue, state: AppState, stop: Arc<Notify>) {
-    loop {
+/// Runs jobs until `stop` is cancelled; a job running then is finished first.
+pub async fn run(bot: Arc<Bot>, queue: Queue, state: AppState, stop: CancellationToken) {
+    while !stop.is_cancelled() {
         match run_one(&bot, &queue, &state).await {
             Ok(true) => continue,
             Ok(false) => {}
@@ -26,7 +27,7 @@ pub async fn run(bot: Arc<Bot>, queue: Queue, state: AppState, stop: Arc<Notify>
         tokio::select! {
             _ = state.wake.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = stop.notified() => return,
+            _ = stop.cancelled() => return,
         }
     }
 }

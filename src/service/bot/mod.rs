@@ -131,30 +131,10 @@ async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<(
     }
     match (job.kind.as_str(), event) {
         ("close", Event::Issues(event)) => {
-            let repo = &event.repository;
-            sqlx::query(
-                "UPDATE conversations SET state = 'closed', updated_at = now()
-                 WHERE owner = $1 AND repo = $2 AND issue_number = $3 AND state = 'open'",
-            )
-            .bind(&repo.owner.login)
-            .bind(&repo.name)
-            .bind(event.issue.number as i64)
-            .execute(&bot.pool)
-            .await?;
-            Ok(())
+            end_conversation(bot, &event.repository, "closed", Some(event.issue.number as i64), None).await
         }
         ("close", Event::PullRequest(event)) => {
-            let repo = &event.repository;
-            sqlx::query(
-                "UPDATE conversations SET state = 'merged', updated_at = now()
-                 WHERE owner = $1 AND repo = $2 AND branch = $3 AND state = 'open'",
-            )
-            .bind(&repo.owner.login)
-            .bind(&repo.name)
-            .bind(&event.pull_request.head.name)
-            .execute(&bot.pool)
-            .await?;
-            Ok(())
+            end_conversation(bot, &event.repository, "merged", None, Some(&event.pull_request.head.name)).await
         }
         ("comment", Event::IssueComment(event)) => {
             Box::pin(Conversation::for_comment(bot, queue, job, &event).await?.handle()).await
@@ -191,6 +171,29 @@ async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<(
         }
         _ => Ok(()),
     }
+}
+
+/// Ends the open conversation of an issue (closed) or of a project branch (merged): it is no
+/// longer reconciled.
+async fn end_conversation(
+    bot: &Bot,
+    repo: &github_app::events::Repository,
+    state: &str,
+    issue: Option<i64>,
+    branch: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE conversations SET state = $3, updated_at = now()
+         WHERE owner = $1 AND repo = $2 AND state = 'open' AND (issue_number = $4 OR branch = $5)",
+    )
+    .bind(&repo.owner.login)
+    .bind(&repo.name)
+    .bind(state)
+    .bind(issue)
+    .bind(branch)
+    .execute(&bot.pool)
+    .await?;
+    Ok(())
 }
 
 async fn stored_payload(bot: &Bot, job: &Job) -> Result<Value> {

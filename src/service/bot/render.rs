@@ -120,15 +120,16 @@ fn escape_cell(text: &str) -> String {
 
 pub const HELP: &str = "**Spec Builder** turns answers into a versioned specification on a `spec/<slug>` branch.\n\n\
 | command | what |\n|---|---|\n\
-| `/spec new <slug> [template] [quick\\|standard\\|thorough]` | start a project (templates: saas-web, api-service, mobile-app, brownfield-change, ...) |\n\
-| a number, an option id, `other: text` | answer the open question |\n\
+| `/spec new <slug> [--template T] [--depth quick\\|standard\\|thorough] [--targets a,b] [--idea \"...\"]` | start a project, with the CLI's own options (or `/spec new <slug> [template] [depth]`); the repository's templates in `.specbuilder/templates/` count |\n\
+| a number, an option id, `1,3`, `other: text`, `field: value` | answer the open question (several options where it takes several; the fields of a form) |\n\
 | `/answer [key] <reply>` | answer explicitly |\n\
 | `/skip`, `/defer` | take the recommended default, or decide later |\n\
 | `/spec status` | progress per artifact |\n\
 | `/spec why <key>` | the decision, who made it and why |\n\
 | `/spec change <key> <reply>` | replace an answer |\n\
 | `/spec lock <key>` | from now on, change it only through a pull request |\n\
+| `/spec generate [targets] [--partial]` | generate artifacts onto the branch |\n\
 | `/spec branch` | where the spec lives |\n\
 | `/spec merge` | open the pull request |\n\
-| `/spec help` | this |\n\n\
+| `/spec help`, `/spec <command> --help` | this; a command's options |\n\n\
 Answering and changing need write access to the repository. Commands in code blocks, quotes and links are ignored.\n";
