@@ -67,6 +67,7 @@ async fn ingest(deliveries: usize, connections: usize) -> (f64, Duration, Durati
         wake: Arc::default(),
         // The limits are on, set above what one benchmarking client sends, so they cost what they cost.
         per_ip: specbuilder::service::http::PerIp::per_minute(u32::MAX),
+        workers: Arc::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/webhooks/github", listener.local_addr().unwrap());
@@ -147,6 +148,7 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration, usize) {
         metrics: Arc::default(),
         wake: Arc::default(),
         per_ip: None,
+        workers: Arc::default(),
     };
     let bot = Bot {
         pool: pool.clone(),

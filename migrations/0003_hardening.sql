@@ -5,3 +5,7 @@ CREATE UNIQUE INDEX deliveries_subject ON deliveries (subject) WHERE subject IS 
 
 -- Jobs are looked up by project on every claim.
 CREATE INDEX jobs_project_key ON jobs (project_key);
+
+-- Whose job it is: workers take the installation with the fewest running jobs first, so one
+-- installation's backlog cannot starve another's.
+ALTER TABLE jobs ADD COLUMN installation_id BIGINT;

@@ -78,6 +78,7 @@ impl Service {
             metrics: Arc::default(),
             wake: Arc::default(),
             per_ip: None,
+            workers: Arc::default(),
         };
         let bot = Arc::new(Bot {
             pool: pool.clone(),
@@ -973,4 +974,55 @@ async fn growth_is_bounded_and_private_deployments_serve_only_their_owners() {
     while worker::run_one(&private, &service.queue, &service.state).await.unwrap() {}
     assert_eq!(service.fake.head("spec/other"), None, "an owner not on the list is not served");
     assert!(service.fake.comments(14).iter().all(|c| c.login != "specbuilder[bot]"));
+}
+
+/// Workers serve installations fairly: with one installation's backlog queued first, the next
+/// free worker takes another installation's job before more of the backlog.
+#[tokio::test]
+async fn one_installations_backlog_does_not_starve_another() {
+    let service = Service::start().await;
+    let pool = &service.state.pool;
+    for (n, installation) in [1, 1, 1, 1, 1, 2].into_iter().enumerate() {
+        sqlx::query("INSERT INTO jobs (kind, project_key, payload, installation_id) VALUES ('noop', $1, '{}', $2)")
+            .bind(format!("project-{n}"))
+            .bind(installation as i64)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let first = service.queue.claim().await.unwrap().unwrap();
+    let second = service.queue.claim().await.unwrap().unwrap();
+    let owner = |job: &jobs::Job| job.project_key.clone();
+    assert_eq!(owner(&first), "project-0", "the oldest job first");
+    assert_eq!(owner(&second), "project-5", "then the other installation's, ahead of the backlog");
+}
+
+/// `/readyz` says when a worker this process should run is not running, and never echoes a
+/// database error.
+#[tokio::test]
+async fn readiness_counts_the_workers() {
+    let service = Service::start().await;
+    let ready = |state: AppState| async move {
+        let request = Request::get("/readyz").body(Body::empty()).unwrap();
+        let response = router(state).oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    };
+    assert_eq!(ready(service.state.clone()).await, (StatusCode::OK, "ready\n".to_owned()));
+    service.state.workers.expected.store(2, Ordering::Relaxed);
+    service.state.workers.running.store(1, Ordering::Relaxed);
+    assert_eq!(
+        ready(service.state.clone()).await,
+        (StatusCode::SERVICE_UNAVAILABLE, "1 of 2 workers are running\n".to_owned())
+    );
+    let mut unreachable = service.state.clone();
+    unreachable.workers = Arc::default();
+    unreachable.pool = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_millis(300))
+        .connect_lazy("postgres://nobody:hunter2@127.0.0.1:1/secretdb")
+        .unwrap();
+    let (status, body) = ready(unreachable).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(!body.contains("hunter2") && !body.contains("secretdb") && !body.contains("127.0.0.1"), "{body}");
 }

@@ -79,8 +79,8 @@ pub async fn store_delivery(pool: &PgPool, delivery: &NewDelivery<'_>) -> sqlx::
              INSERT INTO deliveries (id, event, body_sha256, installation_id, payload, subject)
              VALUES ($1, $2, $3, $4, $5::text::jsonb, $8) ON CONFLICT DO NOTHING RETURNING id),
          job AS (
-             INSERT INTO jobs (kind, project_key, delivery_id, payload)
-             SELECT $6, $7, delivery.id, jsonb_build_object('event', $2::text) FROM delivery
+             INSERT INTO jobs (kind, project_key, delivery_id, payload, installation_id)
+             SELECT $6, $7, delivery.id, jsonb_build_object('event', $2::text), $4 FROM delivery
              WHERE $6::text IS NOT NULL RETURNING id)
          SELECT (SELECT count(*) FROM delivery), (SELECT id FROM job)",
     )
@@ -113,7 +113,8 @@ impl Queue {
     }
 
     /// Claims the next runnable job, if any: queued and due, or running with its lease run out;
-    /// and the earliest unfinished job of its project.
+    /// and the earliest unfinished job of its project; of the installation with the fewest jobs
+    /// running, so one installation's backlog cannot starve another's.
     pub async fn claim(&self) -> sqlx::Result<Option<Job>> {
         // A lease that ran out counts as an attempt: a job that kills its worker every time
         // ends in the dead letter after its last one instead of coming back forever.
@@ -134,7 +135,9 @@ impl Queue {
                    AND NOT EXISTS (SELECT 1 FROM jobs e
                                    WHERE e.project_key = j.project_key AND e.id < j.id
                                      AND e.state IN ('queued', 'running'))
-                 ORDER BY j.run_at, j.id
+                 ORDER BY (SELECT count(*) FROM jobs r
+                           WHERE r.state = 'running' AND r.installation_id IS NOT DISTINCT FROM j.installation_id),
+                          j.run_at, j.id
                  FOR UPDATE SKIP LOCKED
                  LIMIT 1)
              RETURNING id, kind, project_key, delivery_id, payload, attempts, max_attempts",

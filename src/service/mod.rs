@@ -35,6 +35,30 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Webhook requests per minute per client address; `None`: unlimited.
     pub per_ip: Option<Arc<http::PerIp>>,
+    /// Workers this process runs, and how many are running now (for `/readyz`).
+    pub workers: Arc<WorkerCount>,
+}
+
+#[derive(Debug, Default)]
+pub struct WorkerCount {
+    pub expected: std::sync::atomic::AtomicUsize,
+    pub running: std::sync::atomic::AtomicUsize,
+}
+
+/// Counts a worker as running while it lives.
+struct Running(Arc<WorkerCount>);
+
+impl Running {
+    fn start(count: &Arc<WorkerCount>) -> Running {
+        count.running.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Running(count.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl FromRef<AppState> for WebhookSecrets {
@@ -93,12 +117,18 @@ async fn request_id(request: axum::extract::Request, next: axum::middleware::Nex
 
 /// Ready when the database answers. Its error goes to the log, never to the caller (it can
 /// name hosts and users).
-async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+async fn ready(State(state): State<AppState>) -> axum::response::Response {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (expected, running) = (state.workers.expected.load(Relaxed), state.workers.running.load(Relaxed));
+    if running < expected {
+        let text = format!("{running} of {expected} workers are running\n");
+        return (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
+    }
     match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool).await {
-        Ok(_) => (StatusCode::OK, "ready\n"),
+        Ok(_) => (StatusCode::OK, "ready\n").into_response(),
         Err(error) => {
             tracing::warn!(%error, "readiness: the database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "the database does not answer\n")
+            (StatusCode::SERVICE_UNAVAILABLE, "the database does not answer\n").into_response()
         }
     }
 }
@@ -120,7 +150,9 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         metrics: Arc::default(),
         wake: Arc::default(),
         per_ip: http::PerIp::per_minute(config.rate_limit_per_minute),
+        workers: Arc::default(),
     };
+    state.workers.expected.store(config.workers, std::sync::atomic::Ordering::Relaxed);
     let bot = Arc::new(bot::Bot {
         pool: pool.clone(),
         github: Arc::new(github),
@@ -138,7 +170,11 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         // A worker that dies is started again; jobs it held come back when their lease runs out.
         workers.push(tokio::spawn(async move {
             loop {
-                let run = tokio::spawn(worker::run(bot.clone(), queue.clone(), state.clone(), stop.clone()));
+                let (bot, each, state, stop) = (bot.clone(), queue.clone(), state.clone(), stop.clone());
+                let run = tokio::spawn(async move {
+                    let _running = Running::start(&state.workers);
+                    worker::run(bot, each, state, stop).await
+                });
                 match run.await {
                     Ok(()) => return,
                     Err(error) => tracing::error!(%error, worker = %queue.worker, "a worker died; starting it again"),
