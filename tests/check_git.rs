@@ -127,3 +127,25 @@ fn breaking_changes_to_the_contracts_are_reported_against_the_base() {
     let none = json(&specbuilder(&["check", "--ref", "main", "--base", "main", "--format", "json"], root));
     assert!(!codes(&none).contains(&"SB502".to_owned()));
 }
+
+/// A blob over the size limit is refused from its object header, never decompressed.
+#[test]
+fn a_huge_blob_is_a_finding_read_from_its_header() {
+    let dir = repo_with_locked_decision();
+    let root = dir.path();
+    write(root, "specs/demo/decisions/huge.md", "x".repeat(5 << 20));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "a 5 MiB spec file"]);
+    let out = specbuilder(&["check", "--ref", "HEAD", "--format", "json"], root);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let finding = (report["findings"].as_array().unwrap().iter())
+        .find(|f| f["path"] == "specs/demo/decisions/huge.md")
+        .expect("a finding on the big file");
+    assert_eq!(finding["code"], "SB002");
+    assert!(
+        finding["message"].as_str().unwrap().contains("5242880 bytes")
+            && finding["message"].as_str().unwrap().contains("not read"),
+        "{finding}"
+    );
+}

@@ -15,6 +15,9 @@ fn hostile_repo(root: &Path) {
     write(root, "specs/bad/decisions/utf8.md", b"---\nkey: utf8\nquestion: \xff\xfe\n---\n".as_slice());
     let huge = format!("---\nkey: huge\nquestion: {}\n---\n", "x".repeat(10 * 1024 * 1024));
     write(root, "specs/bad/decisions/huge.md", huge);
+    // 8 GiB, sparse: reading it would take the machine's memory; its size must refuse it unread.
+    let gigantic = std::fs::File::create(root.join("specs/bad/decisions/gigantic.md")).unwrap();
+    gigantic.set_len(8 << 30).unwrap();
     let mut bomb =
         String::from("---\nkey: bomb\nquestion: Q\nformat: form\nanswer:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..16 {
@@ -70,6 +73,13 @@ fn every_bad_file_is_an_error_on_that_file_and_the_rest_is_still_checked() {
     };
     expect("specs/bad/decisions/utf8.md", "SB001");
     expect("specs/bad/decisions/huge.md", "SB002");
+    expect("specs/bad/decisions/gigantic.md", "SB002");
+    let gigantic = finding_for(&report, "specs/bad/decisions/gigantic.md");
+    assert!(
+        gigantic["message"].as_str().unwrap().contains("8589934592 bytes")
+            && gigantic["message"].as_str().unwrap().contains("not read"),
+        "{gigantic}"
+    );
     expect("specs/bad/decisions/bomb.md", "SB004");
     expect("specs/bad/decisions/deep.md", "SB004");
     expect("specs/bad/decisions/empty.md", "SB003");

@@ -1026,3 +1026,56 @@ async fn readiness_counts_the_workers() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(!body.contains("hunter2") && !body.contains("secretdb") && !body.contains("127.0.0.1"), "{body}");
 }
+
+/// Logs keep secrets: at trace level, a refused delivery whose payload and headers carry a canary,
+/// a signed one that does not parse, and a conversation whose answer is a canary leave no trace of
+/// it, nor of the webhook secret.
+#[tokio::test]
+async fn logs_never_hold_payload_values_or_secrets() {
+    #[derive(Clone, Default)]
+    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let canary = "CANARY-b7e1f0";
+    let service = Service::start().await;
+    // Unsigned, with the canary in the body and in a header.
+    let body = comment("dana", canary, 5).to_string();
+    let request = Request::post("/webhooks/github")
+        .header("x-github-event", "issue_comment")
+        .header("x-github-delivery", format!("{canary}-delivery"))
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(router(service.state.clone()).oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // Signed but malformed: the parser's message would quote the value.
+    let malformed = format!(r#"{{"action": "created", "comment": {{"id": "{canary}"}}}}"#);
+    let (status, _) = service
+        .send("issue_comment", "malformed", malformed.clone(), Some(service.state.secrets.sign(malformed.as_bytes())))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A whole conversation, with the canary as a free answer.
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    service.comment("dana", &format!("/answer product.audience other: {canary}")).await;
+    service.comment("dana", canary).await;
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("webhook refused"), "the refusals are logged: {logs}");
+    let leaks: Vec<&str> = logs.lines().filter(|l| l.contains(canary)).collect();
+    assert!(leaks.is_empty(), "a payload value reached the log: {leaks:#?}");
+    assert!(!logs.contains(SECRET), "the webhook secret reached the log");
+}

@@ -39,6 +39,18 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// The kind of refusal, for logs: never a payload value (a parser's message can quote one).
+    pub fn class(&self) -> &'static str {
+        match self {
+            Rejection::Signature(SignatureError::NoSecret) => "no webhook secret configured",
+            Rejection::Signature(_) => "signature",
+            Rejection::TooLarge => "too large",
+            Rejection::Body(_) => "unreadable body",
+            Rejection::MissingHeader(header) => header,
+            Rejection::BadPayload { .. } => "payload does not parse",
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Rejection::Signature(SignatureError::NoSecret) => StatusCode::INTERNAL_SERVER_ERROR,

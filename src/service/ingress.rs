@@ -42,13 +42,34 @@ pub fn job_for(event: &Event) -> Option<(&'static str, String)> {
     }
 }
 
-pub async fn github(State(state): State<AppState>, webhook: Result<Webhook, Rejection>) -> Response {
+pub async fn github(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    webhook: Result<Webhook, Rejection>,
+) -> Response {
     let started = Instant::now();
     let webhook = match webhook {
         Ok(webhook) => webhook,
         Err(rejection) => {
             state.metrics.deliveries.get_or_create(&DeliveryLabels { event: "-".into(), outcome: "rejected" }).inc();
-            tracing::warn!(reason = %rejection, "webhook refused");
+            // The class only: the full reason can quote what the sender wrote; the event and
+            // delivery id only when they look like what GitHub sends.
+            let header = |name: &str, allowed: fn(char) -> bool| {
+                (headers.get(name).and_then(|v| v.to_str().ok()))
+                    .filter(|v| v.len() <= 64 && v.chars().all(allowed))
+                    .unwrap_or("-")
+                    .to_owned()
+            };
+            // GitHub's event names are snake_case words; its delivery ids are UUIDs.
+            let event = header("x-github-event", |c| c.is_ascii_lowercase() || c == '_');
+            let delivery = header("x-github-delivery", |c| c.is_ascii_hexdigit() || c == '-');
+            tracing::warn!(
+                reason = rejection.class(),
+                status = rejection.status().as_u16(),
+                %event,
+                %delivery,
+                "webhook refused"
+            );
             return rejection.into_response();
         }
     };

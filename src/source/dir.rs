@@ -72,9 +72,18 @@ impl Walker {
                 self.visit(&entry.path(), format!("{relative}/{name}"), depth + 1)?;
             }
         } else if meta.is_file() {
-            self.to_read.push((path.to_owned(), relative));
+            self.read_if_small(path.to_owned(), relative, meta.len());
         }
         Ok(())
+    }
+
+    /// Queues a file for reading unless its size (from metadata, before any read) is over the
+    /// limit: a multi-gigabyte file is a finding, never loaded.
+    fn read_if_small(&mut self, path: PathBuf, relative: String, size: u64) {
+        match too_large(size) {
+            Some(message) => self.findings.push(Finding::new(Code::TooLarge, relative, 1, message)),
+            None => self.to_read.push((path, relative)),
+        }
     }
 
     fn visit_symlink(&mut self, path: &Path, relative: String) -> Result<(), SourceError> {
@@ -87,8 +96,8 @@ impl Walker {
         };
         if !target.starts_with(&self.root) {
             self.refuse(Code::UnsafePath, relative, "symlink points outside the repository; not followed");
-        } else if target.is_file() {
-            self.to_read.push((target, relative));
+        } else if let Some(meta) = fs::metadata(&target).ok().filter(|m| m.is_file()) {
+            self.read_if_small(target, relative, meta.len());
         } else {
             // Following directory links inside the tree could loop; the real folder is read anyway.
             self.refuse(Code::IgnoredFile, relative, "symlink to a directory; not followed");
@@ -99,6 +108,12 @@ impl Walker {
     fn refuse(&mut self, code: Code, relative: String, message: &str) {
         self.findings.push(Finding::new(code, relative, 0, message));
     }
+}
+
+/// Why a file of `size` bytes is not read, if it is over the limit.
+pub(super) fn too_large(size: u64) -> Option<String> {
+    let limit = spec_format::document::MAX_FILE_BYTES as u64;
+    (size > limit).then(|| format!("file is {size} bytes; spec files may be at most {limit} bytes; it was not read"))
 }
 
 fn io(path: &Path, source: std::io::Error) -> SourceError {

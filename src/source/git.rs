@@ -37,6 +37,12 @@ pub fn read_revision(dir: &Path, rev: &str, specs_dir: &str) -> Result<Snapshot,
                     "symlink in the git tree; not followed",
                 ));
             } else if record.mode.is_blob() {
+                // The object header says the size: a huge blob is a finding, never decompressed.
+                let size = repo.find_header(record.oid).map_err(|e| git(&e))?.size();
+                if let Some(message) = super::dir::too_large(size) {
+                    snapshot.findings.push(Finding::new(Code::TooLarge, path, 1, message));
+                    continue;
+                }
                 let blob = repo.find_blob(record.oid).map_err(|e| git(&e))?;
                 snapshot.files.push(RepoFile::new(path, blob.data.clone()));
             }
