@@ -927,6 +927,30 @@ async fn a_pull_request_too_large_to_check_fails_its_check_unread() {
     assert_eq!(contents_read.count(), 0, "the big file was never fetched");
 }
 
+/// Too many files: the walk stops past the bound, and the check says so without reading them.
+#[tokio::test]
+async fn a_pull_request_with_too_many_spec_files_fails_its_check_unread() {
+    let mut service = Service::start().await;
+    Arc::get_mut(&mut service.bot).expect("the only handle").limits.max_files = 10;
+    let base = service.fake.head("main").unwrap();
+    let files: Vec<(String, String)> = (0..30)
+        .map(|i| (format!("specs/many/decisions/k{i}.md"), format!("---\nkey: k{i}\nquestion: Q\n---\n")))
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let head = service.fake.push("spec/many", &files, "thirty spec files");
+    let requests = service.fake.state.lock().unwrap().requests.len();
+    service.deliver("pull_request", "pr-many", &pull_request(&head, &base)).await;
+    service.work().await;
+    let state = service.fake.state.lock().unwrap();
+    let run = state.check_runs.last().expect("a check run");
+    assert_eq!(run.conclusion.as_deref(), Some("failure"));
+    assert!(run.output.to_string().contains("more than 10 files"), "{}", run.output);
+    let read = state.requests[requests..]
+        .iter()
+        .filter(|(m, p)| m == "GET" && p.contains("/contents/specs/many/decisions/k"));
+    assert_eq!(read.count(), 0, "no spec file was fetched");
+}
+
 /// A conversation ends when its issue closes: it is no longer reconciled. Old finished jobs and
 /// deliveries are pruned; a private deployment serves only the owners it lists.
 #[tokio::test]

@@ -83,6 +83,9 @@ impl SnapshotLimits {
     }
 }
 
+/// Files read from the host at once.
+const READS_IN_FLIGHT: usize = 16;
+
 /// The spec files of revision `rev`. Sizes come with the listing, so a revision over `limits`
 /// is refused before any file is read.
 pub async fn snapshot(
@@ -106,21 +109,25 @@ pub async fn snapshot(
     if total > limits.max_bytes {
         return Err(ForgeError::TooLarge(format!("{total} bytes of spec files; {}", limits.describe())));
     }
-    let mut snapshot = Snapshot::default();
-    for entry in entries {
-        let bytes = match cache.get(&entry.blob) {
-            Some(bytes) => bytes,
-            None => {
-                let Some(bytes) = forge.read_file(rev, &entry.path).await? else { continue };
-                let bytes = Arc::new(bytes);
-                cache.put(entry.blob.clone(), bytes.clone());
-                bytes
-            }
-        };
-        snapshot.files.push(RepoFile::new(entry.path, bytes.as_ref().clone()));
-    }
-    snapshot.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(snapshot)
+    // Blobs not cached are fetched several at a time: a thousand files are a thousand requests.
+    use futures_util::{StreamExt, TryStreamExt};
+    let read = futures_util::stream::iter(entries)
+        .map(|entry| async move {
+            let bytes = match cache.get(&entry.blob) {
+                Some(bytes) => bytes,
+                None => {
+                    let Some(bytes) = forge.read_file(rev, &entry.path).await? else { return Ok(None) };
+                    let bytes = Arc::new(bytes);
+                    cache.put(entry.blob.clone(), bytes.clone());
+                    bytes
+                }
+            };
+            Ok::<_, ForgeError>(Some(RepoFile::new(entry.path, bytes.as_ref().clone())))
+        })
+        .buffer_unordered(READS_IN_FLIGHT);
+    let mut files: Vec<RepoFile> = read.try_filter_map(|file| async move { Ok(file) }).try_collect().await?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Snapshot { files, ..Snapshot::default() })
 }
 
 /// The project `slug` as its branch stands at `rev`.
