@@ -945,9 +945,8 @@ async fn a_pull_request_with_too_many_spec_files_fails_its_check_unread() {
     let run = state.check_runs.last().expect("a check run");
     assert_eq!(run.conclusion.as_deref(), Some("failure"));
     assert!(run.output.to_string().contains("more than 10 files"), "{}", run.output);
-    let read = state.requests[requests..]
-        .iter()
-        .filter(|(m, p)| m == "GET" && p.contains("/contents/specs/many/decisions/k"));
+    let read =
+        state.requests[requests..].iter().filter(|(m, p)| m == "GET" && p.contains("/contents/specs/many/decisions/k"));
     assert_eq!(read.count(), 0, "no spec file was fetched");
 }
 
