@@ -20,6 +20,28 @@ use tower::ServiceExt;
 
 const SECRET: &str = "bench secret";
 
+/// The service's state and bot against the fake GitHub, with the defaults `serve` uses.
+fn service(fake: &FakeGitHub, pool: &PgPool) -> (AppState, Bot) {
+    let config = AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: TEST_APP_KEY.to_owned() };
+    let state = AppState {
+        pool: pool.clone(),
+        secrets: WebhookSecrets::from_list(SECRET).unwrap(),
+        metrics: Arc::default(),
+        wake: Arc::default(),
+        per_ip: None,
+        workers: Arc::default(),
+    };
+    let bot = Bot {
+        pool: pool.clone(),
+        github: Arc::new(GitHubApp::new(&config).unwrap()),
+        cache: Default::default(),
+        permissions: Default::default(),
+        limits: Default::default(),
+        allowed_owners: None,
+    };
+    (state, bot)
+}
+
 /// A fresh database for one part of the benchmark (left over ones of earlier runs are dropped).
 async fn database(part: &str) -> PgPool {
     let admin_url =
@@ -141,23 +163,7 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration, usize) {
     let fake = FakeGitHub::start().await;
     fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());
     let pool = database("answer").await;
-    let config = AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: TEST_APP_KEY.to_owned() };
-    let state = AppState {
-        pool: pool.clone(),
-        secrets: WebhookSecrets::from_list(SECRET).unwrap(),
-        metrics: Arc::default(),
-        wake: Arc::default(),
-        per_ip: None,
-        workers: Arc::default(),
-    };
-    let bot = Bot {
-        pool: pool.clone(),
-        github: Arc::new(GitHubApp::new(&config).unwrap()),
-        cache: Default::default(),
-        permissions: Default::default(),
-        limits: Default::default(),
-        allowed_owners: None,
-    };
+    let (state, bot) = service(&fake, &pool);
     let queue = Queue::new(pool, "bench");
     let mut n = 0u64;
     let mut say = async |issue: u64, body: &str| {
@@ -206,23 +212,7 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration, usize) {
 async fn pull_request_check(decisions: usize) -> (Duration, Duration, usize) {
     let fake = FakeGitHub::start().await;
     let pool = database("check").await;
-    let config = AppConfig { api_url: fake.url.clone(), app_id: APP_ID, private_key_pem: TEST_APP_KEY.to_owned() };
-    let state = AppState {
-        pool: pool.clone(),
-        secrets: WebhookSecrets::from_list(SECRET).unwrap(),
-        metrics: Arc::default(),
-        wake: Arc::default(),
-        per_ip: None,
-        workers: Arc::default(),
-    };
-    let bot = Bot {
-        pool: pool.clone(),
-        github: Arc::new(GitHubApp::new(&config).unwrap()),
-        cache: Default::default(),
-        permissions: Default::default(),
-        limits: Default::default(),
-        allowed_owners: None,
-    };
+    let (state, bot) = service(&fake, &pool);
     let queue = Queue::new(pool, "bench");
     let files = specbuilder::synth::project("check", decisions, decisions / 5);
     let count = files.len();

@@ -4,7 +4,7 @@
 
 use crate::generate::Target;
 use clap::{Args, Parser, ValueEnum};
-use spec_format::model::Depth;
+use spec_format::model::{Depth, Project, ProjectKind, ProjectStatus};
 
 /// What `new` takes, in the terminal and in a comment.
 #[derive(Clone, Debug, Args, PartialEq, Eq)]
@@ -60,6 +60,24 @@ impl NewOptions {
             }
         }
         Ok((template.unwrap_or_else(|| "saas-web".to_owned()), depth.unwrap_or(DepthArg::Standard).into()))
+    }
+}
+
+impl NewOptions {
+    /// The `project.md` these options start: from `template` at `depth`, its body the idea (or
+    /// `fallback_idea`, such as the title).
+    pub fn project(&self, template: &str, depth: Depth, fallback_idea: Option<&str>) -> Project {
+        let idea = self.idea.as_deref().or(fallback_idea);
+        Project {
+            name: self.name.clone().unwrap_or_else(|| self.slug.clone()),
+            kind: ProjectKind::Greenfield,
+            template: Some(template.to_owned()),
+            depth,
+            targets: self.targets.clone(),
+            status: ProjectStatus::Active,
+            codebase: None,
+            body: idea.map(|idea| format!("{}\n", idea.trim())).unwrap_or_default(),
+        }
     }
 }
 

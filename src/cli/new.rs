@@ -9,7 +9,6 @@ use crate::store::{self, BranchHead};
 use anyhow::bail;
 use clap::Args;
 use spec_format::ident::{did_you_mean, is_slug};
-use spec_format::model::{Project, ProjectKind, ProjectStatus};
 use spec_format::{Layout, write};
 use std::path::PathBuf;
 
@@ -97,16 +96,7 @@ pub fn start(args: &NewArgs) -> anyhow::Result<Started> {
             bail!("template `{}` cannot generate `{target}`{hint}", template.id);
         }
     }
-    let project = Project {
-        name: options.name.clone().unwrap_or_else(|| options.slug.clone()),
-        kind: ProjectKind::Greenfield,
-        template: Some(template.id.clone()),
-        depth,
-        targets: options.targets.clone(),
-        status: ProjectStatus::Active,
-        codebase: None,
-        body: options.idea.as_ref().map(|idea| format!("{}\n", idea.trim())).unwrap_or_default(),
-    };
+    let project = options.project(&template.id, depth, None);
     let path = format!("{}/{}/project.md", layout.specs_dir, options.slug);
     let message = format!("spec({}): start the project from template {}", options.slug, template.id);
     let files = [(path, write::project(&project).into_bytes())];

@@ -11,7 +11,7 @@ use crate::service::jobs::{Job, Queue};
 use commands::Command;
 use github_app::events::IssueCommentEvent;
 use serde_json::{Value, json};
-use spec_format::model::{Answer, Project, ProjectKind, ProjectStatus, Status};
+use spec_format::model::{Answer, Status};
 use spec_format::{Code, write};
 use sqlx::Row;
 

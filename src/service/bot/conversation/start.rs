@@ -49,17 +49,7 @@ impl Conversation<'_> {
             return self.say("invalid", &text).await;
         }
         let branch_name = crate::store::project_branch(slug);
-        let idea = options.idea.as_deref().unwrap_or(&self.event.issue.title);
-        let project = Project {
-            name: options.name.clone().unwrap_or_else(|| slug.to_owned()),
-            kind: ProjectKind::Greenfield,
-            template: Some(template.id.clone()),
-            depth,
-            targets: options.targets.clone(),
-            status: ProjectStatus::Active,
-            codebase: None,
-            body: format!("{}\n", idea.trim()),
-        };
+        let project = options.project(&template.id, depth, Some(&self.event.issue.title));
         let path = format!("specs/{slug}/project.md");
         let files = vec![(path.clone(), write::project(&project).into_bytes())];
         let message = format!("spec({slug}): start the project from template {}", template.id);
