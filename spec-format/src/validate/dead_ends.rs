@@ -22,6 +22,17 @@ type Pick = (usize, usize);
 /// At most this many ways of blocking one question are tried; enough for the built-ins by far.
 const COMBINATIONS_PER_QUESTION: usize = 20_000;
 
+/// At most this many answer sets are tried per option and rule: a repository template (linted on
+/// every pull request) cannot make the search explode with rules over many facts.
+const SETS_PER_RULE: usize = 2_000;
+
+/// Confirmations for the whole template: past this the search stops (a template's lint stays
+/// within seconds whatever its size).
+const BUDGET: usize = 200_000;
+
+/// At most this many answer sets are checked per option, the smallest first.
+const CANDIDATES_PER_OPTION: usize = 5_000;
+
 pub fn lint(
     template: &Template,
     rules: &[PlacedRule],
@@ -29,7 +40,12 @@ pub fn lint(
     at: &dyn Fn(usize) -> usize,
     out: &mut Vec<Finding>,
 ) {
-    let search = Search { template, base: FactIndex::new(rules.to_vec()), lines: FieldLines::default() };
+    let search = Search {
+        template,
+        base: FactIndex::new(rules.to_vec()),
+        lines: FieldLines::default(),
+        budget: std::cell::Cell::new(BUDGET),
+    };
     for (i, q) in template.questions.iter().enumerate() {
         if q.options.is_empty() || q.format == AnswerFormat::Text || q.allow_other {
             continue; // free text always has an answer
@@ -53,6 +69,8 @@ struct Search<'a> {
     template: &'a Template,
     base: FactIndex,
     lines: FieldLines,
+    /// Confirmations left ([`BUDGET`]).
+    budget: std::cell::Cell<usize>,
 }
 
 impl Search<'_> {
@@ -121,19 +139,22 @@ impl Search<'_> {
                 let providers = self.asserting(fact, qi);
                 let mut grown = Vec::with_capacity(sets.len() * (providers.len() + 1));
                 for set in sets {
+                    // The smaller set first, so a bound keeps the smallest.
+                    grown.push(set.clone());
                     for &p in &providers {
                         let mut next = set.clone();
                         next.insert(p);
                         grown.push(next);
                     }
-                    grown.push(set);
                 }
+                grown.truncate(SETS_PER_RULE);
                 sets = grown;
             }
             candidates.extend(sets.into_iter().filter(|s| !s.is_empty()));
         }
         let mut found: Vec<BTreeSet<Pick>> = Vec::new();
         candidates.sort_by_key(BTreeSet::len);
+        candidates.truncate(CANDIDATES_PER_OPTION);
         for set in candidates {
             if found.iter().any(|f| f.is_subset(&set)) || !self.coherent(&set) {
                 continue;
@@ -207,7 +228,9 @@ impl Search<'_> {
                 return Some(found);
             }
             tried += 1;
-            if tried >= COMBINATIONS_PER_QUESTION || !advance(&mut combination, &per_option) {
+            let left = self.budget.get().saturating_sub(1);
+            self.budget.set(left);
+            if left == 0 || tried >= COMBINATIONS_PER_QUESTION || !advance(&mut combination, &per_option) {
                 return None;
             }
         }
