@@ -18,6 +18,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
+#[path = "../tests/service/replies.rs"]
+mod replies;
+
 const SECRET: &str = "bench secret";
 
 /// The service's state and bot against the fake GitHub, with the defaults `serve` uses.
@@ -140,22 +143,6 @@ async fn ingest(deliveries: usize, connections: usize) -> (f64, Duration, Durati
     (deliveries as f64 / elapsed.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99))
 }
 
-/// What a person would reply to the question in `comment` to take its recommendation: the
-/// recommended option ids (several for a multi question), a form's first field, or entities.
-fn recommended_reply(comment: &str) -> String {
-    if comment.contains("`data.entities`") {
-        return "Project: name!; Task: title, done:bool, project:Project".to_owned();
-    }
-    if let Some(row) = comment.lines().skip_while(|l| !l.starts_with("| field |")).nth(2) {
-        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-        return format!("{}: {}", cells[1].trim_matches('`').replace('\\', ""), cells[2]);
-    }
-    let ids: Vec<&str> = (comment.lines().filter(|l| l.ends_with("**recommended**")))
-        .filter_map(|l| l.split("(`").nth(1)?.split('`').next())
-        .collect();
-    if ids.is_empty() { "1".to_owned() } else { ids.join(",") }
-}
-
 /// From an answer's delivery (signed, through the router) to its commit and the next question
 /// posted, over `answers` answers that each commit (asserted): projects are started on new
 /// issues until there are enough.
@@ -196,7 +183,7 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration, usize) {
                 break;
             }
             let before = fake.head(&branch);
-            latencies.push(say(issue, &recommended_reply(&last)).await);
+            latencies.push(say(issue, &replies::recommended(&last)).await);
             assert_ne!(fake.head(&branch), before, "every sample is an answer that commits: {last}");
         }
     }

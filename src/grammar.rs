@@ -146,10 +146,13 @@ pub enum SpecCommand {
     Help,
 }
 
-/// The names of the `/spec` subcommands, for suggestions.
-pub fn subcommands() -> Vec<String> {
+/// The names of the `/spec` subcommands, for suggestions (read from the definition once).
+pub fn subcommands() -> &'static [String] {
     use clap::CommandFactory;
-    SpecCommand::command().get_subcommands().map(|c| c.get_name().to_owned()).collect()
+    static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        SpecCommand::command().get_subcommands().map(|c| c.get_name().to_owned()).collect()
+    });
+    &NAMES
 }
 
 /// Reads the words after `/spec` (quotes group words, as in a shell). An error is the text to

@@ -116,22 +116,19 @@ impl Queue {
     /// and the earliest unfinished job of its project; of the installation with the fewest jobs
     /// running, so one installation's backlog cannot starve another's.
     pub async fn claim(&self) -> sqlx::Result<Option<Job>> {
-        // A lease that ran out counts as an attempt: a job that kills its worker every time
-        // ends in the dead letter after its last one instead of coming back forever.
-        sqlx::query(
-            "UPDATE jobs SET state = 'dead', finished_at = now(), locked_until = NULL,
-                    last_error = 'its worker stopped while running it (the lease ran out) on its last attempt'
-             WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts",
-        )
-        .execute(&self.pool)
-        .await?;
         let row = sqlx::query(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
+            // A lease that ran out counts as an attempt: a job that kills its worker every time
+            // ends in the dead letter after its last one, in the same statement as the claim.
+            "WITH spent AS (
+                 UPDATE jobs SET state = 'dead', finished_at = now(), locked_until = NULL,
+                        last_error = 'its worker stopped while running it (the lease ran out) on its last attempt'
+                 WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts)
+             UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
                     locked_until = now() + make_interval(secs => $2)
              WHERE id = (
                  SELECT j.id FROM jobs j
                  WHERE ((j.state = 'queued' AND j.run_at <= now())
-                        OR (j.state = 'running' AND j.locked_until < now()))
+                        OR (j.state = 'running' AND j.locked_until < now() AND j.attempts < j.max_attempts))
                    AND NOT EXISTS (SELECT 1 FROM jobs e
                                    WHERE e.project_key = j.project_key AND e.id < j.id
                                      AND e.state IN ('queued', 'running'))

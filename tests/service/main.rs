@@ -328,22 +328,9 @@ async fn deliveries_are_verified_stored_once_and_queued() {
     assert!(text.contains(r#"outcome="rejected"} 2"#), "{text}");
 }
 
-/// The recommended option's id in a question comment, else the first option; entities for the
-/// data model question.
-fn recommended(question: &str) -> String {
-    if question.contains("`data.entities`") {
-        return "Project: name!; Task: title, done:bool, project:Project".to_owned();
-    }
-    // A form: its first field with the recommended value.
-    if let Some(row) = question.lines().skip_while(|l| !l.starts_with("| field |")).nth(2) {
-        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-        return format!("{}: {}", cells[1].trim_matches('`').replace('\\', ""), cells[2]);
-    }
-    let ids: Vec<&str> = (question.lines().filter(|l| l.ends_with("**recommended**")))
-        .filter_map(|l| l.split("(`").nth(1)?.split('`').next())
-        .collect();
-    if ids.is_empty() { "1".to_owned() } else { ids.join(",") }
-}
+// What a person replies to take a question's recommendation; the benchmark reads it too.
+mod replies;
+use replies::recommended;
 
 mod conversation;
 mod hostile;

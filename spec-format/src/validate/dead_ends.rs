@@ -156,29 +156,30 @@ impl Search<'_> {
         candidates.sort_by_key(BTreeSet::len);
         candidates.truncate(CANDIDATES_PER_OPTION);
         for set in candidates {
-            if found.iter().any(|f| f.is_subset(&set)) || !self.coherent(&set) {
+            if found.iter().any(|f| f.is_subset(&set)) {
                 continue;
             }
-            if self.contradicts(&self.index_of(&set), pick) {
+            if self.coherent(&set).is_some_and(|index| self.contradicts(&index, pick)) {
                 found.push(set);
             }
         }
         found
     }
 
-    /// Answers a person can give together: one option per single-choice question, agreeing with
-    /// one another and with the rules.
-    fn coherent(&self, picks: &BTreeSet<Pick>) -> bool {
+    /// The fact index of answers a person can give together (one option per single-choice
+    /// question, agreeing with one another and with the rules); `None` when they cannot.
+    fn coherent(&self, picks: &BTreeSet<Pick>) -> Option<FactIndex> {
         let mut single: Vec<usize> = Vec::new();
         for &(q, _) in picks {
             if self.template.questions[q].format != AnswerFormat::Multi {
                 if single.contains(&q) {
-                    return false;
+                    return None;
                 }
                 single.push(q);
             }
         }
-        self.index_of(picks).contradictions().iter().all(|f| f.severity != crate::Severity::Error)
+        let index = self.index_of(picks);
+        index.contradictions().iter().all(|f| f.severity != crate::Severity::Error).then_some(index)
     }
 
     /// Whether `q`'s `ask_if` holds given `facts`, adding answers that make it hold where its
@@ -246,10 +247,7 @@ impl Search<'_> {
         for &(other, _) in &picks {
             complete = self.applying(other, &complete)?;
         }
-        if !self.coherent(&complete) {
-            return None;
-        }
-        let index = self.index_of(&complete);
+        let index = self.coherent(&complete)?;
         let options = self.template.questions[q].options.len();
         (0..options).all(|o| self.contradicts(&index, (q, o))).then_some(complete)
     }

@@ -239,7 +239,7 @@ impl<'a> Conversation<'a> {
         let Some(head) = self.forge.branch_head(&project.branch).await? else {
             return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
         };
-        Ok((remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0).await?, head))
+        Ok((remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0, &self.bot.limits).await?, head))
     }
 
     async fn no_project(&self) -> Result<()> {

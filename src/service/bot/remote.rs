@@ -47,11 +47,6 @@ impl BlobCache {
         *held += bytes.len();
         blobs.insert(id, bytes);
     }
-
-    /// Bytes held now.
-    pub fn held(&self) -> usize {
-        self.blobs.lock().unwrap_or_else(|e| e.into_inner()).1
-    }
 }
 
 /// How much of a revision the service reads: beyond these, it reads nothing and says so.
@@ -130,10 +125,16 @@ pub async fn snapshot(
     Ok(Snapshot { files, ..Snapshot::default() })
 }
 
-/// The project `slug` as its branch stands at `rev`.
-pub async fn branch(forge: &impl Forge, cache: &BlobCache, slug: &str, rev: &str) -> Result<Branch, ForgeError> {
+/// The project `slug` as its branch stands at `rev`, read within `limits`.
+pub async fn branch(
+    forge: &impl Forge,
+    cache: &BlobCache,
+    slug: &str,
+    rev: &str,
+    limits: &SnapshotLimits,
+) -> Result<Branch, ForgeError> {
     let layout = Layout { specs_dir: "specs".to_owned() };
-    let snapshot = snapshot(forge, cache, rev, &layout, &SnapshotLimits::default()).await?;
+    let snapshot = snapshot(forge, cache, rev, &layout, limits).await?;
     Ok(Branch::new(slug, layout, snapshot))
 }
 

@@ -90,7 +90,7 @@ impl Conversation<'_> {
         .execute(&self.bot.pool)
         .await?;
         self.audit("start", json!({ "slug": slug, "template": template.id })).await?;
-        let branch = remote::branch(&self.forge, &self.bot.cache, slug, &head).await?;
+        let branch = remote::branch(&self.forge, &self.bot.cache, slug, &head, &self.bot.limits).await?;
         let (branch, _) = self.assume(branch, CommitId(head)).await?;
         self.ask_next(&branch).await
     }
