@@ -38,6 +38,7 @@ fn service(fake: &FakeGitHub, pool: &PgPool) -> (AppState, Bot) {
         pool: pool.clone(),
         github: Arc::new(GitHubApp::new(&config).unwrap()),
         cache: Default::default(),
+        branches: Default::default(),
         permissions: Default::default(),
         limits: Default::default(),
         allowed_owners: None,

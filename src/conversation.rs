@@ -7,10 +7,14 @@ use crate::source::{self, Snapshot};
 use crate::store::{self, BranchHead};
 use anyhow::{Context, bail};
 use spec_format::facts::FactIndex;
+
+mod kept;
+mod session;
+pub use session::{Session, assume_all_skipped, autopilot, conversation_ref, local_provenance, only_project_branch};
 use spec_format::model::{Answer, AnswerFormat, Decision, Question, Status, Template};
 use spec_format::validate::check_answer;
-use spec_format::workspace::{DecisionDoc, parse_decision};
-use spec_format::{Finding, Layout, Severity, Workspace, write};
+use spec_format::workspace::{DecisionDoc, Put, parse_decision};
+use spec_format::{Finding, Layout, RepoFile, Severity, Workspace, write};
 use std::path::Path;
 
 /// What became of a decision.
@@ -31,6 +35,9 @@ pub struct Branch {
     pub snapshot: Snapshot,
     pub workspace: Workspace,
     pub catalog: Catalog,
+    /// The project's facts in force and its rules, built on first use and kept up to date by
+    /// [`Branch::with_files`].
+    facts: std::sync::OnceLock<FactIndex>,
 }
 
 /// An assumption assumed again to agree with a new answer.
@@ -70,9 +77,69 @@ pub enum Prepared {
 
 impl Branch {
     pub fn new(slug: &str, layout: Layout, snapshot: Snapshot) -> Branch {
-        let workspace = workspace(&snapshot, &layout);
+        Branch::keeping(slug, layout, snapshot, &mut Default::default())
+    }
+
+    /// [`Branch::new`] with the decisions in `kept` taken as parsed (see [`Workspace::load_keeping`]).
+    pub fn keeping(
+        slug: &str,
+        layout: Layout,
+        snapshot: Snapshot,
+        kept: &mut std::collections::HashMap<String, DecisionDoc>,
+    ) -> Branch {
+        let mut workspace = Workspace::load_keeping(&snapshot.files, &layout, kept);
+        Catalog::provide_built_ins(&mut workspace);
         let catalog = Catalog::for_workspace(&workspace);
-        Branch { slug: slug.to_owned(), branch: store::project_branch(slug), layout, snapshot, workspace, catalog }
+        let branch = store::project_branch(slug);
+        Branch { slug: slug.to_owned(), branch, layout, snapshot, workspace, catalog, facts: Default::default() }
+    }
+
+    /// The facts the project's decisions in force assert, with its rules.
+    pub fn fact_index(&self) -> anyhow::Result<&FactIndex> {
+        let project = self.project()?;
+        Ok(self.facts.get_or_init(|| self.workspace.fact_index(project)))
+    }
+
+    /// The branch as it is once `files` are committed. When they are all decisions of the
+    /// project (an answer, revised assumptions) only they are parsed, and the fact index grows
+    /// by what they add; anything else (a project file, rules, a template) is loaded afresh.
+    pub fn with_files(mut self, files: &[(String, Vec<u8>)]) -> Branch {
+        self.apply(files);
+        self
+    }
+
+    /// [`Branch::with_files`] in place.
+    pub fn apply(&mut self, files: &[(String, Vec<u8>)]) {
+        // The snapshot stays sorted by path, as it was read.
+        for (path, bytes) in files {
+            let file = RepoFile::new(path.clone(), bytes.clone());
+            match self.snapshot.files.binary_search_by(|f| f.path.cmp(path)) {
+                Ok(i) => self.snapshot.files[i] = file,
+                Err(i) => self.snapshot.files.insert(i, file),
+            }
+        }
+        let decisions = format!("{}/{}/decisions/", self.layout.specs_dir, self.slug);
+        let is_decision =
+            |path: &str| path.strip_prefix(&decisions).is_some_and(|name| name.ends_with(".md") && !name.contains('/'));
+        let only_decisions = files.iter().all(|(path, _)| is_decision(path));
+        let Some(project) = self.workspace.project_mut(&self.slug).filter(|_| only_decisions) else {
+            *self = Branch::new(&self.slug, self.layout.clone(), std::mem::take(&mut self.snapshot));
+            return;
+        };
+        let mut index = self.facts.take();
+        for (path, bytes) in files {
+            let put = project.put_decision(&RepoFile::new(path.clone(), bytes.clone()));
+            let added = project.decisions.iter().find(|d| d.path() == path.as_str());
+            match (put, index.as_mut(), added) {
+                (Put::Added, Some(index), Some(d)) if d.decision().status.is_in_force() => index.add(&d.contribution()),
+                (Put::Added, Some(_), _) => {}
+                // A replaced decision may have asserted what is no longer true: built again.
+                _ => index = None,
+            }
+        }
+        if let Some(index) = index {
+            self.facts = std::sync::OnceLock::from(index);
+        }
     }
 
     pub fn template(&self) -> anyhow::Result<&Template> {
@@ -106,7 +173,7 @@ impl Branch {
         let (template, project) = (self.template()?, self.project()?);
         let mut next = Plan::new(template, project).next_question();
         if let Some(next) = &mut next {
-            crate::engine::plan::vet(next, template, &self.workspace.fact_index(project));
+            crate::engine::plan::vet(next, template, self.fact_index()?);
         }
         Ok(next)
     }
@@ -116,7 +183,7 @@ impl Branch {
         let path = self.decision_path(&decision.key)?;
         let text = write::decision(decision);
         let doc = decision_doc(&path, &text, &decision.key)?;
-        let findings = check_answer(&self.workspace.fact_index(self.project()?), &doc);
+        let findings = check_answer(self.fact_index()?, &doc);
         if !findings.iter().any(|f| f.severity == Severity::Error) {
             return Ok(Prepared::Ready { path, bytes: text.into_bytes(), revised: Vec::new() });
         }
@@ -197,7 +264,7 @@ impl Branch {
         let template = self.template()?;
         let project = self.project()?;
         let depth = project.project.as_ref().map(|p| p.value.depth).unwrap_or_default();
-        let mut index = self.workspace.fact_index(project);
+        let mut index = self.fact_index()?.clone();
         let (mut files, mut keys) = (Vec::new(), Vec::new());
         for assumption in Plan::new(template, project).assumptions() {
             let Some(q) = template.questions.iter().find(|q| q.key == assumption.key) else { continue };
@@ -292,177 +359,9 @@ fn decision_doc(path: &str, text: &str, key: &str) -> anyhow::Result<DecisionDoc
     Ok(DecisionDoc { facts: parsed.value.effective_facts(), file_key: key.to_owned(), sha256: None, doc: parsed })
 }
 
-/// A project's conversation in a local repository: the branch as read, and where it was.
-pub struct Session {
-    pub repo: gix::Repository,
-    pub head: BranchHead,
-    branch: Branch,
-}
-
-impl std::ops::Deref for Session {
-    type Target = Branch;
-    fn deref(&self) -> &Branch {
-        &self.branch
-    }
-}
-
-impl Session {
-    /// Opens the conversation of `slug`, or of the only project branch when none is named.
-    pub fn open(dir: &Path, slug: Option<&str>) -> anyhow::Result<Session> {
-        let repo = store::open(dir)?;
-        let slug = match slug {
-            Some(slug) => slug.to_owned(),
-            None => only_project_branch(&repo)?,
-        };
-        let branch = store::project_branch(&slug);
-        let head = store::read_branch_head(&repo, &branch)?;
-        let Some(commit) = head.0 else {
-            bail!("there is no branch `{branch}`; start the project with `specbuilder new {slug} --template <id>`");
-        };
-        let layout = Layout { specs_dir: Config::load(dir)?.specs_dir().to_owned() };
-        let snapshot = source::read_revision(dir, &commit.to_string(), &layout.specs_dir)?;
-        Ok(Session { repo, head, branch: Branch::new(&slug, layout, snapshot) })
-    }
-
-    /// The branch as read, by value.
-    pub fn into_branch(self) -> Branch {
-        self.branch
-    }
-
-    /// Checks `decision` against every decision on the branch and commits it, unless it
-    /// contradicts them: then nothing is written.
-    pub fn record(&self, decision: &Decision) -> anyhow::Result<Recorded> {
-        self.record_as(decision, &format!("spec({}): {}", self.slug, record::summary(decision)))
-    }
-
-    /// [`Session::record`] with a commit message of the caller's.
-    pub fn record_as(&self, decision: &Decision, message: &str) -> anyhow::Result<Recorded> {
-        match self.prepare(decision)? {
-            Prepared::Contradiction { findings, file } => Ok(Recorded::Contradiction { findings, file }),
-            Prepared::Ready { path, bytes, revised } => {
-                let message = format!("{message}{}", revised_note(&revised));
-                let files = Prepared::files(path, bytes, revised);
-                let id =
-                    store::commit_files(&self.repo, &self.branch.branch, self.head, self.head.0, &files, &message)?;
-                Ok(Recorded::Committed { id, message })
-            }
-        }
-    }
-}
-
-/// Where a command should read a project when no revision is given: the project's branch
-/// `spec/<slug>` if there is one (the conversation lives there), else the files on disk.
-pub fn conversation_ref(dir: &Path, slug: Option<&str>) -> Option<String> {
-    let repo = store::open(dir).ok()?;
-    let slug = match slug {
-        Some(slug) => slug.to_owned(),
-        None => only_project_branch(&repo).ok()?,
-    };
-    let branch = store::project_branch(&slug);
-    store::read_branch_head(&repo, &branch).ok()?.0.map(|_| format!("refs/heads/{branch}"))
-}
-
-impl Session {
-    /// Records, as assumptions, the questions that apply now but that the project's depth does
-    /// not ask, in one commit. Returns the commit and the keys assumed, if there were any.
-    pub fn assume_skipped(
-        &self,
-        by: impl Fn() -> record::Provenance,
-    ) -> anyhow::Result<Option<(gix::ObjectId, Vec<String>)>> {
-        let Some(assumptions) = self.skipped_assumptions(by)? else { return Ok(None) };
-        let Assumptions { files, keys, message } = assumptions;
-        let id = store::commit_files(&self.repo, &self.branch.branch, self.head, self.head.0, &files, &message)?;
-        Ok(Some((id, keys)))
-    }
-}
-
-/// Records skipped-depth assumptions until none apply: an assumption can make further
-/// questions apply. Returns every key assumed, and the session as the branch now stands, so
-/// the caller need not read the branch again.
-pub fn assume_all_skipped(dir: &Path, slug: &str) -> anyhow::Result<(Vec<String>, Session)> {
-    let mut assumed = Vec::new();
-    // Each round commits at least one decision, so this ends; the bound is a safety net.
-    for _ in 0..64 {
-        let session = Session::open(dir, Some(slug))?;
-        match session.assume_skipped(|| local_provenance(&session.repo))? {
-            Some((_, keys)) => assumed.extend(keys),
-            None => return Ok((assumed, session)),
-        }
-    }
-    Ok((assumed, Session::open(dir, Some(slug))?))
-}
-
 /// The workspace of a snapshot, with the built-in templates available to its projects.
 pub fn workspace(snapshot: &Snapshot, layout: &Layout) -> Workspace {
     let mut workspace = Workspace::load(&snapshot.files, layout);
     Catalog::provide_built_ins(&mut workspace);
     workspace
-}
-
-/// The slug of the only `spec/*` branch.
-pub fn only_project_branch(repo: &gix::Repository) -> anyhow::Result<String> {
-    let references = repo.references().context("listing branches")?;
-    let slugs: Vec<String> = references
-        .prefixed("refs/heads/spec/")
-        .context("listing branches")?
-        .filter_map(Result::ok)
-        .filter_map(|r| r.name().as_bstr().to_string().strip_prefix("refs/heads/spec/").map(str::to_owned))
-        .collect();
-    match slugs.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => bail!("no project branches (spec/<slug>); start one with `specbuilder new <slug> --template <id>`"),
-        many => bail!("several project branches; pick one with --project ({})", many.join(", ")),
-    }
-}
-
-/// `local:<git user>` and now, for decisions recorded from the CLI.
-pub fn local_provenance(repo: &gix::Repository) -> record::Provenance {
-    use gix::bstr::ByteSlice;
-    let user = match repo.author() {
-        Some(Ok(author)) => author.name.to_str_lossy().into_owned(),
-        _ => "unknown".to_owned(),
-    };
-    record::Provenance {
-        answered_by: format!("local:{user}"),
-        answered_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        source: None,
-    }
-}
-
-/// Answers every question the plan asks, from `script` (key, reply) or else the recommended
-/// option, through the engine, one commit each; an answer that contradicts is replaced by the
-/// recommendation, else deferred. Returns how many were answered and deferred.
-pub fn autopilot(dir: &Path, mut session: Session, script: &[(&str, &str)]) -> anyhow::Result<(usize, usize)> {
-    let (mut answered, mut deferred) = (0, 0);
-    // Each round records one decision, so the plan runs out; the bound is a safety net.
-    for _ in 0..200 {
-        let template = session.template()?;
-        let Some(next) = Plan::new(template, session.project()?).next_question() else { break };
-        let q = template.questions.iter().find(|q| q.key == next.key).context("the plan asks template questions")?;
-        let scripted = script.iter().find(|(key, _)| *key == q.key).map(|(_, a)| (*a).to_owned());
-        let plan = Plan::new(template, session.project()?);
-        let recommended = plan.recommendation(q).map(|(answer, _)| answer.clone());
-        let mut choices: Vec<Answer> = scripted.iter().filter_map(|reply| reply::parse(q, reply).ok()).collect();
-        choices.extend(recommended);
-        if choices.is_empty() {
-            choices.extend(q.options.first().map(|o| Answer::Text(o.id.clone())));
-        }
-        let mut done = false;
-        for choice in choices {
-            let by = local_provenance(&session.repo);
-            let decision = record::decision(q, Some(choice), Status::Accepted, None, by);
-            if let Recorded::Committed { .. } = session.record(&decision)? {
-                answered += 1;
-                done = true;
-                break;
-            }
-        }
-        if !done {
-            let by = local_provenance(&session.repo);
-            session.record(&record::decision(q, None, Status::Deferred, None, by))?;
-            deferred += 1;
-        }
-        session = assume_all_skipped(dir, &session.slug)?.1;
-    }
-    Ok((answered, deferred))
 }

@@ -78,8 +78,15 @@ pub fn rules_yaml(decisions: usize, rules: usize) -> String {
 /// project made by [`project`] has answered its first questions. Block style, as the
 /// canonical writer produces it.
 pub fn template(id: &str, questions: usize) -> String {
+    template_of(id, 0..questions)
+}
+
+/// A template of the questions `keys` (numbers as in [`key`]): beside a project of
+/// `keys.start` decisions, every one of them is open.
+pub fn template_of(id: &str, keys: std::ops::Range<usize>) -> String {
     let mut text = format!("id: {id}\nname: Synthetic\nversion: 1\nquestions:\n");
-    for i in 0..questions {
+    let first = keys.start;
+    for i in keys.clone() {
         text.push_str(&format!(
             "- key: {}\n  text: Which option fits requirement {i} best?\n  why: The benchmark needs it.\n  category: area{}\n  default: o0\n  assume_reason: The first option is usually right.\n  priority: {}\n  options:\n",
             key(i),
@@ -91,12 +98,12 @@ pub fn template(id: &str, questions: usize) -> String {
                 "  - id: o{o}\n    label: Option {o} for requirement {i}\n    facts:\n      f{i}: v{o}\n"
             ));
         }
-        if i >= 40 {
+        if i >= first + 40 {
             text.push_str(&format!("  depends_on: [{}]\n", key(i - 40)));
         }
     }
     text.push_str("artifacts:\n  prd:\n    requires: [");
-    text.push_str(&(0..questions.min(50)).map(key).collect::<Vec<_>>().join(", "));
+    text.push_str(&keys.take(50).map(key).collect::<Vec<_>>().join(", "));
     text.push_str("]\n");
     text
 }

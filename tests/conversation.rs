@@ -196,3 +196,122 @@ fn ask_status_and_why_read_the_project_branch_by_default() {
     let why = specbuilder(&["why", "product.audience"], root);
     assert_eq!(why.status.code(), Some(0), "{}", String::from_utf8_lossy(&why.stderr));
 }
+
+/// What a session says about its branch: the head, every decision, the next question with what
+/// each option would contradict, and whether each option of each open question would be refused.
+fn what_it_says(session: &specbuilder::conversation::Session) -> String {
+    use spec_format::model::{Answer, AnswerFormat, Status};
+    use specbuilder::conversation::Prepared;
+    use specbuilder::engine::record;
+    let mut said = format!("head {:?}\n", session.head);
+    for d in &session.project().unwrap().decisions {
+        let d = d.decision();
+        said += &format!("{} = {:?} ({:?})\n", d.key, d.answer, d.status);
+    }
+    let next = session.next_question().unwrap().map(|q| serde_json::to_string(&q).unwrap());
+    said += &format!("next {next:?}\n");
+    for q in &session.template().unwrap().questions {
+        if session.decision(&q.key).unwrap().is_some() || q.format == AnswerFormat::Form {
+            continue;
+        }
+        for o in &q.options {
+            let answer = match q.format {
+                AnswerFormat::Multi => Answer::List(vec![o.id.clone()]),
+                _ => Answer::Text(o.id.clone()),
+            };
+            let by = record::Provenance {
+                answered_by: "local:t".into(),
+                answered_at: "2026-12-01T00:00:00Z".into(),
+                source: None,
+            };
+            let decision = record::decision(q, Some(answer), Status::Accepted, None, by);
+            let verdict = match session.prepare(&decision).unwrap() {
+                Prepared::Ready { revised, .. } => format!("ready, revising {}", revised.len()),
+                Prepared::Contradiction { findings, .. } => {
+                    let codes: Vec<String> = findings.iter().map(|f| format!("{}@{}", f.code, f.path)).collect();
+                    format!("refused {codes:?}")
+                }
+            };
+            said += &format!("{} {}: {verdict}\n", q.key, o.id);
+        }
+    }
+    said
+}
+
+#[test]
+fn a_session_kept_in_step_with_its_commits_says_what_the_branch_read_again_says() {
+    use spec_format::model::{Answer, Status};
+    use specbuilder::conversation::{Recorded, Session};
+    use specbuilder::engine::{Plan, record};
+    let dir = repository();
+    let root = dir.path();
+    assert_eq!(run(root, &["new", "team-todo", "--depth", "quick"]).0, Some(0));
+    let mut session = Session::open(root, Some("team-todo")).unwrap();
+    let mut committed = 0;
+    // Answers that go against the recommendation where an option allows it, so assumptions are
+    // revised (decisions replaced in memory) as well as added.
+    for _ in 0..30 {
+        let Some(next) = session.next_question().unwrap() else { break };
+        let key = next.key.to_owned();
+        let pick = next.options.iter().rev().find(|o| o.contradicts.is_none()).map(|o| o.id.to_owned());
+        let template = session.template().unwrap();
+        let q = template.questions.iter().find(|q| q.key == key).unwrap().clone();
+        let answer = match (q.format, pick) {
+            (spec_format::model::AnswerFormat::Single, Some(id)) => Answer::Text(id),
+            (spec_format::model::AnswerFormat::Multi, Some(id)) => Answer::List(vec![id]),
+            _ => match Plan::new(template, session.project().unwrap()).recommendation(&q) {
+                Some((answer, _)) => answer.clone(),
+                None => Answer::Text("Team: name!; Todo: title, done:bool, team:Team".into()),
+            },
+        };
+        let by = record::Provenance {
+            answered_by: "local:t".into(),
+            answered_at: "2026-12-01T00:00:00Z".into(),
+            source: None,
+        };
+        match session.record(&record::decision(&q, Some(answer), Status::Accepted, None, by)).unwrap() {
+            Recorded::Committed { .. } => committed += 1,
+            Recorded::Contradiction { .. } => panic!("{key}: an option vetted as clean was refused"),
+        }
+        session.assume_all_skipped().unwrap();
+        let fresh = Session::open(root, Some("team-todo")).unwrap();
+        assert_eq!(what_it_says(&session), what_it_says(&fresh), "after answering {key}");
+    }
+    assert!(committed >= 5, "the walk answered questions ({committed})");
+}
+
+#[test]
+fn the_branch_kept_under_git_is_used_only_while_it_is_true_and_rebuilt_when_broken() {
+    let dir = repository();
+    let root = dir.path();
+    assert_eq!(run(root, &["new", "team-todo", "--depth", "quick"]).0, Some(0));
+    let kept = root.join(".git/specbuilder/branches/team-todo.cache");
+    assert_eq!(run(root, &["answer", "product.audience", "1"]).0, Some(0));
+    assert!(kept.is_file(), "the answer left the branch kept");
+    let size = std::fs::metadata(&kept).unwrap().len();
+    assert_eq!(run(root, &["answer", "auth.accounts", "personal"]).0, Some(0));
+    assert!(std::fs::metadata(&kept).unwrap().len() > size, "the next answer added to it");
+
+    // Someone commits to the branch with git: the kept branch is for another tree, and is not used.
+    git(root, &["checkout", "-q", "spec/team-todo"]);
+    let pushed = "specs/team-todo/decisions/product.platform.md";
+    write(root, pushed, decision("product.platform", "web", ""));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "by hand"]);
+    git(root, &["checkout", "-q", "-"]);
+    let (code, out, err) = run(root, &["answer", "product.platform", "web"]);
+    assert_ne!(code, Some(0), "{out}{err}");
+    assert!(err.contains("already decided"), "the hand-made commit is seen: {err}");
+
+    // A kept file cut short, or of garbage, is ignored and written again.
+    for broken in [&std::fs::read(&kept).unwrap()[..100], b"not a cache at all".as_slice()] {
+        std::fs::write(&kept, broken).unwrap();
+        let (code, out, err) = run(root, &["status"]);
+        assert_eq!(code, Some(0), "{out}{err}");
+        let (code, out, _) = run(root, &["defer", "users.roles"]);
+        assert_eq!(code, Some(0), "{out}");
+        assert!(std::fs::read(&kept).unwrap().starts_with(b"specbuilder branch cache"), "rebuilt");
+        git(root, &["update-ref", "refs/heads/spec/team-todo", "spec/team-todo~1"]);
+    }
+    assert!(log(root).iter().any(|l| l == "spec(team-todo): auth.accounts = personal"));
+}

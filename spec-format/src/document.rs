@@ -17,8 +17,9 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// tokenizer is quadratic in flow depth (100,000 brackets took 26 s), and no spec nests so deep.
 pub const MAX_FLOW_DEPTH: usize = 64;
 
-/// A parsed document: the typed value plus where each field was written.
-#[derive(Clone, Debug)]
+/// A parsed document: the typed value plus where each field was written. Serialised only to be
+/// kept between runs (a cache), which keeps a decision's `body` beside it (serde skips it).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Parsed<T> {
     pub path: String,
     pub value: T,
@@ -35,7 +36,7 @@ pub struct Outcome<T> {
 /// 1-based lines of the top-level fields, and of the entries directly under `facts`
 /// (as `facts.<name>`). Found by a line scan: cheap, and exact for block-style YAML,
 /// which is what the canonical writer produces.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FieldLines {
     entries: Vec<(String, usize)>,
     /// The line the document starts on (the front-matter fence for Markdown).

@@ -12,6 +12,7 @@ use crate::model::project::PROJECT_FIELDS;
 use crate::model::{Decision, Manifest, Project, RulesFile, Template};
 use crate::value::Facts;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -102,7 +103,7 @@ pub struct ProjectSpec {
 }
 
 /// A parsed decision with what the validator derives from it once.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DecisionDoc {
     pub doc: Parsed<Decision>,
     /// The file name without `.md`: what the key must equal.
@@ -124,6 +125,48 @@ impl DecisionDoc {
 
     pub fn contribution(&self) -> Contribution<'_> {
         Contribution { key: &self.doc.value.key, path: &self.doc.path, facts: &self.facts, lines: &self.doc.lines }
+    }
+
+    /// A decision as parsed from `bytes`; hashed when the project keeps a manifest.
+    fn new(doc: Parsed<Decision>, bytes: &[u8], hash: bool) -> DecisionDoc {
+        let file_key = doc.path.rsplit('/').next().unwrap_or_default().trim_end_matches(".md").to_owned();
+        DecisionDoc { facts: doc.value.effective_facts(), sha256: hash.then(|| sha256_hex(bytes)), file_key, doc }
+    }
+}
+
+/// What writing one decision file did to a project.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Put {
+    /// A decision that was not there before.
+    Added,
+    /// In place of the decision at that path (or it no longer parses, and is gone).
+    Replaced,
+}
+
+impl ProjectSpec {
+    /// The project as it is once `file`, one of its decisions, is written: only that file is
+    /// parsed, and it takes its place in path order. A file that does not parse leaves the
+    /// project without it, with its findings, as loading would.
+    pub fn put_decision(&mut self, file: &RepoFile) -> Put {
+        let Outcome { parsed, findings } = parse_decision(&file.path, &file.bytes);
+        self.findings.retain(|f| f.path != file.path);
+        self.findings.extend(findings);
+        let doc = parsed.map(|doc| DecisionDoc::new(doc, &file.bytes, self.manifest.is_some()));
+        match (self.decisions.binary_search_by(|d| d.doc.path.as_str().cmp(&file.path)), doc) {
+            (Ok(i), Some(doc)) => {
+                self.decisions[i] = doc;
+                Put::Replaced
+            }
+            (Ok(i), None) => {
+                self.decisions.remove(i);
+                Put::Replaced
+            }
+            (Err(i), Some(doc)) => {
+                self.decisions.insert(i, doc);
+                Put::Added
+            }
+            (Err(_), None) => Put::Added,
+        }
     }
 }
 
@@ -221,6 +264,12 @@ struct ProjectFiles<'a> {
 impl Workspace {
     /// Groups the files into projects and parses them (decisions in parallel).
     pub fn load(files: &[RepoFile], layout: &Layout) -> Workspace {
+        Workspace::load_keeping(files, layout, &mut HashMap::new())
+    }
+
+    /// [`Workspace::load`], taking the decisions in `kept` (by path) as already parsed: the
+    /// caller vouches that each was parsed from the bytes its file holds now, without findings.
+    pub fn load_keeping(files: &[RepoFile], layout: &Layout, kept: &mut HashMap<String, DecisionDoc>) -> Workspace {
         let mut ws = Workspace::default();
         let prefix = format!("{}/", layout.specs_dir.trim_end_matches('/'));
         let mut groups: BTreeMap<&str, ProjectFiles<'_>> = BTreeMap::new();
@@ -263,7 +312,7 @@ impl Workspace {
                 }
             }
         }
-        ws.projects = groups.into_iter().map(|(slug, files)| load_project(&prefix, slug, files)).collect();
+        ws.projects = groups.into_iter().map(|(slug, files)| load_project(&prefix, slug, files, kept)).collect();
         ws
     }
 
@@ -310,9 +359,18 @@ impl Workspace {
     pub fn project(&self, slug: &str) -> Option<&ProjectSpec> {
         self.projects.iter().find(|p| p.slug == slug)
     }
+
+    pub fn project_mut(&mut self, slug: &str) -> Option<&mut ProjectSpec> {
+        self.projects.iter_mut().find(|p| p.slug == slug)
+    }
 }
 
-fn load_project(prefix: &str, slug: &str, files: ProjectFiles<'_>) -> ProjectSpec {
+fn load_project(
+    prefix: &str,
+    slug: &str,
+    files: ProjectFiles<'_>,
+    kept: &mut HashMap<String, DecisionDoc>,
+) -> ProjectSpec {
     let dir = format!("{prefix}{slug}");
     let mut spec = ProjectSpec { slug: slug.to_owned(), dir: dir.clone(), ..ProjectSpec::default() };
     if !is_slug(slug) {
@@ -357,21 +415,19 @@ fn load_project(prefix: &str, slug: &str, files: ProjectFiles<'_>) -> ProjectSpe
     spec.artifacts = files.artifacts.iter().map(|(name, f)| ((*name).to_owned(), sha256_hex(&f.bytes))).collect();
 
     let hash = spec.manifest.is_some();
-    let parsed: Vec<(Option<DecisionDoc>, Vec<Finding>)> = files
-        .decisions
+    let (mut to_parse, mut reused) = (Vec::new(), Vec::new());
+    for file in &files.decisions {
+        match kept.remove(&file.path) {
+            Some(doc) => reused.push(doc),
+            None => to_parse.push(*file),
+        }
+    }
+    spec.decisions = reused;
+    let parsed: Vec<(Option<DecisionDoc>, Vec<Finding>)> = to_parse
         .par_iter()
         .map(|file| {
             let Outcome { parsed, findings } = parse_decision(&file.path, &file.bytes);
-            let doc = parsed.map(|doc| {
-                let file_key = file.path.rsplit('/').next().unwrap_or_default().trim_end_matches(".md").to_owned();
-                DecisionDoc {
-                    facts: doc.value.effective_facts(),
-                    sha256: hash.then(|| sha256_hex(&file.bytes)),
-                    file_key,
-                    doc,
-                }
-            });
-            (doc, findings)
+            (parsed.map(|doc| DecisionDoc::new(doc, &file.bytes, hash)), findings)
         })
         .collect();
     for (doc, findings) in parsed {

@@ -73,22 +73,93 @@ fn conversation_paths(runs: usize) -> (Duration, Duration, Duration) {
     specbuilder::store::commit_files(&repo, "spec/conv", head, None, &owned, "bench").expect("the scratch branch");
     let mut i = 1_000;
     let answer = time(runs, || {
-        let session = Session::open(&dir, Some("conv")).expect("the session opens");
+        let mut session = Session::open(&dir, Some("conv")).expect("the session opens");
         let template = session.template().expect("the template");
-        let question = template.questions.iter().find(|q| q.key == synth::key(i)).expect("an open question");
+        let question = template.questions.iter().find(|q| q.key == synth::key(i)).expect("an open question").clone();
         let by = record::Provenance {
             answered_by: "local:bench".into(),
             answered_at: "2026-11-24T10:00:00Z".into(),
             source: None,
         };
         let answer = spec_format::model::Answer::Text("o0".into());
-        let decision = record::decision(question, Some(answer), spec_format::model::Status::Accepted, None, by);
+        let decision = record::decision(&question, Some(answer), spec_format::model::Status::Accepted, None, by);
         let committed = matches!(session.record(&decision).expect("recording works"), Recorded::Committed { .. });
         assert!(committed, "the synthetic answer is consistent");
         i += 1;
     });
     let _ = std::fs::remove_dir_all(&dir);
     (next, shown, answer)
+}
+
+/// `specbuilder answer` as a person runs it: the release binary as a whole process on a branch
+/// of `decisions` decisions (and a fifth as many rules), one sample per open question of a
+/// 300-question template, each checked to have committed. The first sample finds no cache;
+/// returns it and the others.
+fn cli_answer(decisions: usize, samples: usize) -> (Duration, Vec<Duration>) {
+    use std::process::Command;
+    let exe = std::env::current_exe().expect("the bench's own path").with_file_name("specbuilder");
+    assert!(exe.exists(), "{} is missing: cargo build --release --bin specbuilder", exe.display());
+    let dir = std::env::temp_dir().join(format!("specbuilder-bench-cli-{decisions}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut files = synth::project("conv", decisions, decisions / 5);
+    files[0] = spec_format::RepoFile::new(
+        "specs/conv/project.md",
+        "---\nname: Conversation\ntemplate: synthetic\ndepth: thorough\n---\n",
+    );
+    let template = synth::template_of("synthetic", decisions..decisions + 300);
+    files.push(spec_format::RepoFile::new(".specbuilder/templates/synthetic.yaml", template));
+    let repo = gix::init(&dir).expect("a scratch repository");
+    let owned: Vec<(String, Vec<u8>)> = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+    let head = specbuilder::store::BranchHead(None);
+    specbuilder::store::commit_files(&repo, "spec/conv", head, None, &owned, "bench").expect("the scratch branch");
+    let mut times = Vec::new();
+    for k in 0..samples {
+        let key = synth::key(decisions + k);
+        let before = repo.find_reference("refs/heads/spec/conv").expect("the branch").id().detach();
+        let start = Instant::now();
+        let out = Command::new(&exe)
+            .args(["answer", &key, "o0", "--project", "conv", "--dir"])
+            .arg(&dir)
+            .env("GIT_AUTHOR_NAME", "bench")
+            .env("GIT_AUTHOR_EMAIL", "bench@example.com")
+            .output()
+            .expect("specbuilder runs");
+        times.push(start.elapsed());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("committed"),
+            "sample {k} did not commit: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let after = repo.find_reference("refs/heads/spec/conv").expect("the branch").id().detach();
+        assert_ne!(before, after, "sample {k} moved the branch");
+    }
+    if std::env::var_os("SPECBUILDER_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        eprintln!("kept {}", dir.display());
+    }
+    let cold = times.remove(0);
+    (cold, times)
+}
+
+fn print_cli(n: usize, cold: Duration, warm: Vec<Duration>) {
+    println!(
+        "| `specbuilder answer` as a whole process, {n} decisions + {} rules: first run (no cache) | {} |",
+        n / 5,
+        fmt(cold)
+    );
+    println!(
+        "| the same, warm: p50 / p95 of {} answers, each committed | {} / {} |",
+        warm.len(),
+        fmt(percentile(warm.clone(), 0.5)),
+        fmt(percentile(warm, 0.95))
+    );
+}
+
+fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1]
 }
 
 /// `template lint` of every built-in, parsing included (a fresh catalog each run).
@@ -200,6 +271,15 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
+    // `bench --cli`: only `specbuilder answer` as a whole process.
+    if args.iter().any(|a| a == "--cli") {
+        println!("| path | result |\n| --- | --- |");
+        for n in [1_000, 10_000] {
+            let (cold, warm) = cli_answer(n, if quick { 5 } else { 30 });
+            print_cli(n, cold, warm);
+        }
+        return;
+    }
     let (decisions, rules, runs) = if quick { (1_000, 200, 3) } else { (10_000, 2_000, 15) };
     let layout = Layout::default();
     let files = synth::project("bench", decisions, rules);
@@ -249,6 +329,14 @@ fn main() {
     let _ = std::fs::remove_dir_all(&scratch);
 
     let (next_question, shown_question, answer_commit) = conversation_paths(runs);
+    let cli_sizes = if quick { vec![1_000] } else { vec![1_000, 10_000] };
+    let cli: Vec<(usize, Duration, Vec<Duration>)> = cli_sizes
+        .into_iter()
+        .map(|n| {
+            let (cold, warm) = cli_answer(n, if quick { 5 } else { 30 });
+            (n, cold, warm)
+        })
+        .collect();
     let lint = lint_built_ins(runs.min(5));
     let artifacts = artifact_paths(runs);
 
@@ -281,6 +369,9 @@ fn main() {
         fmt(artifacts.all)
     );
     println!("| of which the PRD (Markdown, HTML, JSON, PDF) | {} |", fmt(artifacts.prd));
+    for (n, cold, warm) in cli {
+        print_cli(n, cold, warm);
+    }
     println!("| check every generated artifact with its parser | {} |", fmt(artifacts.verify));
     println!("| export them all as a zip | {} |", fmt(artifacts.export));
     println!("\npeak memory: {:.0} MiB with the project loaded (process baseline {:.0} MiB)", loaded_rss, base_rss);

@@ -9,7 +9,7 @@ use clap::Args;
 use spec_format::Code;
 use spec_format::ident::did_you_mean;
 use spec_format::model::{Question, Status};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Answer a question: `2`, `1,3`, an option id or label, `other: <text>` where the template
 /// allows it, free text for text questions, or YAML for forms.
@@ -88,10 +88,10 @@ pub fn skip(args: SkipArgs) -> anyhow::Result<Outcome> {
         let (default, reason) =
             plan.recommendation(q).with_context(|| format!("`{}` has no default to assume; answer it", q.key))?;
         let reason = reason.unwrap_or("skipped; the template's default");
-        let index = session.workspace.fact_index(session.project()?);
+        let index = session.fact_index()?;
         let path = session.decision_path(&q.key)?;
         let by = || local_provenance(&session.repo);
-        let chosen = crate::conversation::consistent_assumption(q, default, reason, &index, &path, &by)?;
+        let chosen = crate::conversation::consistent_assumption(q, default, reason, index, &path, &by)?;
         let Some((_, doc)) = chosen else {
             bail!(
                 "every option of `{}` contradicts what is decided; answer it (`specbuilder answer {} <choice>`) \
@@ -116,7 +116,7 @@ fn run(
     target: &Target,
     choose: impl FnOnce(&Session, &Question) -> anyhow::Result<Choice>,
 ) -> anyhow::Result<Outcome> {
-    let session = Session::open(&target.dir, target.project.as_deref())?;
+    let mut session = Session::open(&target.dir, target.project.as_deref())?;
     let template = session.template()?;
     let Some(q) = template.questions.iter().find(|q| q.key == key) else {
         let hint = did_you_mean(key, template.questions.iter().map(|q| q.key.as_str()))
@@ -131,18 +131,19 @@ fn run(
             record::summary(existing.decision())
         );
     }
-    let (answer, status, assumption) = choose(&session, q)?;
-    let decision = record::decision(q, answer, status, assumption, local_provenance(&session.repo));
+    let q = q.clone();
+    let (answer, status, assumption) = choose(&session, &q)?;
+    let decision = record::decision(&q, answer, status, assumption, local_provenance(&session.repo));
     let recorded = session.record(&decision)?;
     let committed = matches!(recorded, Recorded::Committed { .. });
-    let outcome = report_and_continue(&session, &target.dir, recorded)?;
+    let outcome = report_and_continue(&mut session, recorded)?;
     let free_text = q.format == spec_format::model::AnswerFormat::Text
         || decision
             .answer
             .as_ref()
             .is_some_and(|a| a.to_string().starts_with(spec_format::model::decision::OTHER_PREFIX));
     if committed && free_text {
-        suggest_follow_up(q, &decision);
+        suggest_follow_up(&q, &decision);
     }
     Ok(outcome)
 }
@@ -164,7 +165,7 @@ fn suggest_follow_up(q: &Question, decision: &spec_format::model::Decision) {
 }
 
 /// Says what was committed and asks the next question, or shows the contradiction.
-pub(crate) fn report_and_continue(session: &Session, dir: &Path, recorded: Recorded) -> anyhow::Result<Outcome> {
+pub(crate) fn report_and_continue(session: &mut Session, recorded: Recorded) -> anyhow::Result<Outcome> {
     match recorded {
         Recorded::Committed { id, message } => {
             println!("committed {} to {}: {message}", id.to_hex_with_len(8), session.branch);
@@ -190,13 +191,13 @@ pub(crate) fn report_and_continue(session: &Session, dir: &Path, recorded: Recor
             return Ok(Outcome::Errors);
         }
     }
-    // The branch as it stands after the answer and the assumptions it made apply.
-    let (assumed, fresh) = crate::conversation::assume_all_skipped(dir, &session.slug)?;
+    // The branch as it stands after the answer, with the assumptions it made apply.
+    let assumed = session.assume_all_skipped()?;
     if !assumed.is_empty() {
         println!("assumed (not asked at this depth): {}", assumed.join(", "));
     }
-    match fresh.next_question()? {
-        Some(q) => anstream::print!("\n{}", super::ask::render(&fresh.slug, &q)),
+    match session.next_question()? {
+        Some(q) => anstream::print!("\n{}", super::ask::render(&session.slug, &q)),
         None => println!("\nno open questions left at this depth"),
     }
     Ok(Outcome::Clean)

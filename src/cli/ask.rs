@@ -80,18 +80,20 @@ pub fn run(args: AskArgs) -> anyhow::Result<Outcome> {
 /// Asks question after question on a terminal, recording each reply, until the person stops
 /// or nothing is left. Arrow keys or numbers choose; Esc or q stops.
 fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
-    use crate::conversation::{Session, assume_all_skipped, local_provenance};
+    use crate::conversation::{Session, local_provenance};
     use crate::engine::{record, reply};
     use dialoguer::{Input, MultiSelect, Select};
     use spec_format::model::{AnswerFormat, Status};
+    // Read once: each commit below keeps the session in step with the branch.
+    let mut session = Session::open(dir, Some(slug))?;
     loop {
-        let session = Session::open(dir, Some(slug))?;
         let template = session.template()?;
         let Some(next) = session.next_question()? else {
             println!("no open questions left at this depth");
             return Ok(Outcome::Clean);
         };
         let Some(q) = template.questions.iter().find(|q| q.key == next.key) else { return Ok(Outcome::Clean) };
+        let q = &q.clone();
         anstream::print!("\n{}", render_with(slug, &next, false));
         let (answer, status, assumption) = if q.format == AnswerFormat::Multi {
             // Space toggles an option, Enter records the ones checked; none checked defers.
@@ -121,13 +123,13 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
             match choice {
                 i if i < q.options.len() => (Some(reply::parse(q, &q.options[i].id)?), Status::Accepted, None),
                 i if i == q.options.len() && next.recommended.is_some() => {
-                    let index = session.workspace.fact_index(session.project()?);
+                    let index = session.fact_index()?;
                     let path = session.decision_path(&q.key)?;
                     let plan = Plan::new(template, session.project()?);
                     let Some((default, reason)) = plan.recommendation(q) else { continue };
                     let reason = reason.unwrap_or("skipped; the template's default");
                     let by = || local_provenance(&session.repo);
-                    match crate::conversation::consistent_assumption(q, default, reason, &index, &path, &by)? {
+                    match crate::conversation::consistent_assumption(q, default, reason, index, &path, &by)? {
                         Some((_, doc)) => {
                             (doc.decision().answer.clone(), Status::Assumed, doc.decision().assumption.clone())
                         }
@@ -152,11 +154,11 @@ fn converse(dir: &std::path::Path, slug: &str) -> anyhow::Result<Outcome> {
         match session.record(&decision)? {
             crate::conversation::Recorded::Committed { message, .. } => println!("committed: {message}"),
             contradiction => {
-                super::answer::report_and_continue(&session, dir, contradiction)?;
+                super::answer::report_and_continue(&mut session, contradiction)?;
                 continue;
             }
         }
-        let (assumed, _) = assume_all_skipped(dir, slug)?;
+        let assumed = session.assume_all_skipped()?;
         if !assumed.is_empty() {
             println!("assumed (not asked at this depth): {}", assumed.join(", "));
         }

@@ -35,7 +35,7 @@ pub struct LockArgs {
 pub fn change(args: ChangeArgs) -> anyhow::Result<Outcome> {
     let (key, reply) = (&args.change.key, args.change.reply());
     super::answer::refuse_secrets("answer", &reply)?;
-    let session = Session::open(&args.target.dir, args.target.project.as_deref())?;
+    let mut session = Session::open(&args.target.dir, args.target.project.as_deref())?;
     let existing = decided(&session, key)?;
     if existing.locked {
         bail!("`{key}` is locked; unlock it on the base branch before changing it");
@@ -57,11 +57,11 @@ pub fn change(args: ChangeArgs) -> anyhow::Result<Outcome> {
     decision.body = existing.body.clone();
     let message = format!("spec({}): {} (was {before})", session.slug, record::summary(&decision));
     let recorded = session.record_as(&decision, &message)?;
-    report_and_continue(&session, &args.target.dir, recorded)
+    report_and_continue(&mut session, recorded)
 }
 
 pub fn lock(args: LockArgs) -> anyhow::Result<Outcome> {
-    let session = Session::open(&args.target.dir, args.target.project.as_deref())?;
+    let mut session = Session::open(&args.target.dir, args.target.project.as_deref())?;
     let existing = decided(&session, &args.decision.key)?;
     if existing.locked {
         println!("`{}` is already locked", args.decision.key);
@@ -71,7 +71,7 @@ pub fn lock(args: LockArgs) -> anyhow::Result<Outcome> {
     decision.locked = true;
     let message = format!("spec({}): lock {}", session.slug, args.decision.key);
     let recorded = session.record_as(&decision, &message)?;
-    report_and_continue(&session, &args.target.dir, recorded)
+    report_and_continue(&mut session, recorded)
 }
 
 fn decided<'s>(session: &'s Session, key: &str) -> anyhow::Result<&'s spec_format::model::Decision> {

@@ -83,7 +83,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Outcome> {
     })?;
     println!("started {SLUG} from template saas-web; {} assumption(s) recorded", started.assumed.len());
 
-    let (answered, deferred) = conversation::autopilot(&dir, started.session, SCRIPT)?;
+    let (answered, deferred) = conversation::autopilot(started.session, SCRIPT)?;
     println!("answered {answered} question(s) through the engine, one commit each; deferred {deferred}");
 
     let session = Session::open(&dir, Some(SLUG))?;

@@ -28,6 +28,9 @@ use std::path::PathBuf;
 ///   SPECBUILDER_REQUEST_TIMEOUT_SECS   for a whole request (default 30)
 ///   SPECBUILDER_RETENTION_DAYS         finished jobs and deliveries kept (default 30)
 ///   SPECBUILDER_ALLOWED_OWNERS         only these accounts' repositories, comma-separated
+///   SPECBUILDER_SHUTDOWN_GRACE_SECS    after SIGTERM or Ctrl-C, how long running jobs may
+///                           take to finish before they are released for another worker
+///                           (default 20); the process then exits 0
 ///   RUST_LOG                log filter (default info); logs are JSON lines on stderr
 ///
 /// Endpoints: POST /webhooks/github, GET /healthz, GET /readyz (database reachable),

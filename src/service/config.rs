@@ -30,6 +30,9 @@ pub struct ServiceConfig {
     pub retention: std::time::Duration,
     /// For a private deployment: the only accounts (users or organisations) served.
     pub allowed_owners: Option<Vec<String>>,
+    /// After SIGTERM or Ctrl-C, how long running jobs may take to finish before they are
+    /// released for another worker.
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -48,6 +51,7 @@ impl std::fmt::Debug for ServiceConfig {
             .field("limits", &self.limits)
             .field("retention", &self.retention)
             .field("allowed_owners", &self.allowed_owners)
+            .field("shutdown_grace", &self.shutdown_grace)
             .finish()
     }
 }
@@ -104,6 +108,7 @@ impl ServiceConfig {
         let allowed_owners = get("SPECBUILDER_ALLOWED_OWNERS").map(|list| {
             list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect::<Vec<_>>()
         });
+        let shutdown_grace = std::time::Duration::from_secs(number("SPECBUILDER_SHUTDOWN_GRACE_SECS", 20)?);
         let github_webhook_secret = required("GITHUB_WEBHOOK_SECRET")?;
         if github_webhook_secret.split(',').all(|s| s.trim().is_empty()) {
             bail!("GITHUB_WEBHOOK_SECRET holds no secret");
@@ -122,6 +127,7 @@ impl ServiceConfig {
             limits,
             retention,
             allowed_owners,
+            shutdown_grace,
         })
     }
 }

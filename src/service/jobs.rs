@@ -255,6 +255,21 @@ impl Queue {
     }
 }
 
+/// Hands the jobs `workers` still hold back to the queue, due now and without counting the
+/// attempt, for when a stopping process abandons them: another worker takes them at once rather
+/// than when their lease runs out. Steps already recorded are not done again.
+pub async fn release_held(pool: &PgPool, workers: &[String]) -> sqlx::Result<u64> {
+    let released = sqlx::query(
+        "UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), locked_by = NULL,
+                locked_until = NULL, run_at = now()
+         WHERE state = 'running' AND locked_by = ANY($1)",
+    )
+    .bind(workers)
+    .execute(pool)
+    .await?;
+    Ok(released.rows_affected())
+}
+
 /// Forgets finished jobs (and their steps) and deliveries older than `age`: the tables stay the
 /// size of the recent past. Returns how many jobs and deliveries went.
 pub async fn prune(pool: &PgPool, age: Duration) -> sqlx::Result<(u64, u64)> {

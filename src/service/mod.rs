@@ -157,15 +157,17 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         pool: pool.clone(),
         github: Arc::new(github),
         cache: Default::default(),
+        branches: Default::default(),
         permissions: Default::default(),
         limits: Default::default(),
         allowed_owners: config.allowed_owners.clone(),
     });
     // Cancelled once at shutdown; unlike a notification it is seen by whoever looks later, too.
-    let stop = tokio_util::sync::CancellationToken::new();
+    let stop = worker::Stop::default();
     let mut workers = Vec::new();
-    for n in 0..config.workers {
-        let queue = jobs::Queue::new(pool.clone(), format!("{}-{n}", worker::process_name()));
+    let names: Vec<String> = (0..config.workers).map(|n| format!("{}-{n}", worker::process_name())).collect();
+    for name in &names {
+        let queue = jobs::Queue::new(pool.clone(), name.clone());
         let (bot, state, stop) = (bot.clone(), state.clone(), stop.clone());
         // A worker that dies is started again; jobs it held come back when their lease runs out.
         workers.push(tokio::spawn(async move {
@@ -183,7 +185,7 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         }));
     }
     let reconciler = {
-        let (bot, stop, every, retention) = (bot.clone(), stop.clone(), config.reconcile_every, config.retention);
+        let (bot, stop, every, retention) = (bot.clone(), stop.stop.clone(), config.reconcile_every, config.retention);
         tokio::spawn(async move {
             loop {
                 tokio::select! {
@@ -226,10 +228,23 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         }
     };
     http::serve(listener, app, config.limits.clone(), signal).await?;
-    stop.cancel();
-    for task in workers.into_iter().chain([reconciler]) {
-        let _ = task.await;
+    stop.stop.cancel();
+    reconciler.abort();
+    let all = futures_util::future::join_all(workers);
+    tokio::pin!(all);
+    if tokio::time::timeout(config.shutdown_grace, &mut all).await.is_err() {
+        stop.abandon.cancel();
+        all.await;
+        match jobs::release_held(&pool, &names).await {
+            Ok(released) => tracing::warn!(
+                released,
+                grace_secs = config.shutdown_grace.as_secs(),
+                "jobs still running after the grace period were released for another worker"
+            ),
+            Err(error) => tracing::error!(%error, "releasing unfinished jobs failed; their leases will run out"),
+        }
     }
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -16,10 +16,24 @@ pub fn process_name() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-/// Runs jobs until `stop` is cancelled; a job running then is finished first.
-pub async fn run(bot: Arc<Bot>, queue: Queue, state: AppState, stop: CancellationToken) {
+/// How a worker is told to stop: `stop` takes no new job and finishes the one running;
+/// `abandon` (after the grace period) drops the running job where it stands, for
+/// [`super::jobs::release_held`] to hand it to another worker.
+#[derive(Clone, Default)]
+pub struct Stop {
+    pub stop: CancellationToken,
+    pub abandon: CancellationToken,
+}
+
+/// Runs jobs until told to stop; a job running then is finished first, unless abandoned.
+pub async fn run(bot: Arc<Bot>, queue: Queue, state: AppState, stop: Stop) {
+    let Stop { stop, abandon } = stop;
     while !stop.is_cancelled() {
-        match run_one(&bot, &queue, &state).await {
+        let ran = tokio::select! {
+            ran = run_one(&bot, &queue, &state) => ran,
+            _ = abandon.cancelled() => return,
+        };
+        match ran {
             Ok(true) => continue,
             Ok(false) => {}
             Err(error) => tracing::error!(%error, worker = %queue.worker, "the job queue failed"),

@@ -125,7 +125,7 @@ pub fn generated_project(
         dir: dir.to_owned(),
     };
     let started = start(&args).expect("the project starts");
-    autopilot(dir, started.session, script).expect("the conversation runs");
+    autopilot(started.session, script).expect("the conversation runs");
     let session = Session::open(dir, Some("app")).unwrap();
     let targets = default_targets(session.project().unwrap(), Some(session.template().unwrap()));
     let request = Request { targets: &targets, partial: true, force: false, overview: None };

@@ -390,3 +390,32 @@ async fn jobs_of_one_project_run_in_order_and_others_in_parallel() {
         .unwrap();
     assert_eq!((state.as_str(), error.as_str()), ("dead", "failure 5"));
 }
+
+#[tokio::test]
+async fn a_reply_starts_from_the_branch_the_last_reply_left_unless_someone_moved_it() {
+    let service = Service::start().await;
+    service.comment("dana", "/spec new tracker saas-web quick").await;
+    let reads = || {
+        let state = service.fake.state.lock().unwrap();
+        state.requests.iter().filter(|(m, p)| m == "GET" && p.contains("/contents/")).count()
+    };
+    service.comment("dana", &recommended(&service.last_bot_comment())).await;
+    let before = reads();
+    let head = service.fake.head("spec/tracker");
+    service.comment("dana", &recommended(&service.last_bot_comment())).await;
+    assert_ne!(service.fake.head("spec/tracker"), head, "the answer committed");
+    assert_eq!(reads(), before, "no file was read: the branch was kept as the last reply left it");
+    assert_eq!(service.bot.branches.len(), 1);
+
+    // Someone else commits the open question's decision: the next reply reads the branch again.
+    let question = service.last_bot_comment();
+    let key = question.split("` · ").next().unwrap().rsplit('`').next().unwrap().to_owned();
+    let path = format!("specs/tracker/decisions/{key}.md");
+    let text =
+        format!("---\nkey: {key}\nquestion: Decided by hand\nformat: text\nanswer: by hand\nstatus: accepted\n---\n");
+    service.fake.push("spec/tracker", &[(path.as_str(), text.as_str())], "by hand");
+    service.comment("dana", &format!("/answer {key} {}", recommended(&question))).await;
+    assert!(reads() > before, "the moved branch was read again");
+    let said = service.last_bot_comment();
+    assert!(said.contains(&format!("`{key}` is decided already")), "the hand-made decision counts: {said}");
+}

@@ -257,6 +257,7 @@ async fn growth_is_bounded_and_private_deployments_serve_only_their_owners() {
         pool: pool.clone(),
         github: service.bot.github.clone(),
         cache: Default::default(),
+        branches: Default::default(),
         permissions: Default::default(),
         limits: Default::default(),
         allowed_owners: Some(vec!["someone-else".into()]),

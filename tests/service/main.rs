@@ -21,6 +21,11 @@ const SECRET: &str = "it's a secret to everybody";
 
 /// A fresh database of its own on `DATABASE_URL` (else 127.0.0.1:5432), migrated.
 async fn database() -> PgPool {
+    db::connect(&fresh_database().await, 8).await.unwrap()
+}
+
+/// The URL of a fresh, empty database of its own.
+async fn fresh_database() -> String {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let admin_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -55,7 +60,7 @@ async fn database() -> PgPool {
     }
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
     let (base, _) = admin_url.rsplit_once('/').unwrap();
-    db::connect(&format!("{base}/{name}"), 8).await.unwrap()
+    format!("{base}/{name}")
 }
 
 /// The service wired to the fake GitHub, with a worker that runs jobs when asked.
@@ -86,6 +91,7 @@ impl Service {
             pool: pool.clone(),
             github: Arc::new(github),
             cache: Default::default(),
+            branches: Default::default(),
             permissions: Default::default(),
             limits: Default::default(),
             allowed_owners: None,
@@ -334,3 +340,4 @@ use replies::recommended;
 
 mod conversation;
 mod hostile;
+mod shutdown;

@@ -72,6 +72,19 @@ pub struct State {
     /// Scripted failures: the next request with this method (and, if given, a path containing
     /// this text) gets this answer instead.
     faults: VecDeque<(Fault, Option<String>)>,
+    /// Scripted slowness: the next request with this method to a path containing this text is
+    /// answered only after this long.
+    pauses: Vec<(&'static str, String, std::time::Duration)>,
+    /// (method, path) of each request a pause held, as it began to wait.
+    pub held: Vec<(String, String)>,
+}
+
+impl State {
+    fn take_pause(&mut self, method: &Method, path: &str) -> Option<std::time::Duration> {
+        let at = self.pauses.iter().position(|(m, p, _)| *m == method.as_str() && path.contains(p.as_str()))?;
+        self.held.push((method.to_string(), path.to_owned()));
+        Some(self.pauses.remove(at).2)
+    }
 }
 
 /// A scripted answer: status, headers, message.
@@ -111,12 +124,20 @@ impl FakeGitHub {
             requests: Vec::new(),
             violations: Vec::new(),
             faults: VecDeque::new(),
+            pauses: Vec::new(),
+            held: Vec::new(),
         }));
         let contract = Arc::new(Contract::load());
         let shared = (state.clone(), contract);
         let app = Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
             let (state, contract) = shared.clone();
-            async move { handle(&state, &contract, method, uri, headers, body) }
+            async move {
+                let pause = state.lock().unwrap().take_pause(&method, uri.path());
+                if let Some(pause) = pause {
+                    tokio::time::sleep(pause).await;
+                }
+                handle(&state, &contract, method, uri, headers, body)
+            }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -137,6 +158,12 @@ impl FakeGitHub {
     /// The next request with `fault.method` to a path containing `path` fails as scripted.
     pub fn fail_next_on(&self, path: &str, fault: Fault) {
         self.state.lock().unwrap().faults.push_back((fault, Some(path.to_owned())));
+    }
+
+    /// The next `method` request to a path containing `path` is answered after `pause`, as a
+    /// slow host would: a job is caught in the middle.
+    pub fn pause_next_on(&self, method: &'static str, path: &str, pause: std::time::Duration) {
+        self.state.lock().unwrap().pauses.push((method, path.to_owned(), pause));
     }
 
     /// A comment written by someone else.

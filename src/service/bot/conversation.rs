@@ -234,12 +234,22 @@ impl<'a> Conversation<'a> {
         Ok(())
     }
 
-    /// The project's branch as it stands now, and its head.
+    /// The project's branch as it stands now, and its head: as the last reply left it when
+    /// nobody moved it since, else read.
     async fn read_branch(&self, project: &Started) -> Result<(Branch, CommitId)> {
         let Some(head) = self.forge.branch_head(&project.branch).await? else {
             return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
         };
+        let repo = &self.event.repository.full_name;
+        if let Some(warm) = self.bot.branches.take(repo, &project.branch, &head.0) {
+            return Ok((warm, head));
+        }
         Ok((remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0, &self.bot.limits).await?, head))
+    }
+
+    /// Keeps `branch`, as it stands at `head`, for the next reply.
+    fn keep(&self, branch: Branch, head: &CommitId) {
+        self.bot.branches.keep(&self.event.repository.full_name, branch, &head.0);
     }
 
     async fn no_project(&self) -> Result<()> {
@@ -254,7 +264,7 @@ impl<'a> Conversation<'a> {
             let writes = to_writes(&assumptions.files);
             head =
                 self.forge.commit_files(&branch.branch, &Head::At(head.clone()), &writes, &assumptions.message).await?;
-            branch = remote::with_files(branch, &assumptions.files);
+            branch = branch.with_files(&assumptions.files);
         }
         Ok((branch, head))
     }
@@ -319,8 +329,10 @@ impl<'a> Conversation<'a> {
             if rerun {
                 // This job committed it before it was stopped: finish what came after.
                 self.index(&branch, done.decision(), &head.0).await?;
-                let (branch, _) = self.assume(branch, head).await?;
-                return self.ask_next(&branch).await;
+                let (branch, head) = self.assume(branch, head).await?;
+                self.ask_next(&branch).await?;
+                self.keep(branch, &head);
+                return Ok(());
             }
             let text = format!("`{key}` is decided already; `/spec change {key} <reply>` replaces the answer.");
             return self.say("decided", &text).await;
@@ -394,10 +406,10 @@ impl<'a> Conversation<'a> {
                     return self.say("skip", &format!("`{key}` has no default to take; answer it or `/defer`.")).await;
                 };
                 let reason = format!("skipped by @{}: {}", self.login(), why.unwrap_or("the template default"));
-                let index = branch.workspace.fact_index(branch.project()?);
+                let index = branch.fact_index()?;
                 let path = branch.decision_path(key)?;
                 let make = || by.clone();
-                match crate::conversation::consistent_assumption(q, default, &reason, &index, &path, &make)? {
+                match crate::conversation::consistent_assumption(q, default, &reason, index, &path, &make)? {
                     Some((_, doc)) => doc.doc.value,
                     None => {
                         let text =
@@ -422,7 +434,9 @@ impl<'a> Conversation<'a> {
                 let proposed =
                     decision.answer.as_ref().map(|a| format!("{key} = {a}")).unwrap_or_else(|| key.to_owned());
                 self.audit("contradiction", json!({ "key": key })).await?;
-                return self.say("contradiction", &render::contradiction(key, &findings, &proposed)).await;
+                self.say("contradiction", &render::contradiction(key, &findings, &proposed)).await?;
+                self.keep(branch, &head);
+                return Ok(());
             }
         };
         let message = format!("spec({}): {}{note}", branch.slug, record::summary(&decision));
@@ -433,9 +447,11 @@ impl<'a> Conversation<'a> {
         .await?;
         self.index(&branch, &decision, &committed).await?;
         self.audit("answer", json!({ "key": key, "commit": committed })).await?;
-        let branch = remote::with_files(branch, &files);
-        let (branch, _) = self.assume(branch, CommitId(committed)).await?;
-        self.ask_next(&branch).await
+        let branch = branch.with_files(&files);
+        let (branch, head) = self.assume(branch, CommitId(committed)).await?;
+        self.ask_next(&branch).await?;
+        self.keep(branch, &head);
+        Ok(())
     }
 
     /// Keeps the decision index (full-text search, the web viewer) up to date.

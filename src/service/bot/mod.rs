@@ -10,6 +10,7 @@ pub mod commands;
 mod conversation;
 pub mod remote;
 mod render;
+pub mod warm;
 
 use super::jobs::{Job, Outcome, Queue};
 use crate::engine::record;
@@ -28,6 +29,8 @@ pub struct Bot {
     pub pool: PgPool,
     pub github: Arc<GitHubApp>,
     pub cache: BlobCache,
+    /// Project branches as the last reply left them.
+    pub branches: warm::WarmBranches,
     pub permissions: PermissionCache,
     /// How much of a revision a job reads.
     pub limits: remote::SnapshotLimits,

@@ -137,14 +137,3 @@ pub async fn branch(
     let snapshot = snapshot(forge, cache, rev, &layout, limits).await?;
     Ok(Branch::new(slug, layout, snapshot))
 }
-
-/// `branch` with `files` written, as it will be once they are committed (no read needed).
-pub fn with_files(branch: Branch, files: &[(String, Vec<u8>)]) -> Branch {
-    let Branch { slug, layout, mut snapshot, .. } = branch;
-    for (path, bytes) in files {
-        snapshot.files.retain(|f| &f.path != path);
-        snapshot.files.push(RepoFile::new(path.clone(), bytes.clone()));
-    }
-    snapshot.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Branch::new(&slug, layout, snapshot)
-}

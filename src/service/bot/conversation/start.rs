@@ -5,6 +5,15 @@ use super::*;
 impl Conversation<'_> {
     pub(super) async fn start(&self, options: &NewOptions) -> Result<()> {
         let slug = options.slug.as_str();
+        // This job ran before (it failed, or its process stopped) after starting the branch:
+        // carry on from there rather than call the project its own obstacle.
+        if let Some(p) = &self.project
+            && self.queue.step(self.job, "start").await?.is_some()
+        {
+            let (branch, head) = self.read_branch(p).await?;
+            let (branch, _) = self.assume(branch, head).await?;
+            return self.ask_next(&branch).await;
+        }
         if let Some(p) = &self.project {
             return self
                 .say("exists", &format!("This issue already holds project `{}` (branch `{}`).", p.slug, p.branch))
