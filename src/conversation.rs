@@ -264,9 +264,13 @@ impl Branch {
         let template = self.template()?;
         let project = self.project()?;
         let depth = project.project.as_ref().map(|p| p.value.depth).unwrap_or_default();
+        let assumptions = Plan::new(template, project).assumptions();
+        if assumptions.is_empty() {
+            return Ok(None); // most answers: no copy of the index needed
+        }
         let mut index = self.fact_index()?.clone();
         let (mut files, mut keys) = (Vec::new(), Vec::new());
-        for assumption in Plan::new(template, project).assumptions() {
+        for assumption in assumptions {
             let Some(q) = template.questions.iter().find(|q| q.key == assumption.key) else { continue };
             let reason = assumption.reason.map_or_else(|| format!("not asked at {depth:?} depth"), str::to_owned);
             let path = self.decision_path(&q.key)?;
