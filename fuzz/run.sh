@@ -38,5 +38,8 @@ for target in "${targets[@]}"; do
     -print_final_stats=1 >"$log" 2>&1 || { tail -40 "$log"; echo "$target: FAILED"; exit 1; }
   status=$(grep -E '^#[0-9]+' "$log" | tail -1)
   runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
-  echo "$target: $runs executions in ${seconds}s; last status: $status"
+  # Where coverage last grew, against the whole run: near the start of the run means a plateau.
+  grew=$(grep -E '^#[0-9]+[[:space:]]+(NEW|REDUCE)' "$log" | grep -E '^#[0-9]+[[:space:]]+NEW' | tail -1 | cut -f1 | tr -d '#')
+  echo "$target: $runs executions in ${seconds}s; coverage last grew at execution ${grew:-0}; last status: $status"
+  rm -f "$log"
 done

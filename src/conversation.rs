@@ -7,15 +7,15 @@ use crate::source::{self, Snapshot};
 use crate::store::{self, BranchHead};
 use anyhow::{Context, bail};
 use spec_format::facts::FactIndex;
-
-mod kept;
-mod session;
-pub use session::{Session, assume_all_skipped, autopilot, conversation_ref, local_provenance, only_project_branch};
 use spec_format::model::{Answer, AnswerFormat, Decision, Question, Status, Template};
 use spec_format::validate::check_answer;
 use spec_format::workspace::{DecisionDoc, Put, parse_decision};
 use spec_format::{Finding, Layout, RepoFile, Severity, Workspace, write};
 use std::path::Path;
+
+mod kept;
+mod session;
+pub use session::{Session, assume_all_skipped, autopilot, conversation_ref, local_provenance, only_project_branch};
 
 /// What became of a decision.
 pub enum Recorded {

@@ -151,3 +151,50 @@ fn specs_dir_from_the_config_is_honoured_on_disk_and_in_git() {
     let from_git = json(&specbuilder(&["check", "--format", "json", "--ref", "HEAD"], root));
     assert_eq!(from_git, report);
 }
+
+#[test]
+fn github_annotations_and_summary_and_gitlab_code_quality_say_what_json_says() {
+    let dir = examples().join("contradictions");
+    let findings = json(&specbuilder(&["check", "--format", "json"], &dir))["findings"].as_array().unwrap().clone();
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    assert!(errors > 0);
+
+    let summary = tempfile::NamedTempFile::new().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_specbuilder"))
+        .args(["check", "--format", "github"])
+        .current_dir(&dir)
+        .env("GITHUB_STEP_SUMMARY", summary.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "errors fail the step");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let annotated = text.lines().filter(|l| l.starts_with("::error file=")).count();
+    assert_eq!(annotated, errors.min(10), "{text}");
+    let first = findings.iter().find(|f| f["severity"] == "error").unwrap();
+    assert!(
+        text.starts_with(&format!("::error file={},line={}", first["path"].as_str().unwrap(), first["line"])),
+        "the first error comes first: {text}"
+    );
+    let written = std::fs::read_to_string(summary.path()).unwrap();
+    assert!(written.starts_with("## Spec Builder"), "{written}");
+    assert_eq!(written.lines().filter(|l| l.starts_with("| ❌") || l.starts_with("| ⚠️") || l.starts_with("| ℹ️")).count(), findings.len());
+
+    let out = specbuilder(&["check", "--format", "codequality"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON array");
+    let issues = report.as_array().unwrap();
+    assert_eq!(issues.len(), findings.len());
+    let mut prints: Vec<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), issues.len(), "fingerprints are unique");
+    for issue in issues {
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&issue["severity"].as_str().unwrap()));
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(path.starts_with("examples/contradictions/"), "relative to the repository: {path}");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(issue["check_name"].as_str().unwrap().starts_with("SB"));
+    }
+    let again = specbuilder(&["check", "--format", "codequality"], &dir);
+    assert_eq!(again.stdout, out.stdout, "the same findings give the same report");
+}

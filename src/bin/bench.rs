@@ -99,19 +99,7 @@ fn cli_answer(decisions: usize, samples: usize) -> (Duration, Vec<Duration>) {
     use std::process::Command;
     let exe = std::env::current_exe().expect("the bench's own path").with_file_name("specbuilder");
     assert!(exe.exists(), "{} is missing: cargo build --release --bin specbuilder", exe.display());
-    let dir = std::env::temp_dir().join(format!("specbuilder-bench-cli-{decisions}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut files = synth::project("conv", decisions, decisions / 5);
-    files[0] = spec_format::RepoFile::new(
-        "specs/conv/project.md",
-        "---\nname: Conversation\ntemplate: synthetic\ndepth: thorough\n---\n",
-    );
-    let template = synth::template_of("synthetic", decisions..decisions + 300);
-    files.push(spec_format::RepoFile::new(".specbuilder/templates/synthetic.yaml", template));
-    let repo = gix::init(&dir).expect("a scratch repository");
-    let owned: Vec<(String, Vec<u8>)> = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
-    let head = specbuilder::store::BranchHead(None);
-    specbuilder::store::commit_files(&repo, "spec/conv", head, None, &owned, "bench").expect("the scratch branch");
+    let (dir, repo) = scratch_branch("cli", decisions);
     let mut times = Vec::new();
     for k in 0..samples {
         let key = synth::key(decisions + k);
@@ -141,6 +129,53 @@ fn cli_answer(decisions: usize, samples: usize) -> (Duration, Vec<Duration>) {
     }
     let cold = times.remove(0);
     (cold, times)
+}
+
+/// A scratch repository whose branch `spec/conv` holds `decisions` decisions, a fifth as many
+/// rules, and a template of 300 open questions after them.
+fn scratch_branch(name: &str, decisions: usize) -> (std::path::PathBuf, gix::Repository) {
+    let dir = std::env::temp_dir().join(format!("specbuilder-bench-{name}-{decisions}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut files = synth::project("conv", decisions, decisions / 5);
+    files[0] = spec_format::RepoFile::new(
+        "specs/conv/project.md",
+        "---\nname: Conversation\ntemplate: synthetic\ndepth: thorough\n---\n",
+    );
+    let template = synth::template_of("synthetic", decisions..decisions + 300);
+    files.push(spec_format::RepoFile::new(".specbuilder/templates/synthetic.yaml", template));
+    let repo = gix::init(&dir).expect("a scratch repository");
+    let owned: Vec<(String, Vec<u8>)> = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+    let head = specbuilder::store::BranchHead(None);
+    specbuilder::store::commit_files(&repo, "spec/conv", head, None, &owned, "bench").expect("the scratch branch");
+    (dir, repo)
+}
+
+/// The answer's own work once the branch is open: read the reply, check it against every
+/// decision, write the commit (gix) and bring the branch in memory up to date; each sample
+/// asserted to commit.
+fn warm_answer(decisions: usize, samples: usize) -> Vec<Duration> {
+    use specbuilder::conversation::{Recorded, Session};
+    use specbuilder::engine::{record, reply};
+    let (dir, _repo) = scratch_branch("warm", decisions);
+    let mut session = Session::open(&dir, Some("conv")).expect("the session opens");
+    let by = record::Provenance { answered_by: "local:bench".into(), answered_at: "2026-12-01T10:00:00Z".into(), source: None };
+    let times = (0..samples)
+        .map(|k| {
+            let key = synth::key(decisions + k);
+            let q = session.template().expect("the template").questions.iter().find(|q| q.key == key).cloned();
+            let q = q.expect("an open question");
+            let start = Instant::now();
+            let answer = reply::parse(&q, "o0").expect("the reply reads");
+            let decision = record::decision(&q, Some(answer), spec_format::model::Status::Accepted, None, by.clone());
+            let recorded = session.record(&decision).expect("recording works");
+            let elapsed = start.elapsed();
+            assert!(matches!(recorded, Recorded::Committed { .. }), "sample {k} committed");
+            elapsed
+        })
+        .collect();
+    drop(session);
+    let _ = std::fs::remove_dir_all(&dir);
+    times
 }
 
 fn print_cli(n: usize, cold: Duration, warm: Vec<Duration>) {
@@ -329,6 +364,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&scratch);
 
     let (next_question, shown_question, answer_commit) = conversation_paths(runs);
+    let warm = warm_answer(decisions, 50);
     let cli_sizes = if quick { vec![1_000] } else { vec![1_000, 10_000] };
     let cli: Vec<(usize, Duration, Vec<Duration>)> = cli_sizes
         .into_iter()
@@ -369,6 +405,11 @@ fn main() {
         fmt(artifacts.all)
     );
     println!("| of which the PRD (Markdown, HTML, JSON, PDF) | {} |", fmt(artifacts.prd));
+    println!(
+        "| the answer's own work on an open branch of {decisions} decisions: read the reply, validate, commit (gix), update the branch in memory; p50 / p95 of 50 | {} / {} |",
+        fmt(percentile(warm.clone(), 0.5)),
+        fmt(percentile(warm, 0.95))
+    );
     for (n, cold, warm) in cli {
         print_cli(n, cold, warm);
     }

@@ -25,6 +25,9 @@ use super::repo::Repo;
 ///   specbuilder check --ref main               the committed state of `main`, no checkout
 ///   specbuilder check --base origin/main       also refuse changes to locked decisions
 ///   specbuilder check --format sarif > specs.sarif
+///   specbuilder check --format github          annotations in a GitHub Actions step
+///   specbuilder check --format codequality > gl-code-quality-report.json
+///                                              GitLab's merge request widget
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {
@@ -77,6 +80,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let output = match args.format {
         Format::Json => report::json(&findings),
         Format::Sarif => report::sarif(&findings),
+        Format::Codequality => report::codequality(&findings, &repository_root(&args.dir)),
+        Format::Github => {
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let summary = std::fs::OpenOptions::new().create(true).append(true).open(&path);
+                summary
+                    .and_then(|mut file| file.write_all(report::github::summary(&findings).as_bytes()))
+                    .with_context(|| format!("writing the job summary to {}", std::path::Path::new(&path).display()))?;
+            }
+            report::github::annotations(&findings)
+        }
         Format::Text => {
             let sources = snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
             let scope = report::TextScope {
@@ -91,6 +104,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     stdout.write_all(output.as_bytes()).context("writing the report")?;
     stdout.flush().context("writing the report")?;
     Ok(if Summary::of(&findings).errors > 0 { Outcome::Errors } else { Outcome::Clean })
+}
+
+/// Where `dir` sits in its git repository (`""` at the top, or outside one), with `/`.
+fn repository_root(dir: &std::path::Path) -> String {
+    let Ok(repo) = gix::discover(dir) else { return String::new() };
+    let prefix = source::prefix_in_repo(&repo, dir);
+    prefix.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
 }
 
 /// Semantic warnings from the model for each project's free-text answers. A model that fails

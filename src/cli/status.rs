@@ -3,7 +3,6 @@
 use super::Outcome;
 use super::repo::ProjectView;
 use crate::engine::{Assumption, Catalog, NextQuestion, Plan, TargetProgress};
-use crate::report::Format;
 use anstyle::{AnsiColor, Style};
 use clap::Args;
 use serde::Serialize;
@@ -23,9 +22,9 @@ pub struct StatusArgs {
     #[command(flatten)]
     pub view: ProjectView,
 
-    /// Output format (text or json).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
 }
 
 #[derive(Serialize)]
@@ -40,6 +39,14 @@ struct ProjectStatus<'a> {
     assumptions: Vec<Assumption<'a>>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    /// For people: each target's progress, blockers and the next question.
+    Text,
+    /// One object: {"projects": [...]}.
+    Json,
+}
+
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let repo = args.view.load()?;
     let catalog = Catalog::for_workspace(&repo.workspace);
@@ -49,8 +56,8 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     };
     let statuses: Vec<ProjectStatus<'_>> = projects.iter().map(|p| status(p, &catalog)).collect();
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "projects": statuses }))?),
-        Format::Text | Format::Sarif => anstream::print!("{}", text(&statuses)),
+        StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "projects": statuses }))?),
+        StatusFormat::Text => anstream::print!("{}", text(&statuses)),
     }
     Ok(Outcome::Clean)
 }

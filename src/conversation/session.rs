@@ -72,6 +72,9 @@ impl Session {
             Some(slug) => slug.to_owned(),
             None => only_project_branch(&repo)?,
         };
+        if !spec_format::ident::is_slug(&slug) {
+            bail!("`{slug}` is not a project slug (lowercase letters, digits and `-`)");
+        }
         let branch = store::project_branch(&slug);
         let head = store::read_branch_head(&repo, &branch)?;
         let Some(commit) = head.0 else {

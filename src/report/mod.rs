@@ -1,9 +1,13 @@
-//! Rendering findings: text for people, JSON for scripts, SARIF for code-scanning tools.
+//! Rendering findings: text for people, JSON for scripts, SARIF for code-scanning tools,
+//! workflow commands for GitHub Actions, Code Quality for GitLab merge requests.
 
+mod codequality;
+pub mod github;
 mod json;
 mod sarif;
 mod text;
 
+pub use codequality::render as codequality;
 pub use json::render as json;
 pub use sarif::render as sarif;
 pub use text::{Scope as TextScope, render as text};
@@ -19,4 +23,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub Actions annotations (`::error file=…`), the most important first; with
+    /// $GITHUB_STEP_SUMMARY set, every finding also goes to the job summary.
+    Github,
+    /// GitLab Code Quality (a JSON array for `artifacts: reports: codequality`), paths
+    /// relative to the repository.
+    Codequality,
 }

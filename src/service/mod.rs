@@ -244,6 +244,8 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
             Err(error) => tracing::error!(%error, "releasing unfinished jobs failed; their leases will run out"),
         }
     }
+    // Closing the pool closes connections an abandoned job may have left holding its lock.
+    pool.close().await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -124,20 +124,26 @@ async fn wait_for_comment_request(fake: &FakeGitHub, served: &Served) {
     }
 }
 
+/// `serve` with a grace period of `grace_secs`, in the middle of starting a project: its
+/// question's comment is held by the fake for `held`.
+async fn caught_mid_job(grace_secs: u64, held: Duration) -> (FakeGitHub, String, Served) {
+    let fake = FakeGitHub::start().await;
+    fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());
+    let url = fresh_database().await;
+    let served = Served::start(&fake, &url, grace_secs).await;
+    fake.pause_next_on("POST", "/issues/12/comments", held);
+    start_a_project(&served, &fake).await;
+    wait_for_comment_request(&fake, &served).await;
+    (fake, url, served)
+}
+
 fn question_comments(fake: &FakeGitHub) -> usize {
     fake.comments(12).iter().filter(|c| c.login == "specbuilder[bot]").count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_a_running_job_finish_within_the_grace_period() {
-    let fake = FakeGitHub::start().await;
-    fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());
-    let url = fresh_database().await;
-    let mut served = Served::start(&fake, &url, 20).await;
-    fake.pause_next_on("POST", "/issues/12/comments", Duration::from_secs(2));
-    start_a_project(&served, &fake).await;
-    wait_for_comment_request(&fake, &served).await;
-
+    let (fake, url, mut served) = caught_mid_job(20, Duration::from_secs(2)).await;
     let (status, took) = served.terminate().await;
     assert!(status.success(), "exit 0 after SIGTERM, got {status}:\n{}", served.log());
     assert!(took >= Duration::from_millis(1500), "it waited for the job ({took:?})");
@@ -150,14 +156,7 @@ async fn sigterm_lets_a_running_job_finish_within_the_grace_period() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_hands_a_job_that_outlasts_the_grace_period_to_another_worker() {
-    let fake = FakeGitHub::start().await;
-    fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());
-    let url = fresh_database().await;
-    let mut served = Served::start(&fake, &url, 1).await;
-    fake.pause_next_on("POST", "/issues/12/comments", Duration::from_secs(6));
-    start_a_project(&served, &fake).await;
-    wait_for_comment_request(&fake, &served).await;
-
+    let (fake, url, mut served) = caught_mid_job(1, Duration::from_secs(6)).await;
     let (status, took) = served.terminate().await;
     assert!(status.success(), "exit 0 after SIGTERM, got {status}:\n{}", served.log());
     assert!(took < Duration::from_secs(5), "it stopped after the grace period, not the job ({took:?})");
