@@ -177,7 +177,10 @@ fn github_annotations_and_summary_and_gitlab_code_quality_say_what_json_says() {
     );
     let written = std::fs::read_to_string(summary.path()).unwrap();
     assert!(written.starts_with("## Spec Builder"), "{written}");
-    assert_eq!(written.lines().filter(|l| l.starts_with("| ❌") || l.starts_with("| ⚠️") || l.starts_with("| ℹ️")).count(), findings.len());
+    assert_eq!(
+        written.lines().filter(|l| l.starts_with("| ❌") || l.starts_with("| ⚠️") || l.starts_with("| ℹ️")).count(),
+        findings.len()
+    );
 
     let out = specbuilder(&["check", "--format", "codequality"], &dir);
     assert_eq!(out.status.code(), Some(1));

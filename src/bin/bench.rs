@@ -158,7 +158,11 @@ fn warm_answer(decisions: usize, samples: usize) -> Vec<Duration> {
     use specbuilder::engine::{record, reply};
     let (dir, _repo) = scratch_branch("warm", decisions);
     let mut session = Session::open(&dir, Some("conv")).expect("the session opens");
-    let by = record::Provenance { answered_by: "local:bench".into(), answered_at: "2026-12-01T10:00:00Z".into(), source: None };
+    let by = record::Provenance {
+        answered_by: "local:bench".into(),
+        answered_at: "2026-12-01T10:00:00Z".into(),
+        source: None,
+    };
     let times = (0..samples)
         .map(|k| {
             let key = synth::key(decisions + k);

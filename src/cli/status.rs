@@ -56,7 +56,9 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     };
     let statuses: Vec<ProjectStatus<'_>> = projects.iter().map(|p| status(p, &catalog)).collect();
     match args.format {
-        StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "projects": statuses }))?),
+        StatusFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "projects": statuses }))?)
+        }
         StatusFormat::Text => anstream::print!("{}", text(&statuses)),
     }
     Ok(Outcome::Clean)

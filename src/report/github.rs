@@ -53,7 +53,10 @@ pub fn summary(findings: &[Finding]) -> String {
         let place = if f.line > 0 { format!("{}:{}", f.path, f.line) } else { f.path.clone() };
         let row = format!("| {mark} | {} | `{}` | {} |\n", f.code.as_str(), cell(&place), cell(&message(f)));
         if out.len() + row.len() > SUMMARY_BYTES {
-            out.push_str(&format!("\n{} more findings are not shown: `specbuilder check` lists them all.\n", findings.len() - i));
+            out.push_str(&format!(
+                "\n{} more findings are not shown: `specbuilder check` lists them all.\n",
+                findings.len() - i
+            ));
             break;
         }
         out.push_str(&row);
@@ -97,13 +100,20 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].starts_with("::error file=specs/a%2Cb.md,line=3,title=SB"), "{out}");
         assert!(lines[0].ends_with("::x: 100%25%0Asecond line"), "{out}");
-        assert_eq!(lines[1], format!("::notice file=specs/note.md,title={}::just a note", property(&format!("{} {}", Code::IgnoredFile.as_str(), Code::IgnoredFile.name()))));
+        assert_eq!(
+            lines[1],
+            format!(
+                "::notice file=specs/note.md,title={}::just a note",
+                property(&format!("{} {}", Code::IgnoredFile.as_str(), Code::IgnoredFile.name()))
+            )
+        );
     }
 
     #[test]
     fn ten_of_each_kind_are_annotated_and_the_summary_lists_all() {
-        let findings: Vec<Finding> =
-            (1..=25).map(|i| Finding::new(Code::RuleViolation, "specs/p/rules.yaml", i, format!("clash {i}"))).collect();
+        let findings: Vec<Finding> = (1..=25)
+            .map(|i| Finding::new(Code::RuleViolation, "specs/p/rules.yaml", i, format!("clash {i}")))
+            .collect();
         let out = annotations(&findings);
         assert_eq!(out.lines().filter(|l| l.starts_with("::error ")).count(), 10);
         assert!(out.contains("15 more errors are listed in the job summary"), "{out}");
@@ -114,7 +124,8 @@ mod tests {
     #[test]
     fn the_summary_stays_under_a_mebibyte() {
         let long = "y".repeat(2_000);
-        let findings: Vec<Finding> = (1..=2_000).map(|i| Finding::new(Code::RuleViolation, "specs/p/x.md", i, long.clone())).collect();
+        let findings: Vec<Finding> =
+            (1..=2_000).map(|i| Finding::new(Code::RuleViolation, "specs/p/x.md", i, long.clone())).collect();
         let summary = summary(&findings);
         assert!(summary.len() <= 1024 * 1024, "{}", summary.len());
         assert!(summary.contains("more findings are not shown"));
