@@ -76,6 +76,15 @@ fn sarif_output_passes_the_official_schema() {
     let out = specbuilder(&["check", "--format", "sarif"], &examples().join("contradictions"));
     let mut log = json(&out);
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 15, "one SARIF result per finding");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let mut prints: Vec<&str> =
+        results.iter().map(|r| r["partialFingerprints"]["primaryLocationLineHash"].as_str().unwrap()).collect();
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), results.len(), "every result has its own fingerprint, for code scanning to track");
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "specbuilder/");
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["help"]["text"].as_str().is_some_and(|t| !t.is_empty())), "every rule has help");
     log["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!validator.is_valid(&log), "the schema does reject a wrong level");
 }

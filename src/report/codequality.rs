@@ -10,17 +10,14 @@ use std::collections::HashMap;
 /// The report, paths prefixed with `root` (where the checked directory sits in the repository)
 /// so they are relative to the repository as GitLab expects.
 pub fn render(findings: &[Finding], root: &str) -> String {
-    let mut seen: HashMap<(String, &str, &str), usize> = HashMap::new();
     let issues: Vec<Value> = findings
         .iter()
-        .map(|f| {
+        .zip(fingerprints(findings))
+        .map(|(f, fingerprint)| {
             let path = match root.trim_matches('/') {
                 "" => f.path.clone(),
                 root => format!("{root}/{}", f.path),
             };
-            let nth = seen.entry((path.clone(), f.code.as_str(), f.message.as_str())).or_insert(0);
-            *nth += 1;
-            let fingerprint = Sha256::digest(format!("{}\0{path}\0{}\0{nth}", f.code.as_str(), f.message));
             let mut description = f.message.clone();
             if let Some(help) = &f.help {
                 description.push_str(&format!(" ({help})"));
@@ -29,7 +26,7 @@ pub fn render(findings: &[Finding], root: &str) -> String {
                 "type": "issue",
                 "description": description,
                 "check_name": f.code.as_str(),
-                "fingerprint": hex(&fingerprint),
+                "fingerprint": fingerprint,
                 "severity": severity(f.severity),
                 "location": { "path": path, "lines": { "begin": f.line.max(1) } },
             })
@@ -49,8 +46,20 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// For each finding, a hash of its code, file and message, and which of the identical ones it
+/// is: the same while the finding stands, wherever its line moves (GitLab's fingerprint,
+/// SARIF's partial fingerprint).
+pub fn fingerprints(findings: &[Finding]) -> Vec<String> {
+    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let nth = seen.entry((f.path.as_str(), f.code.as_str(), f.message.as_str())).or_insert(0);
+            *nth += 1;
+            let digest = Sha256::digest(format!("{}\0{}\0{}\0{nth}", f.code.as_str(), f.path, f.message));
+            digest.iter().map(|b| format!("{b:02x}")).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -48,6 +48,9 @@ fn related(index: usize, location: &Location) -> Value {
     value
 }
 
+/// GitHub code scanning takes at most this many results per run.
+const MAX_RESULTS: usize = 25_000;
+
 pub fn render(findings: &[Finding]) -> String {
     let rules: Vec<Value> = Code::ALL
         .iter()
@@ -56,14 +59,25 @@ pub fn render(findings: &[Finding]) -> String {
                 "id": code.as_str(),
                 "name": code.name(),
                 "shortDescription": { "text": code.summary() },
+                "help": {
+                    "text": format!("{} See {DOCS}#{}", code.summary(), code.as_str().to_lowercase()),
+                    "markdown": format!("{} [What it means and what to do]({DOCS}#{}).", code.summary(), code.as_str().to_lowercase()),
+                },
                 "helpUri": format!("{DOCS}#{}", code.as_str().to_lowercase()),
                 "defaultConfiguration": { "level": level(code.severity()) },
             })
         })
         .collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| {
+    // Past GitHub's limit the most severe are kept.
+    let fingerprints = super::codequality::fingerprints(findings);
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(findings[i].severity));
+    order.truncate(MAX_RESULTS);
+    order.sort_unstable();
+    let results: Vec<Value> = order
+        .into_iter()
+        .map(|i| (&findings[i], &fingerprints[i]))
+        .map(|(f, fingerprint)| {
             let mut text = f.message.clone();
             if let Some(help) = &f.help {
                 text.push_str(&format!(" ({help})"));
@@ -74,6 +88,7 @@ pub fn render(findings: &[Finding]) -> String {
                 "level": level(f.severity),
                 "message": { "text": text },
                 "locations": [{ "physicalLocation": physical(&f.path, f.line, f.column) }],
+                "partialFingerprints": { "primaryLocationLineHash": fingerprint },
             });
             if !f.related.is_empty() {
                 result["relatedLocations"] = f.related.iter().enumerate().map(|(i, l)| related(i, l)).collect();
@@ -91,6 +106,7 @@ pub fn render(findings: &[Finding]) -> String {
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "automationDetails": { "id": "specbuilder/" },
             "originalUriBaseIds": { "SRCROOT": { "description": { "text": "The checked directory" } } },
             "results": results,
         }],
@@ -98,4 +114,20 @@ pub fn render(findings: &[Finding]) -> String {
     let mut out = serde_json::to_string_pretty(&log).expect("a JSON value always prints");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_githubs_limit_the_most_severe_results_are_kept() {
+        let mut findings: Vec<Finding> =
+            (1..=25_010).map(|i| Finding::new(Code::IgnoredFile, "specs/p/x.md", i, "a warning")).collect();
+        findings.push(Finding::new(Code::RuleViolation, "specs/p/z.md", 1, "the error"));
+        let log: Value = serde_json::from_str(&render(&findings)).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), MAX_RESULTS);
+        assert!(results.iter().any(|r| r["level"] == "error"), "the error is among those kept");
+    }
 }
