@@ -34,15 +34,7 @@ fn service(fake: &FakeGitHub, pool: &PgPool) -> (AppState, Bot) {
         per_ip: None,
         workers: Arc::default(),
     };
-    let bot = Bot {
-        pool: pool.clone(),
-        github: Arc::new(GitHubApp::new(&config).unwrap()),
-        cache: Default::default(),
-        branches: Default::default(),
-        permissions: Default::default(),
-        limits: Default::default(),
-        allowed_owners: None,
-    };
+    let bot = Bot::new(pool.clone(), Arc::new(GitHubApp::new(&config).unwrap()));
     (state, bot)
 }
 

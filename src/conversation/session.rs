@@ -21,14 +21,14 @@ struct Kept {
     at: Option<(String, usize)>,
     /// Files committed since, in order.
     written: Vec<(String, Vec<u8>)>,
-    stale: bool,
 }
 
 impl Session {
     /// Keeps the branch as it is now, for the next command: what was committed is added to the
     /// kept file, or the branch is written in full. Failing costs only speed.
     fn keep(&mut self) {
-        if !std::mem::take(&mut self.kept.stale) {
+        // Up to date: kept, and nothing committed since.
+        if self.kept.at.is_some() && self.kept.written.is_empty() {
             return;
         }
         let written = std::mem::take(&mut self.kept.written);
@@ -91,8 +91,7 @@ impl Session {
                 (Branch::new(&slug, layout, snapshot), None)
             }
         };
-        let stale = at.is_none();
-        Ok(Session { repo, head, branch, kept: Kept { file, root, at, written: Vec::new(), stale } })
+        Ok(Session { repo, head, branch, kept: Kept { file, root, at, written: Vec::new() } })
     }
 
     /// The branch as read, by value.
@@ -127,7 +126,6 @@ impl Session {
         self.head = BranchHead(Some(id));
         self.branch.apply(files);
         self.kept.written.extend_from_slice(files);
-        self.kept.stale = true;
         Ok(id)
     }
 }

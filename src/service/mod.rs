@@ -154,13 +154,8 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
     };
     state.workers.expected.store(config.workers, std::sync::atomic::Ordering::Relaxed);
     let bot = Arc::new(bot::Bot {
-        pool: pool.clone(),
-        github: Arc::new(github),
-        cache: Default::default(),
-        branches: Default::default(),
-        permissions: Default::default(),
-        limits: Default::default(),
         allowed_owners: config.allowed_owners.clone(),
+        ..bot::Bot::new(pool.clone(), Arc::new(github))
     });
     // Cancelled once at shutdown; unlike a notification it is seen by whoever looks later, too.
     let stop = worker::Stop::default();

@@ -253,15 +253,8 @@ async fn growth_is_bounded_and_private_deployments_serve_only_their_owners() {
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(pool).await.unwrap();
     assert_eq!(left, 0);
 
-    let private = Bot {
-        pool: pool.clone(),
-        github: service.bot.github.clone(),
-        cache: Default::default(),
-        branches: Default::default(),
-        permissions: Default::default(),
-        limits: Default::default(),
-        allowed_owners: Some(vec!["someone-else".into()]),
-    };
+    let private =
+        Bot { allowed_owners: Some(vec!["someone-else".into()]), ..Bot::new(pool.clone(), service.bot.github.clone()) };
     let id = service.fake.add_comment(14, "dana", "/spec new other saas-web quick");
     let mut payload = comment("dana", "/spec new other saas-web quick", id);
     payload["issue"]["number"] = json!(14);

@@ -87,15 +87,7 @@ impl Service {
             per_ip: None,
             workers: Arc::default(),
         };
-        let bot = Arc::new(Bot {
-            pool: pool.clone(),
-            github: Arc::new(github),
-            cache: Default::default(),
-            branches: Default::default(),
-            permissions: Default::default(),
-            limits: Default::default(),
-            allowed_owners: None,
-        });
+        let bot = Arc::new(Bot::new(pool.clone(), Arc::new(github)));
         let mut queue = Queue::new(pool, "test-worker");
         queue.backoff = std::time::Duration::ZERO;
         fake.state.lock().unwrap().roles.insert("dana".into(), "write".into());

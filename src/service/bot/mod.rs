@@ -38,6 +38,21 @@ pub struct Bot {
     pub allowed_owners: Option<Vec<String>>,
 }
 
+impl Bot {
+    /// A bot that serves every account, with empty caches and the default snapshot limits.
+    pub fn new(pool: PgPool, github: Arc<GitHubApp>) -> Bot {
+        Bot {
+            pool,
+            github,
+            cache: Default::default(),
+            branches: Default::default(),
+            permissions: Default::default(),
+            limits: Default::default(),
+            allowed_owners: None,
+        }
+    }
+}
+
 /// Permissions as GitHub last told them, per (installation, repository, login), kept briefly:
 /// a flood of comments from one person costs one lookup a minute, and a revoked permission
 /// counts within that minute.
