@@ -168,14 +168,25 @@ fn github_annotations_and_summary_and_gitlab_code_quality_say_what_json_says() {
     let errors = findings.iter().filter(|f| f["severity"] == "error").count();
     assert!(errors > 0);
 
+    let warnings = findings.iter().filter(|f| f["severity"] == "warning").count();
+    let notices = findings.len() - errors - warnings;
     let summary = tempfile::NamedTempFile::new().unwrap();
+    let outputs = tempfile::NamedTempFile::new().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_specbuilder"))
         .args(["check", "--format", "github"])
         .current_dir(&dir)
         .env("GITHUB_STEP_SUMMARY", summary.path())
+        .env("GITHUB_OUTPUT", outputs.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "errors fail the step");
+    assert_eq!(
+        std::fs::read_to_string(outputs.path()).unwrap(),
+        format!("errors={errors}\nwarnings={warnings}\nnotices={notices}\n"),
+        "the counts are step outputs"
+    );
+    let never = specbuilder(&["check", "--format", "github", "--fail-on", "never"], &dir);
+    assert_eq!(never.status.code(), Some(0), "--fail-on never reports without failing");
     let text = String::from_utf8(out.stdout).unwrap();
     let annotated = text.lines().filter(|l| l.starts_with("::error file=")).count();
     assert_eq!(annotated, errors.min(10), "{text}");

@@ -17,7 +17,8 @@ use super::repo::Repo;
 /// Every project under `specs/` is checked. A file that cannot be parsed is reported and the
 /// rest is still checked.
 ///
-/// Exit status: 0 no errors, 1 errors found, 2 could not run.
+/// Exit status: 0 nothing at or above --fail-on, 1 findings at or above it (errors by default),
+/// 2 could not run.
 ///
 /// Examples:
 ///   specbuilder check                          the working tree of the current directory
@@ -25,7 +26,10 @@ use super::repo::Repo;
 ///   specbuilder check --ref main               the committed state of `main`, no checkout
 ///   specbuilder check --base origin/main       also refuse changes to locked decisions
 ///   specbuilder check --format sarif > specs.sarif
-///   specbuilder check --format github          annotations in a GitHub Actions step
+///   specbuilder check --format github          annotations in a GitHub Actions step, the
+///                                              job summary and the step outputs errors,
+///                                              warnings and notices
+///   specbuilder check --fail-on warning        exit 1 on warnings too (never: report only)
 ///   specbuilder check --format codequality > gl-code-quality-report.json
 ///                                              GitLab's merge request widget
 #[derive(Debug, Args)]
@@ -51,10 +55,32 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Which findings make the exit status 1: errors, warnings (and errors), or never.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
     /// Also ask the language model (SPECBUILDER_LLM_*) for contradictions in meaning between
     /// free-text answers; they are reported as warnings (SB701), never errors.
     #[arg(long)]
     pub llm: bool,
+}
+
+/// The findings that fail a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    fn fails(self, summary: &Summary) -> bool {
+        match self {
+            FailOn::Error => summary.errors > 0,
+            FailOn::Warning => summary.errors + summary.warnings > 0,
+            FailOn::Never => false,
+        }
+    }
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -82,12 +108,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         Format::Sarif => report::sarif(&findings),
         Format::Codequality => report::codequality(&findings, &repository_root(&args.dir)),
         Format::Github => {
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                let summary = std::fs::OpenOptions::new().create(true).append(true).open(&path);
-                summary
-                    .and_then(|mut file| file.write_all(report::github::summary(&findings).as_bytes()))
-                    .with_context(|| format!("writing the job summary to {}", std::path::Path::new(&path).display()))?;
-            }
+            append_to_runner_file("GITHUB_STEP_SUMMARY", "the job summary", &report::github::summary(&findings))?;
+            append_to_runner_file("GITHUB_OUTPUT", "the step outputs", &report::github::outputs(&findings))?;
             report::github::annotations(&findings)
         }
         Format::Text => {
@@ -103,7 +125,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let mut stdout = anstream::stdout().lock();
     stdout.write_all(output.as_bytes()).context("writing the report")?;
     stdout.flush().context("writing the report")?;
-    Ok(if Summary::of(&findings).errors > 0 { Outcome::Errors } else { Outcome::Clean })
+    Ok(if args.fail_on.fails(&Summary::of(&findings)) { Outcome::Errors } else { Outcome::Clean })
+}
+
+/// Appends to a file a GitHub runner names in `variable`, when it is set.
+fn append_to_runner_file(variable: &str, what: &str, text: &str) -> anyhow::Result<()> {
+    let Some(path) = std::env::var_os(variable).filter(|p| !p.is_empty()) else { return Ok(()) };
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path);
+    file.and_then(|mut file| file.write_all(text.as_bytes()))
+        .with_context(|| format!("writing {what} to {} (${variable})", std::path::Path::new(&path).display()))
 }
 
 /// Where `dir` sits in its git repository (`""` at the top, or outside one), with `/`.

@@ -35,6 +35,12 @@ pub fn annotations(findings: &[Finding]) -> String {
     out
 }
 
+/// Step outputs for `$GITHUB_OUTPUT`: how many findings of each kind.
+pub fn outputs(findings: &[Finding]) -> String {
+    let Summary { errors, warnings, infos } = Summary::of(findings);
+    format!("errors={errors}\nwarnings={warnings}\nnotices={infos}\n")
+}
+
 /// The job summary: the counts, then every finding as a table row, within GitHub's 1 MiB.
 pub fn summary(findings: &[Finding]) -> String {
     let Summary { errors, warnings, infos } = Summary::of(findings);
