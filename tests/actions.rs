@@ -456,10 +456,15 @@ struct GitlabProject {
 
 impl GitlabProject {
     fn new(example: &str, inputs: &str) -> GitlabProject {
+        let template = std::fs::read_to_string(root().join("actions/gitlab/specbuilder.yml")).unwrap();
+        GitlabProject::with_template(example, &template, &format!("      binary: {BINARY}\n{inputs}"))
+    }
+
+    fn with_template(example: &str, template: &str, inputs: &str) -> GitlabProject {
         let dir = tempfile::tempdir().unwrap();
         let base = repository_of(example, dir.path());
-        std::fs::copy(root().join("actions/gitlab/specbuilder.yml"), dir.path().join("specbuilder.yml")).unwrap();
-        let ci = format!("include:\n  - local: specbuilder.yml\n    inputs:\n      binary: {BINARY}\n{inputs}");
+        std::fs::write(dir.path().join("specbuilder.yml"), template).unwrap();
+        let ci = format!("include:\n  - local: specbuilder.yml\n    inputs:\n{inputs}");
         std::fs::write(dir.path().join(".gitlab-ci.yml"), ci).unwrap();
         // A second commit on a merge request's branch, so that the base is another revision.
         git(dir.path(), &["checkout", "-q", "-b", "feature"]);
@@ -484,10 +489,14 @@ impl GitlabProject {
     }
 
     fn merge_request_pipeline(&self) -> Output {
-        self.pipeline(&[
-            "CI_PIPELINE_SOURCE=merge_request_event",
-            &format!("CI_MERGE_REQUEST_DIFF_BASE_SHA={}", self.base),
-        ])
+        self.merge_request_pipeline_with(&[])
+    }
+
+    fn merge_request_pipeline_with(&self, variables: &[&str]) -> Output {
+        let base = format!("CI_MERGE_REQUEST_DIFF_BASE_SHA={}", self.base);
+        let mut all = vec!["CI_PIPELINE_SOURCE=merge_request_event", base.as_str()];
+        all.extend(variables);
+        self.pipeline(&all)
     }
 
     fn report(&self) -> serde_json::Value {
@@ -545,4 +554,42 @@ fn gitlab_ci_local_passes_the_job_when_fail_on_allows_it() {
     let out = clean.merge_request_pipeline();
     assert!(out.status.success(), "a clean project passes: {}", text(&out));
     assert_eq!(clean.report(), serde_json::json!([]));
+}
+
+#[test]
+fn the_gitlab_template_runs_a_downloaded_release_only_when_its_checksum_is_the_one_it_carries() {
+    let scratch = tempfile::tempdir().unwrap();
+    let releases = scratch.path().join("releases");
+    std::fs::create_dir_all(releases.join("v9.8.7")).unwrap();
+    std::fs::copy(BINARY, scratch.path().join("specbuilder")).unwrap();
+    let target = match std::env::consts::ARCH {
+        "aarch64" => "aarch64-unknown-linux-musl",
+        _ => "x86_64-unknown-linux-musl",
+    };
+    let name = format!("specbuilder-v9.8.7-{target}.tar.gz");
+    let archive = releases.join("v9.8.7").join(&name);
+    let out = run(Command::new("tar").arg("-czf").arg(&archive).arg("-C").arg(scratch.path()).arg("specbuilder"));
+    assert!(out.status.success(), "{}", text(&out));
+
+    // The template as a release would leave it: the archive's checksum among those it carries.
+    let template = std::fs::read_to_string(root().join("actions/gitlab/specbuilder.yml")).unwrap();
+    let line = format!("checksums='\n      {}  {name}\n", sha256_of(&archive));
+    let template = template.replacen("checksums='\n", &line, 1);
+    let inputs = "      binary: no-such-specbuilder\n      version: 9.8.7\n      fail-on: never\n";
+    let project = GitlabProject::with_template("contradictions", &template, inputs);
+    let url = format!("SPECBUILDER_RELEASES_URL=file://{}", releases.display());
+
+    let out = project.merge_request_pipeline_with(&[&url]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("> specbuilder 0."), "the downloaded binary ran: {}", text(&out));
+    assert!(!project.report().as_array().unwrap().is_empty());
+
+    let mut bytes = std::fs::read(&archive).unwrap();
+    bytes.push(0);
+    std::fs::write(&archive, bytes).unwrap();
+    std::fs::remove_file(project.dir.path().join("gl-code-quality-report.json")).unwrap();
+    let out = project.merge_request_pipeline_with(&[&url]);
+    assert!(!out.status.success(), "a tampered archive fails the job: {}", text(&out));
+    assert!(text(&out).contains("it was not run"), "{}", text(&out));
+    assert!(!text(&out).contains("> specbuilder 0."), "{}", text(&out));
 }
