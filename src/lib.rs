@@ -18,3 +18,4 @@ pub mod source;
 pub mod store;
 pub mod synth;
 pub mod verify;
+pub mod view;

@@ -1,7 +1,7 @@
 //! The CI step in `actions/`, proven with the real tools: the action and a workflow using it
 //! against GitHub's schemas (check-jsonschema) and actionlint, the scripts by shellcheck, the
 //! scripts run under the environment a GitHub runner gives them, and the GitLab template against
-//! GitLab's schema and run by gitlab-ci-local. The tools come from `actions/tests/install.sh`;
+//! GitLab's schema and run by gitlab-ci-local. The tools come from `tests/install-tools.sh`;
 //! a missing one fails the test and says how to install it.
 
 mod common;
@@ -19,14 +19,12 @@ fn action_dir() -> PathBuf {
     root().join("actions/github")
 }
 
-/// A tool from `actions/tests/install.sh` (or PATH); a missing one fails with how to get it.
+/// A tool from `tests/install-tools.sh` (or PATH); a missing one fails with how to get it.
 fn tool(name: &str) -> PathBuf {
     let installed = [root().join("target/ci-tools/bin"), root().join("actions/tests/node_modules/.bin")];
     let on_path = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
     installed.iter().chain(&on_path).map(|dir| dir.join(name)).find(|p| p.is_file()).unwrap_or_else(|| {
-        panic!(
-            "`{name}` is missing: run `bash actions/tests/install.sh` once (it installs the CI tools these tests run)"
-        )
+        panic!("`{name}` is missing: run `bash tests/install-tools.sh` once (it installs the CI tools these tests run)")
     })
 }
 

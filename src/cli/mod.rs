@@ -15,6 +15,7 @@ mod repo;
 pub mod serve;
 pub mod status;
 pub mod template;
+pub mod view;
 pub mod why;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +56,7 @@ pub enum Command {
     Demo(demo::DemoArgs),
     Fmt(fmt::FmtArgs),
     Serve(serve::ServeArgs),
+    View(view::ViewArgs),
     Analyze(analyze::AnalyzeArgs),
     Impact(analyze::ImpactArgs),
 }
@@ -87,6 +89,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::View(args) => view::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Impact(args) => analyze::impact(args),
     }

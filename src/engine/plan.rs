@@ -161,6 +161,9 @@ pub struct TargetProgress<'a> {
     pub needed: usize,
     /// Required keys not decided yet, in the order they would be asked.
     pub blockers: Vec<&'a str>,
+    /// Every key the target needs, decided or not.
+    #[serde(skip)]
+    pub needed_keys: Vec<&'a str>,
 }
 
 impl<'a> Plan<'a> {
@@ -289,7 +292,7 @@ impl<'a> Plan<'a> {
                 let mut blockers: Vec<&'a str> =
                     needed.iter().copied().filter(|k| !self.in_force.contains(k)).collect();
                 blockers.sort_by_key(|k| by_key.get(k).map(|q| std::cmp::Reverse(q.priority)));
-                TargetProgress { target, decided, needed: needed.len(), blockers }
+                TargetProgress { target, decided, needed: needed.len(), blockers, needed_keys: needed }
             })
             .collect()
     }

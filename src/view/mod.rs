@@ -1,0 +1,181 @@
+//! `specbuilder view`: a repository's specs as web pages, served by our own binary. The pages
+//! read through [`repo::RepoAt`]; every response carries a strict Content-Security-Policy.
+
+pub mod artifact;
+pub mod dashboard;
+pub mod decision;
+pub mod markdown;
+pub mod page;
+pub mod project;
+pub mod repo;
+
+use axum::extract::{Path, Query, State as Shared};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Router, middleware};
+use repo::{RepoAt, Revision, ViewError};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// No inline script or style, nothing from elsewhere: the page's own script and stylesheet only.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const STYLESHEET: &str = include_str!("../../assets/view/view.css");
+const SCRIPT: &str = include_str!("../../assets/view/view.js");
+const ICON: &str = include_str!("../../assets/view/favicon.svg");
+
+type Repo = Arc<dyn RepoAt>;
+
+/// The viewer's routes over one repository.
+pub fn router(repo: Repo) -> Router {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/p/{slug}", get(project))
+        .route("/p/{slug}/decisions", get(decisions))
+        .route("/p/{slug}/d/{key}", get(decision))
+        .route("/p/{slug}/a/{*path}", get(artifact))
+        .route("/p/{slug}/raw/{*path}", get(raw))
+        .route("/p/{slug}/findings", get(findings))
+        .route("/static/view.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET) }))
+        .route(
+            "/static/view.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT) }),
+        )
+        .route("/favicon.ico", get(|| async { ([(header::CONTENT_TYPE, "image/svg+xml")], ICON) }))
+        .fallback(|| async { page_error(ViewError::NotFound("there is no page at this address".to_owned())) })
+        .layer(middleware::map_response(secure))
+        .with_state(repo)
+}
+
+async fn secure(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    // A route may set a stricter policy of its own (the raw files: `sandbox`).
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+fn page_error(error: ViewError) -> Response {
+    match error {
+        ViewError::NotFound(message) => (StatusCode::NOT_FOUND, Html(page::not_found(&message).into_string())),
+        ViewError::Failed(message) => (StatusCode::INTERNAL_SERVER_ERROR, Html(page::failed(&message).into_string())),
+    }
+    .into_response()
+}
+
+/// Runs `build` off the async threads (reading and checking a revision is blocking work).
+async fn render<F>(build: F) -> Response
+where
+    F: FnOnce() -> Result<Response, ViewError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(build).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => page_error(error),
+        Err(_) => page_error(ViewError::Failed("the page could not be built".to_owned())),
+    }
+}
+
+fn html(markup: maud::Markup) -> Response {
+    Html(markup.into_string()).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct At {
+    #[serde(rename = "ref")]
+    rev: Option<String>,
+}
+
+/// The revision a project page reads: the one asked for, else the project's branch
+/// `spec/<slug>` when it exists, else the working tree.
+fn revision_for(repo: &dyn RepoAt, slug: &str, at: &At) -> Result<Revision, ViewError> {
+    if let Some(rev) = at.rev.as_deref().filter(|r| !r.is_empty()) {
+        return Ok(Revision::from_query(rev));
+    }
+    let branch = Revision::Branch(format!("spec/{slug}"));
+    Ok(if repo.revisions()?.contains(&branch) { branch } else { Revision::WorkingTree })
+}
+
+async fn dashboard(Shared(repo): Shared<Repo>) -> Response {
+    render(move || dashboard::dashboard(repo.as_ref()).map(html)).await
+}
+
+async fn project(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(at): Query<At>) -> Response {
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
+        project::overview(&state, &slug).map(html)
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DecisionsQuery {
+    #[serde(flatten)]
+    at: At,
+    #[serde(flatten)]
+    filter: project::DecisionFilter,
+}
+
+async fn decisions(
+    Shared(repo): Shared<Repo>,
+    Path(slug): Path<String>,
+    Query(query): Query<DecisionsQuery>,
+) -> Response {
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &query.at)?)?;
+        project::decisions(&state, &slug, &query.filter).map(html)
+    })
+    .await
+}
+
+async fn decision(
+    Shared(repo): Shared<Repo>,
+    Path((slug, key)): Path<(String, String)>,
+    Query(at): Query<At>,
+) -> Response {
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
+        decision::decision(&state, &slug, &key).map(html)
+    })
+    .await
+}
+
+async fn artifact(
+    Shared(repo): Shared<Repo>,
+    Path((slug, path)): Path<(String, String)>,
+    Query(at): Query<At>,
+) -> Response {
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
+        artifact::artifact(&state, &slug, &path).map(html)
+    })
+    .await
+}
+
+async fn raw(Shared(repo): Shared<Repo>, Path((slug, path)): Path<(String, String)>, Query(at): Query<At>) -> Response {
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
+        let project = project::find(&state, &slug)?;
+        let bytes = artifact::bytes(&state, project, &path)?.to_vec();
+        Ok((
+            [
+                (header::CONTENT_TYPE, artifact::raw_type(&path)),
+                // Opened on its own, a file still cannot run anything.
+                (header::CONTENT_SECURITY_POLICY, "sandbox"),
+            ],
+            bytes,
+        )
+            .into_response())
+    })
+    .await
+}
+
+async fn findings(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(at): Query<At>) -> Response {
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
+        project::findings(&state, &slug).map(html)
+    })
+    .await
+}

@@ -1,0 +1,180 @@
+//! What the viewer reads: a repository at a revision. Pages go through [`RepoAt`] only, so that
+//! `serve` can later show hosted repositories with the same pages; [`LocalRepo`] reads a clone
+//! on disk with gix.
+
+use crate::engine::Catalog;
+use crate::source::{self, Snapshot};
+use spec_format::{Finding, Layout, Workspace};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The working tree, or a local branch.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Revision {
+    WorkingTree,
+    Branch(String),
+}
+
+/// How the working tree is named in a `?ref=` query.
+pub const WORKING_TREE: &str = "@";
+
+impl Revision {
+    pub fn from_query(value: &str) -> Revision {
+        if value == WORKING_TREE { Revision::WorkingTree } else { Revision::Branch(value.to_owned()) }
+    }
+
+    /// The value of `?ref=` that names this revision.
+    pub fn query(&self) -> &str {
+        match self {
+            Revision::WorkingTree => WORKING_TREE,
+            Revision::Branch(name) => name,
+        }
+    }
+
+    /// For people.
+    pub fn label(&self) -> &str {
+        match self {
+            Revision::WorkingTree => "working tree",
+            Revision::Branch(name) => name,
+        }
+    }
+}
+
+/// One revision read, parsed and checked.
+pub struct State {
+    pub revision: Revision,
+    /// The commit a branch points at (none for the working tree).
+    pub commit: Option<Commit>,
+    pub snapshot: Snapshot,
+    pub workspace: Workspace,
+    pub catalog: Catalog,
+    /// What `check` finds, for every project.
+    pub findings: Vec<Finding>,
+}
+
+/// A commit as the pages show it.
+#[derive(Clone, Debug)]
+pub struct Commit {
+    pub id: String,
+    pub summary: String,
+    pub author: String,
+    /// Seconds since the epoch.
+    pub time: i64,
+}
+
+impl State {
+    fn read(revision: Revision, commit: Option<Commit>, snapshot: Snapshot, layout: &Layout) -> State {
+        let workspace = crate::conversation::workspace(&snapshot, layout);
+        let findings = crate::verify::check_all(&snapshot, &workspace, None, false);
+        let catalog = Catalog::for_workspace(&workspace);
+        State { revision, commit, snapshot, workspace, catalog, findings }
+    }
+}
+
+/// Why a page cannot be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// A repository at any of its revisions.
+pub trait RepoAt: Send + Sync + 'static {
+    /// A name for the repository.
+    fn name(&self) -> String;
+    /// The revisions worth showing: the working tree and the `spec/*` branches.
+    fn revisions(&self) -> Result<Vec<Revision>, ViewError>;
+    /// One revision, read and checked.
+    fn state(&self, revision: &Revision) -> Result<Arc<State>, ViewError>;
+}
+
+/// A repository (or a plain folder) on disk.
+pub struct LocalRepo {
+    dir: PathBuf,
+    layout: Layout,
+    /// Branch states by branch and commit: a commit never changes.
+    by_commit: Mutex<HashMap<String, Arc<State>>>,
+}
+
+/// Branches whose states are kept at most; an older one is read again when asked.
+const KEPT_COMMITS: usize = 64;
+
+impl LocalRepo {
+    pub fn open(dir: &Path) -> anyhow::Result<LocalRepo> {
+        anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
+        let config = crate::config::Config::load(dir)?;
+        let layout = Layout { specs_dir: config.specs_dir().to_owned() };
+        Ok(LocalRepo { dir: dir.to_owned(), layout, by_commit: Mutex::new(HashMap::new()) })
+    }
+
+    fn git(&self) -> Option<gix::Repository> {
+        gix::discover(&self.dir).ok()
+    }
+
+    fn branch_commit(&self, repo: &gix::Repository, name: &str) -> Result<Commit, ViewError> {
+        let missing = || ViewError::NotFound(format!("there is no branch `{name}` in this repository"));
+        if name.starts_with('-') || name.contains("..") {
+            return Err(missing());
+        }
+        let mut reference = repo.find_reference(&format!("refs/heads/{name}")).map_err(|_| missing())?;
+        let commit = reference.peel_to_commit().map_err(|_| missing())?;
+        let summary = commit.message().map(|m| m.summary().to_string()).unwrap_or_default();
+        let (author, time) = match commit.author() {
+            Ok(signature) => (signature.name.to_string(), signature.time().map(|t| t.seconds).unwrap_or_default()),
+            Err(_) => (String::new(), 0),
+        };
+        Ok(Commit { id: commit.id.to_string(), summary, author, time })
+    }
+}
+
+impl RepoAt for LocalRepo {
+    fn name(&self) -> String {
+        let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
+        dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string())
+    }
+
+    fn revisions(&self) -> Result<Vec<Revision>, ViewError> {
+        let mut revisions = vec![Revision::WorkingTree];
+        let Some(repo) = self.git() else { return Ok(revisions) };
+        let references = repo.references().map_err(|e| ViewError::Failed(format!("reading the branches: {e}")))?;
+        let branches = references.prefixed("refs/heads/spec/").map_err(|e| ViewError::Failed(e.to_string()))?;
+        let mut names: Vec<String> = branches
+            .flatten()
+            .map(|r| r.name().as_bstr().to_string().trim_start_matches("refs/heads/").to_owned())
+            .collect();
+        names.sort();
+        revisions.extend(names.into_iter().map(Revision::Branch));
+        Ok(revisions)
+    }
+
+    fn state(&self, revision: &Revision) -> Result<Arc<State>, ViewError> {
+        let failed = |e: &dyn std::fmt::Display| ViewError::Failed(format!("reading {}: {e}", revision.label()));
+        match revision {
+            Revision::WorkingTree => {
+                let snapshot = source::read_dir(&self.dir, &self.layout.specs_dir).map_err(|e| failed(&e))?;
+                Ok(Arc::new(State::read(revision.clone(), None, snapshot, &self.layout)))
+            }
+            Revision::Branch(name) => {
+                let repo =
+                    self.git().ok_or_else(|| ViewError::NotFound("this folder is not a git repository".into()))?;
+                let commit = self.branch_commit(&repo, name)?;
+                let id = format!("{name}@{}", commit.id);
+                if let Some(state) = self.by_commit.lock().unwrap().get(&id) {
+                    return Ok(state.clone());
+                }
+                let snapshot =
+                    source::read_revision(&self.dir, &commit.id, &self.layout.specs_dir).map_err(|e| failed(&e))?;
+                let state = Arc::new(State::read(revision.clone(), Some(commit), snapshot, &self.layout));
+                let mut kept = self.by_commit.lock().unwrap();
+                if kept.len() >= KEPT_COMMITS {
+                    kept.clear();
+                }
+                kept.insert(id, state.clone());
+                Ok(state)
+            }
+        }
+    }
+}

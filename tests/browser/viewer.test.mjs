@@ -1,0 +1,119 @@
+// The viewer in a real browser: Debian's chromium driven by playwright-core. Started by
+// tests/view.rs, which serves a repository and passes:
+//   VIEW_URL          the server's address
+//   VIEW_ROUTES       JSON: [{ "name": ..., "path": ... }] every page to visit
+//   VIEW_HOSTILE      JSON: [paths] pages holding a hostile decision or artifact
+//   VIEW_SCREENSHOTS  where to write a screenshot of each page at each width
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const url = process.env.VIEW_URL;
+const routes = JSON.parse(process.env.VIEW_ROUTES ?? "[]");
+const hostile = JSON.parse(process.env.VIEW_HOSTILE ?? "[]");
+const shots = process.env.VIEW_SCREENSHOTS;
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const widths = [
+  { name: "desktop", width: 1280, height: 900 },
+  { name: "phone", width: 375, height: 812 },
+];
+
+let browser;
+
+before(async () => {
+  assert.ok(url, "VIEW_URL is set by tests/view.rs");
+  assert.ok(existsSync(executablePath), `no browser at ${executablePath}: install Debian's chromium (apt-get install -y chromium)`);
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/// A page that fails the test on any dialog, console error or blocked script.
+async function open(viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("dialog", (dialog) => { problems.push(`a dialog opened: ${dialog.message()}`); dialog.dismiss(); });
+  page.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
+  page.on("console", (message) => { if (message.type() === "error") problems.push(`console: ${message.text()}`); });
+  page.on("request", (request) => {
+    if (!request.url().startsWith(url) && !request.url().startsWith("data:")) problems.push(`left the site: ${request.url()}`);
+  });
+  return { context, page, problems };
+}
+
+for (const route of routes) {
+  for (const viewport of widths) {
+    test(`${route.name} at ${viewport.name} width`, async () => {
+      const { context, page, problems } = await open(viewport);
+      const response = await page.goto(url + route.path);
+      assert.equal(response.status(), 200, route.path);
+      assert.equal(await page.locator("h1").count(), 1, "exactly one h1");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `no horizontal scrolling: ${overflow}px too wide`);
+      await page.screenshot({ path: `${shots}/${route.name}-${viewport.name}.png`, fullPage: true });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+test("hostile decisions and artifacts render inert", async () => {
+  for (const path of hostile) {
+    const { context, page, problems } = await open(widths[0]);
+    await page.goto(url + path);
+    const active = await page.evaluate(() => {
+      const found = [];
+      for (const element of document.querySelectorAll("*")) {
+        for (const attribute of element.attributes) {
+          if (attribute.name.startsWith("on")) found.push(`${element.tagName} ${attribute.name}`);
+          if (/^\s*javascript:/i.test(attribute.value)) found.push(`${element.tagName} ${attribute.name}=javascript:`);
+        }
+      }
+      const scripts = [...document.scripts].map((s) => s.getAttribute("src"));
+      if (scripts.some((src) => src !== "/static/view.js")) found.push(`scripts: ${scripts}`);
+      return found;
+    });
+    assert.deepEqual(active, [], path);
+    // What the attacker wrote is shown as text, and clicking every link starts nothing.
+    for (const link of await page.locator("main a").all()) {
+      const href = await link.getAttribute("href");
+      assert.ok(!/^\s*javascript:/i.test(href ?? ""), href);
+    }
+    await page.waitForTimeout(200);
+    assert.deepEqual(problems, [], path);
+    await context.close();
+  }
+});
+
+test("the keyboard reaches the content first, and every control has a name", async () => {
+  const { context, page, problems } = await open(widths[0]);
+  await page.goto(url + routes.find((r) => r.name === "decisions").path);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
+  await page.keyboard.press("Enter");
+  assert.ok(page.url().endsWith("#main"));
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll("select, button, input:not([type=hidden])")]
+      .filter((c) => !(c.labels?.length || c.getAttribute("aria-label") || c.textContent.trim()))
+      .map((c) => c.outerHTML));
+  assert.deepEqual(unnamed, []);
+  // The filters work: choosing a status narrows the list (the script submits the form).
+  const before = await page.locator("table.decisions tbody tr").count();
+  await Promise.all([page.waitForURL(/status=assumed/), page.selectOption("select[name=status]", "assumed")]);
+  const after = await page.locator("table.decisions tbody tr").count();
+  assert.ok(after < before, `filtered ${before} to ${after}`);
+  for (const badge of await page.locator("table.decisions tbody tr .badge").allTextContents()) {
+    assert.ok(["assumed", "locked"].includes(badge), badge);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,236 @@
+//! `specbuilder view` on the demo repository: every route over HTTP (status, one `<h1>`, the
+//! Content-Security-Policy, 404 pages for what does not exist), hostile content rendered inert,
+//! and the pages driven in Debian's chromium by playwright-core (`tests/browser/`), which also
+//! writes a screenshot of each page at desktop and phone width under `target/view-screenshots/`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_specbuilder");
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `specbuilder view` process, stopped when dropped.
+struct Viewer {
+    child: Child,
+    addr: String,
+}
+
+impl Viewer {
+    fn start(dir: &Path) -> Viewer {
+        let mut child = Command::new(BINARY)
+            .args(["view", "--addr", "127.0.0.1:0"])
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("specbuilder view starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.split(" at ").nth(1).and_then(|rest| rest.split_whitespace().next());
+        let url = url.unwrap_or_else(|| panic!("`view` says where it listens: {line:?}"));
+        let addr = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+        Viewer { child, addr }
+    }
+
+    fn get(&self, path: &str) -> Page {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let mut lines = head.lines();
+        let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        Page { status, headers, body: body.to_owned() }
+    }
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Page {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Page {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The demo repository, with a hostile decision and artifact in its working tree.
+struct Demo {
+    _dir: tempfile::TempDir,
+    repo: PathBuf,
+    decision: String,
+    artifact: String,
+}
+
+const HOSTILE: &str = "\n<script>alert('script')</script>\n\n<img src=x onerror=\"alert('img')\">\n\n\
+                       [click me](javascript:alert('link')) <a href=\"javascript:alert('a')\">or me</a>\n\n\
+                       <svg onload=\"alert('svg')\"></svg>\n";
+
+fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("tracker");
+    let out = Command::new(BINARY).args(["demo", "--dir"]).arg(&repo).output().unwrap();
+    assert!(out.status.success(), "demo: {}", String::from_utf8_lossy(&out.stderr));
+
+    let project = repo.join("specs/team-tracker");
+    let mut decisions: Vec<PathBuf> =
+        std::fs::read_dir(project.join("decisions")).unwrap().map(|e| e.unwrap().path()).collect();
+    decisions.sort();
+    let first = &decisions[0];
+    let decision = first.file_stem().unwrap().to_string_lossy().into_owned();
+    let mut text = std::fs::read_to_string(first).unwrap();
+    text.push_str(HOSTILE);
+    std::fs::write(first, text).unwrap();
+    let artifact = "prd.md".to_owned();
+    let path = project.join("artifacts").join(&artifact);
+    let mut text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.push_str(HOSTILE);
+    std::fs::write(&path, text).unwrap();
+    Demo { _dir: dir, repo, decision, artifact }
+}
+
+#[test]
+fn every_page_answers_with_one_h1_a_strict_policy_and_a_404_for_what_does_not_exist() {
+    let demo = demo();
+    let viewer = Viewer::start(&demo.repo);
+    let decision = format!("/p/team-tracker/d/{}", demo.decision);
+    let routes = [
+        "/".to_owned(),
+        "/p/team-tracker".to_owned(),
+        "/p/team-tracker/decisions".to_owned(),
+        "/p/team-tracker/decisions?status=assumed&sort=category".to_owned(),
+        decision.clone(),
+        "/p/team-tracker/a/prd.md".to_owned(),
+        "/p/team-tracker/findings".to_owned(),
+        "/p/team-tracker?ref=@".to_owned(),
+    ];
+    for route in &routes {
+        let page = viewer.get(route);
+        assert_eq!(page.status, 200, "{route}: {}", page.body);
+        assert_eq!(page.body.matches("<h1").count(), 1, "{route}: one h1");
+        let csp = page.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{route}: {csp}");
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    }
+
+    let dashboard = viewer.get("/").body;
+    assert!(dashboard.contains("spec/team-tracker") && dashboard.contains("working tree"), "both revisions");
+    assert!(dashboard.contains("href=\"/p/team-tracker?ref=spec%2Fteam-tracker\""), "{dashboard}");
+
+    let page = viewer.get(&decision).body;
+    assert!(page.contains("chosen"), "the chosen option is marked: {page}");
+    let decisions = viewer.get("/p/team-tracker/decisions").body;
+    let all = decisions.matches("<tr data-key=").count();
+    let assumed = viewer.get("/p/team-tracker/decisions?status=assumed").body.matches("<tr data-key=").count();
+    assert!(all > 20 && assumed < all, "{all} decisions, {assumed} assumed");
+
+    for (path, says) in [
+        ("/p/nope", "no project `nope`"),
+        ("/p/team-tracker/d/no.such.key", "no decision `no.such.key`"),
+        ("/p/team-tracker/a/no-such.md", "no artifact `no-such.md`"),
+        ("/p/team-tracker/a/../../../../etc/passwd", ""),
+        ("/p/team-tracker/a/%2e%2e/%2e%2e/project.md", "no artifact"),
+        ("/p/team-tracker?ref=no-such-branch", "no branch `no-such-branch`"),
+        ("/p/team-tracker?ref=--output=x", "no branch"),
+        ("/nothing/here", "no page at this address"),
+    ] {
+        let page = viewer.get(path);
+        assert_eq!(page.status, 404, "{path}: {}", page.body);
+        assert!(page.body.contains(says), "{path}: {}", page.body);
+        assert!(!page.body.contains("root:"), "{path}");
+    }
+
+    let raw = viewer.get("/p/team-tracker/raw/prd.md");
+    assert_eq!(raw.status, 200);
+    assert_eq!(raw.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(raw.header("content-security-policy"), Some("sandbox"), "a raw file can run nothing");
+}
+
+#[test]
+fn hostile_text_is_escaped_or_sanitised_before_it_reaches_a_page() {
+    let demo = demo();
+    let viewer = Viewer::start(&demo.repo);
+    for path in
+        [format!("/p/team-tracker/d/{}?ref=@", demo.decision), format!("/p/team-tracker/a/{}?ref=@", demo.artifact)]
+    {
+        let page = viewer.get(&path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains("click me"), "{path}: the text is still shown");
+        for active in ["<script>alert", "onerror", "onload", "javascript:", "<svg"] {
+            assert!(!page.body.contains(active), "{path}: {active} in {}", page.body);
+        }
+    }
+}
+
+/// Debian's chromium, or a clear failure: the browser tests are never skipped in silence.
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    assert!(
+        path.is_file(),
+        "no browser at {}: install Debian's chromium (`apt-get install -y chromium`)",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
+    let browser = chromium();
+    let playwright = root().join("tests/browser/node_modules/playwright-core");
+    assert!(playwright.is_dir(), "playwright-core is missing: run `bash tests/install-tools.sh` once");
+    let demo = demo();
+    let viewer = Viewer::start(&demo.repo);
+    let routes = serde_json::json!([
+        { "name": "dashboard", "path": "/" },
+        { "name": "project", "path": "/p/team-tracker" },
+        { "name": "decisions", "path": "/p/team-tracker/decisions" },
+        { "name": "decision", "path": format!("/p/team-tracker/d/{}", demo.decision) },
+        { "name": "artifact-markdown", "path": "/p/team-tracker/a/prd.md" },
+        { "name": "findings", "path": "/p/team-tracker/findings?ref=@" },
+        { "name": "not-found", "path": "/p/team-tracker/d/no.such.key" },
+    ]);
+    // The 404 page is a page too: visit it, but it answers 404.
+    let (found, missing): (Vec<_>, Vec<_>) =
+        routes.as_array().unwrap().iter().cloned().partition(|r| r["name"] != "not-found");
+    assert_eq!(viewer.get(missing[0]["path"].as_str().unwrap()).status, 404);
+    let hostile = serde_json::json!([
+        format!("/p/team-tracker/d/{}?ref=@", demo.decision),
+        format!("/p/team-tracker/a/{}?ref=@", demo.artifact),
+    ]);
+    let screenshots = root().join("target/view-screenshots");
+    let out = Command::new("node")
+        .args(["--test", "--test-reporter=spec", "viewer.test.mjs"])
+        .current_dir(root().join("tests/browser"))
+        .env("VIEW_URL", format!("http://{}", viewer.addr))
+        .env("VIEW_ROUTES", serde_json::Value::Array(found).to_string())
+        .env("VIEW_HOSTILE", hostile.to_string())
+        .env("VIEW_SCREENSHOTS", &screenshots)
+        .env("CHROMIUM", &browser)
+        .output()
+        .expect("node runs");
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the browser tests failed:\n{report}");
+    assert!(report.contains("# fail 0") || report.contains("ℹ fail 0"), "{report}");
+    assert!(screenshots.join("decisions-phone.png").is_file(), "screenshots are written for review");
+}
