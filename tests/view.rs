@@ -97,11 +97,12 @@ fn demo() -> Demo {
     let mut decisions: Vec<PathBuf> =
         std::fs::read_dir(project.join("decisions")).unwrap().map(|e| e.unwrap().path()).collect();
     decisions.sort();
-    let first = &decisions[0];
-    let decision = first.file_stem().unwrap().to_string_lossy().into_owned();
-    let mut text = std::fs::read_to_string(first).unwrap();
+    // The last one: the live test changes `api.auth`, the first.
+    let hostile = decisions.last().unwrap();
+    let decision = hostile.file_stem().unwrap().to_string_lossy().into_owned();
+    let mut text = std::fs::read_to_string(hostile).unwrap();
     text.push_str(HOSTILE);
-    std::fs::write(first, text).unwrap();
+    std::fs::write(hostile, text).unwrap();
     let artifact = "prd.md".to_owned();
     let path = project.join("artifacts").join(&artifact);
     let mut text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -218,6 +219,12 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
         format!("/p/team-tracker/d/{}?ref=@", demo.decision),
         format!("/p/team-tracker/a/{}?ref=@", demo.artifact),
     ]);
+    // A commit from the CLI in another terminal, while the decision's page is open.
+    let live = serde_json::json!({
+        "path": "/p/team-tracker/d/api.auth",
+        "command": [BINARY, "change", "--dir", demo.repo, "api.auth", "oauth"],
+        "chosen": "oauth",
+    });
     let screenshots = root().join("target/view-screenshots");
     let out = Command::new("node")
         .args(["--test", "--test-reporter=spec", "viewer.test.mjs"])
@@ -225,6 +232,7 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
         .env("VIEW_URL", format!("http://{}", viewer.addr))
         .env("VIEW_ROUTES", serde_json::Value::Array(found).to_string())
         .env("VIEW_HOSTILE", hostile.to_string())
+        .env("VIEW_LIVE", live.to_string())
         .env("VIEW_SCREENSHOTS", &screenshots)
         .env("CHROMIUM", &browser)
         .output()

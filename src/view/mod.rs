@@ -4,6 +4,7 @@
 pub mod artifact;
 pub mod dashboard;
 pub mod decision;
+pub mod live;
 pub mod markdown;
 pub mod page;
 pub mod project;
@@ -27,9 +28,18 @@ const ICON: &str = include_str!("../../assets/view/favicon.svg");
 
 type Repo = Arc<dyn RepoAt>;
 
-/// The viewer's routes over one repository.
+/// The viewer's routes over one repository; changes to it are pushed to open pages (this
+/// starts the watcher, so call it inside the runtime).
 pub fn router(repo: Repo) -> Router {
+    let changes = live::Changes::watch(repo.clone());
     Router::new()
+        .route(
+            "/events",
+            get(move || {
+                let changes = changes.clone();
+                async move { ([("x-accel-buffering", "no")], changes.stream()) }
+            }),
+        )
         .route("/", get(dashboard))
         .route("/p/{slug}", get(project))
         .route("/p/{slug}/decisions", get(decisions))

@@ -78,6 +78,7 @@ pub fn page(title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
                     h1 { (title) }
                     (body)
                 }
+                div id="live" class="live" role="status" aria-live="polite" hidden {}
             }
         }
     }

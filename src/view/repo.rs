@@ -81,6 +81,9 @@ pub enum ViewError {
     Failed(String),
 }
 
+/// What identifies a revision's content: a commit id, or a fingerprint of the working tree.
+pub type Version = String;
+
 /// A repository at any of its revisions.
 pub trait RepoAt: Send + Sync + 'static {
     /// A name for the repository.
@@ -89,6 +92,8 @@ pub trait RepoAt: Send + Sync + 'static {
     fn revisions(&self) -> Result<Vec<Revision>, ViewError>;
     /// One revision, read and checked.
     fn state(&self, revision: &Revision) -> Result<Arc<State>, ViewError>;
+    /// Each revision with its version, cheap enough to ask a few times a second.
+    fn versions(&self) -> Result<Vec<(Revision, Version)>, ViewError>;
 }
 
 /// A repository (or a plain folder) on disk.
@@ -130,6 +135,33 @@ impl LocalRepo {
     }
 }
 
+impl LocalRepo {
+    /// The names, sizes and modification times of the files a snapshot reads, hashed.
+    fn working_tree_fingerprint(&self) -> Version {
+        use std::hash::{Hash, Hasher};
+        fn walk(dir: &Path, hasher: &mut impl Hasher) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            let mut entries: Vec<_> = entries.flatten().collect();
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                let Ok(meta) = entry.path().symlink_metadata() else { continue };
+                entry.file_name().hash(hasher);
+                if meta.is_dir() {
+                    walk(&entry.path(), hasher);
+                } else {
+                    meta.len().hash(hasher);
+                    meta.modified().ok().hash(hasher);
+                }
+            }
+        }
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for top in source::roots(&self.layout.specs_dir) {
+            walk(&self.dir.join(top), &mut hasher);
+        }
+        format!("{:016x}", hasher.finish())
+    }
+}
+
 impl RepoAt for LocalRepo {
     fn name(&self) -> String {
         let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
@@ -148,6 +180,21 @@ impl RepoAt for LocalRepo {
         names.sort();
         revisions.extend(names.into_iter().map(Revision::Branch));
         Ok(revisions)
+    }
+
+    fn versions(&self) -> Result<Vec<(Revision, Version)>, ViewError> {
+        let mut versions = Vec::new();
+        for revision in self.revisions()? {
+            let version = match &revision {
+                Revision::WorkingTree => self.working_tree_fingerprint(),
+                Revision::Branch(name) => {
+                    let repo = self.git().ok_or_else(|| ViewError::NotFound("not a git repository".into()))?;
+                    self.branch_commit(&repo, name)?.id
+                }
+            };
+            versions.push((revision, version));
+        }
+        Ok(versions)
     }
 
     fn state(&self, revision: &Revision) -> Result<Arc<State>, ViewError> {

@@ -4,9 +4,12 @@
 //   VIEW_ROUTES       JSON: [{ "name": ..., "path": ... }] every page to visit
 //   VIEW_HOSTILE      JSON: [paths] pages holding a hostile decision or artifact
 //   VIEW_SCREENSHOTS  where to write a screenshot of each page at each width
+//   VIEW_LIVE         JSON: { path, command, chosen } a page, a CLI command that commits, and
+//                     the option the page must then show as chosen
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
 
 const url = process.env.VIEW_URL;
@@ -114,6 +117,29 @@ test("the keyboard reaches the content first, and every control has a name", asy
   for (const badge of await page.locator("table.decisions tbody tr .badge").allTextContents()) {
     assert.ok(["assumed", "locked"].includes(badge), badge);
   }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a commit made from the CLI appears on an open page within 2 s", async () => {
+  const live = JSON.parse(process.env.VIEW_LIVE);
+  const { context, page, problems } = await open(widths[0]);
+  await page.goto(url + live.path);
+  const chosen = page.locator("ul.options li.chosen code");
+  assert.notEqual(await chosen.textContent(), live.chosen);
+  // The page's event stream is open before the commit.
+  await page.waitForSelector("body[data-live=open]");
+  const start = Date.now();
+  execFileSync(live.command[0], live.command.slice(1), { stdio: "pipe" });
+  await page.waitForFunction(
+    (want) => document.querySelector("ul.options li.chosen code")?.textContent === want,
+    live.chosen,
+    { timeout: 2000 },
+  );
+  const took = Date.now() - start;
+  assert.ok(took < 2000, `shown after ${took} ms`);
+  assert.match(await page.locator("#live").textContent(), /api\.auth = oauth/);
+  assert.equal(page.url(), url + live.path, "no reload: the content was swapped in place");
   assert.deepEqual(problems, []);
   await context.close();
 });
