@@ -12,6 +12,11 @@ use std::process::{Child, Command, Stdio};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_specbuilder");
 
+fn git_head(repo: &Path, branch: &str) -> String {
+    let out = Command::new("git").args(["rev-parse", branch]).current_dir(repo).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -152,7 +157,7 @@ fn every_page_answers_with_one_h1_a_strict_policy_and_a_404_for_what_does_not_ex
         ("/p/team-tracker/a/no-such.md", "no artifact `no-such.md`"),
         ("/p/team-tracker/a/../../../../etc/passwd", ""),
         ("/p/team-tracker/a/%2e%2e/%2e%2e/project.md", "no artifact"),
-        ("/p/team-tracker?ref=no-such-branch", "no branch `no-such-branch`"),
+        ("/p/team-tracker?ref=no-such-branch", "no branch or revision `no-such-branch`"),
         ("/p/team-tracker?ref=--output=x", "no branch"),
         ("/nothing/here", "no page at this address"),
     ] {
@@ -161,6 +166,24 @@ fn every_page_answers_with_one_h1_a_strict_policy_and_a_404_for_what_does_not_ex
         assert!(page.body.contains(says), "{path}: {}", page.body);
         assert!(!page.body.contains("root:"), "{path}");
     }
+
+    // A decision changed on the branch: compare and the decision's history say so.
+    let before = git_head(&demo.repo, "spec/team-tracker");
+    let out =
+        Command::new(BINARY).args(["change", "--dir"]).arg(&demo.repo).args(["api.auth", "oauth"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let compare = viewer.get(&format!("/p/team-tracker/compare?base={before}&head=spec/team-tracker"));
+    assert_eq!(compare.status, 200, "{}", compare.body);
+    let row = compare.body.split("<tr data-key=\"api.auth\">").nth(1).expect("api.auth is listed as changed");
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<del>tokens (decided)</del>") && row.contains("<ins>oauth (decided)</ins>"), "{row}");
+    assert!(compare.body.contains("1 changed"), "{}", compare.body);
+    assert!(compare.body.contains("/p/team-tracker/a/openapi.yaml"), "artifacts made stale are listed");
+    let history = viewer.get("/p/team-tracker/d/api.auth").body;
+    assert!(history.contains("api.auth = oauth (was api.auth = tokens)"), "the commit is in the history");
+    assert!(history.contains("oauth (decided)") && history.contains("tokens (decided)"), "the answer then, each time");
+    let unknown = viewer.get("/p/team-tracker/compare?base=no-such-base");
+    assert_eq!(unknown.status, 404);
 
     let raw = viewer.get("/p/team-tracker/raw/prd.md");
     assert_eq!(raw.status, 200);
@@ -209,6 +232,7 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
         { "name": "decision", "path": format!("/p/team-tracker/d/{}", demo.decision) },
         { "name": "artifact-markdown", "path": "/p/team-tracker/a/prd.md" },
         { "name": "findings", "path": "/p/team-tracker/findings?ref=@" },
+        { "name": "compare", "path": "/p/team-tracker/compare?base=spec/team-tracker~1&head=spec/team-tracker" },
         { "name": "not-found", "path": "/p/team-tracker/d/no.such.key" },
     ]);
     // The 404 page is a page too: visit it, but it answers 404.

@@ -1,7 +1,7 @@
 //! Rendering findings: text for people, JSON for scripts, SARIF for code-scanning tools,
 //! workflow commands for GitHub Actions, Code Quality for GitLab merge requests.
 
-mod codequality;
+pub mod codequality;
 pub mod github;
 mod json;
 mod sarif;

@@ -1,14 +1,14 @@
 //! `/p/<slug>/d/<key>`: one decision — the question, the options with the chosen one, why, its
-//! facts, the rules that read them, what it depends on and what depends on it, and the artifacts
-//! built from it.
+//! facts, the rules that read them, what it depends on and what depends on it, its history from
+//! git, and the artifacts built from it.
 
-use super::page::{Links, badge, page, trusted};
+use super::page::{Links, badge, page, trusted, when};
 use super::project::{crumbs, find, status_badge};
-use super::repo::{State, ViewError};
+use super::repo::{History, RepoAt, State, ViewError};
 use maud::{Markup, html};
 use std::collections::BTreeSet;
 
-pub fn decision(state: &State, slug: &str, key: &str) -> Result<Markup, ViewError> {
+pub fn decision(repo: &dyn RepoAt, state: &State, slug: &str, key: &str) -> Result<Markup, ViewError> {
     let project = find(state, slug)?;
     let links = Links { slug: project.slug.clone(), revision: state.revision.clone() };
     let doc = (project.decisions.iter()).find(|d| d.decision().key == key).ok_or_else(|| {
@@ -40,6 +40,7 @@ pub fn decision(state: &State, slug: &str, key: &str) -> Result<Markup, ViewErro
             .collect(),
         None => Vec::new(),
     };
+    let history = repo.history(&state.revision, doc.path())?;
     let key_list = |keys: &[String]| -> Markup {
         html! { @for (i, k) in keys.iter().enumerate() { @if i > 0 { ", " } a href=(links.decision(k)) { (k) } } }
     };
@@ -93,6 +94,7 @@ pub fn decision(state: &State, slug: &str, key: &str) -> Result<Markup, ViewErro
                     @if dependents.is_empty() { "nothing" }
                     @for (i, k) in dependents.iter().enumerate() { @if i > 0 { ", " } a href=(links.decision(k)) { (k) } } }
             }
+            (history_section(&history, doc.path()))
             section aria-labelledby="built" {
                 h2 id="built" { "Artifacts built from it" }
                 @if artifacts.is_empty() { p { "None." } }
@@ -100,4 +102,43 @@ pub fn decision(state: &State, slug: &str, key: &str) -> Result<Markup, ViewErro
             }
         },
     ))
+}
+
+/// Who changed the decision, when, in which commit, and what the answer was then.
+fn history_section(history: &History, path: &str) -> Markup {
+    let answer_then = |bytes: &Option<Vec<u8>>| -> String {
+        let Some(bytes) = bytes else { return "(removed)".to_owned() };
+        let parsed = spec_format::workspace::parse_decision(path, bytes).parsed;
+        match parsed.map(|p| p.value) {
+            Some(d) => match (&d.answer, d.status) {
+                (Some(answer), status) => format!("{answer} ({})", super::project::status_name(status)),
+                (None, status) => format!("no answer ({})", super::project::status_name(status)),
+            },
+            None => "(not a valid decision file)".to_owned(),
+        }
+    };
+    html! {
+        section aria-labelledby="history" {
+            h2 id="history" { "History" }
+            @if history.changes.is_empty() { p { "Not committed yet." } }
+            @else {
+                div class="scroll" {
+                    table class="history" {
+                        thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "Commit" } th scope="col" { "The answer then" } } }
+                        tbody {
+                            @for (commit, bytes) in &history.changes {
+                                tr {
+                                    td { (when(commit.time)) }
+                                    td { (commit.author) }
+                                    td { code { (&commit.id[..12.min(commit.id.len())]) } " " (commit.summary) }
+                                    td { (answer_then(bytes)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if history.truncated { p class="meta" { "Older commits are not shown." } }
+            }
+        }
+    }
 }

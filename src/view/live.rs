@@ -111,7 +111,8 @@ fn look(
         }
     }
     for revision in known.keys().filter(|r| !now.contains_key(*r)) {
-        changes.push(Change { revision: revision.query().to_owned(), message: format!("{} is gone", revision.label()) });
+        changes
+            .push(Change { revision: revision.query().to_owned(), message: format!("{} is gone", revision.label()) });
     }
     (now, changes)
 }

@@ -2,6 +2,7 @@
 //! read through [`repo::RepoAt`]; every response carries a strict Content-Security-Policy.
 
 pub mod artifact;
+pub mod compare;
 pub mod dashboard;
 pub mod decision;
 pub mod live;
@@ -47,6 +48,7 @@ pub fn router(repo: Repo) -> Router {
         .route("/p/{slug}/a/{*path}", get(artifact))
         .route("/p/{slug}/raw/{*path}", get(raw))
         .route("/p/{slug}/findings", get(findings))
+        .route("/p/{slug}/compare", get(compare))
         .route("/static/view.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET) }))
         .route(
             "/static/view.js",
@@ -147,7 +149,7 @@ async fn decision(
 ) -> Response {
     render(move || {
         let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
-        decision::decision(&state, &slug, &key).map(html)
+        decision::decision(repo.as_ref(), &state, &slug, &key).map(html)
     })
     .await
 }
@@ -186,6 +188,30 @@ async fn findings(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(at
     render(move || {
         let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
         project::findings(&state, &slug).map(html)
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CompareQuery {
+    base: Option<String>,
+    head: Option<String>,
+}
+
+async fn compare(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(query): Query<CompareQuery>) -> Response {
+    render(move || {
+        let head = revision_for(repo.as_ref(), &slug, &At { rev: query.head })?;
+        // By default, what the project's branch changes against the main line.
+        let base = match query.base.filter(|b| !b.is_empty()) {
+            Some(base) => Revision::from_query(&base),
+            None => ["main", "master"]
+                .into_iter()
+                .map(|b| Revision::Branch(b.to_owned()))
+                .find(|b| repo.state(b).is_ok())
+                .ok_or_else(|| ViewError::NotFound("no `main` or `master` branch: choose a base with ?base=".into()))?,
+        };
+        let (base, head) = (repo.state(&base)?, repo.state(&head)?);
+        compare::compare(&base, &head, &slug).map(html)
     })
     .await
 }

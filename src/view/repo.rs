@@ -94,6 +94,28 @@ pub trait RepoAt: Send + Sync + 'static {
     fn state(&self, revision: &Revision) -> Result<Arc<State>, ViewError>;
     /// Each revision with its version, cheap enough to ask a few times a second.
     fn versions(&self) -> Result<Vec<(Revision, Version)>, ViewError>;
+    /// The commits on `revision`'s history that changed the file at `path`, newest first, with
+    /// its content after each (none: deleted). The working tree's history is HEAD's.
+    fn history(&self, revision: &Revision, path: &str) -> Result<History, ViewError>;
+}
+
+/// How a file came to be.
+pub struct History {
+    pub changes: Vec<(Commit, Option<Vec<u8>>)>,
+    /// The walk stopped before the file's first commit.
+    pub truncated: bool,
+}
+
+/// Commits a history walks at most: a page must come back quickly on a long history.
+const HISTORY_WALK: usize = 2_000;
+
+fn commit_of(commit: &gix::Commit<'_>) -> Commit {
+    let summary = commit.message().map(|m| m.summary().to_string()).unwrap_or_default();
+    let (author, time) = match commit.author() {
+        Ok(signature) => (signature.name.to_string(), signature.time().map(|t| t.seconds).unwrap_or_default()),
+        Err(_) => (String::new(), 0),
+    };
+    Commit { id: commit.id.to_string(), summary, author, time }
 }
 
 /// A repository (or a plain folder) on disk.
@@ -120,18 +142,19 @@ impl LocalRepo {
     }
 
     fn branch_commit(&self, repo: &gix::Repository, name: &str) -> Result<Commit, ViewError> {
-        let missing = || ViewError::NotFound(format!("there is no branch `{name}` in this repository"));
+        let missing = || ViewError::NotFound(format!("there is no branch or revision `{name}` in this repository"));
         if name.starts_with('-') || name.contains("..") {
             return Err(missing());
         }
-        let mut reference = repo.find_reference(&format!("refs/heads/{name}")).map_err(|_| missing())?;
-        let commit = reference.peel_to_commit().map_err(|_| missing())?;
-        let summary = commit.message().map(|m| m.summary().to_string()).unwrap_or_default();
-        let (author, time) = match commit.author() {
-            Ok(signature) => (signature.name.to_string(), signature.time().map(|t| t.seconds).unwrap_or_default()),
-            Err(_) => (String::new(), 0),
+        // A branch, else any revision git understands (a tag, a commit, `main~2`).
+        let commit = match repo.find_reference(&format!("refs/heads/{name}")) {
+            Ok(mut reference) => reference.peel_to_commit().map_err(|_| missing())?,
+            Err(_) => {
+                let id = repo.rev_parse_single(name).map_err(|_| missing())?;
+                id.object().map_err(|_| missing())?.peel_to_commit().map_err(|_| missing())?
+            }
         };
-        Ok(Commit { id: commit.id.to_string(), summary, author, time })
+        Ok(commit_of(&commit))
     }
 }
 
@@ -195,6 +218,56 @@ impl RepoAt for LocalRepo {
             versions.push((revision, version));
         }
         Ok(versions)
+    }
+
+    fn history(&self, revision: &Revision, path: &str) -> Result<History, ViewError> {
+        let failed = |e: &dyn std::fmt::Display| ViewError::Failed(format!("reading the history of {path}: {e}"));
+        let Some(repo) = self.git() else { return Ok(History { changes: Vec::new(), truncated: false }) };
+        let head = match revision {
+            Revision::WorkingTree => match repo.head_id() {
+                Ok(id) => id.detach(),
+                Err(_) => return Ok(History { changes: Vec::new(), truncated: false }),
+            },
+            Revision::Branch(name) => {
+                gix::ObjectId::from_hex(self.branch_commit(&repo, name)?.id.as_bytes()).map_err(|e| failed(&e))?
+            }
+        };
+        // The path in the repository: the snapshot's paths are relative to the viewed folder.
+        let prefix = source::prefix_in_repo(&repo, &self.dir);
+        let full = prefix.join(path).to_string_lossy().replace('\\', "/");
+        let entry_at = |commit: &gix::Commit<'_>| -> Result<Option<gix::ObjectId>, ViewError> {
+            let tree = commit.tree().map_err(|e| failed(&e))?;
+            Ok(tree.lookup_entry_by_path(&full).map_err(|e| failed(&e))?.map(|e| e.object_id()))
+        };
+        let walk = repo.rev_walk([head]).first_parent_only().all().map_err(|e| failed(&e))?;
+        let mut changes = Vec::new();
+        // The newer commit and the file's blob there, while walking back.
+        let mut newer: Option<(Commit, Option<gix::ObjectId>)> = None;
+        let mut truncated = false;
+        for (walked, info) in walk.enumerate() {
+            if walked == HISTORY_WALK {
+                truncated = true;
+                break;
+            }
+            let commit = info.map_err(|e| failed(&e))?.object().map_err(|e| failed(&e))?;
+            let blob = entry_at(&commit)?;
+            if let Some((newer_commit, newer_blob)) = newer.take()
+                && newer_blob != blob
+            {
+                changes.push((newer_commit, newer_blob));
+            }
+            newer = Some((commit_of(&commit), blob));
+        }
+        if let Some((oldest, Some(blob))) = newer
+            && !truncated
+        {
+            changes.push((oldest, Some(blob)));
+        }
+        let read = |blob: Option<gix::ObjectId>| -> Result<Option<Vec<u8>>, ViewError> {
+            blob.map(|id| repo.find_object(id).map(|o| o.data.clone()).map_err(|e| failed(&e))).transpose()
+        };
+        let changes = changes.into_iter().map(|(c, b)| Ok((c, read(b)?))).collect::<Result<_, ViewError>>()?;
+        Ok(History { changes, truncated })
     }
 
     fn state(&self, revision: &Revision) -> Result<Arc<State>, ViewError> {
