@@ -207,6 +207,47 @@ fn hostile_text_is_escaped_or_sanitised_before_it_reaches_a_page() {
     }
 }
 
+/// A repository holding a synthetic project `big` of `decisions` decisions, committed on `main`.
+fn synthetic(decisions: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in specbuilder::synth::project("big", decisions, decisions / 5) {
+        let path = dir.path().join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &file.bytes).unwrap();
+    }
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["commit", "-q", "-m", "specs"]] {
+        let out = Command::new("git")
+            .args(["-c", "user.name=Ada", "-c", "user.email=ada@example.com"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    dir
+}
+
+#[test]
+fn a_large_graph_is_drawn_whole_up_to_a_thousand_decisions_and_focused_beyond() {
+    let big = synthetic(1_000);
+    let viewer = Viewer::start(big.path());
+    let page = viewer.get("/p/big/graph");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.matches("class=\"node ").count(), 1_000, "every decision is a node");
+    let keyed = page.body.split("class=\"node ").skip(1).filter(|node| node.contains(" data-key=\"area")).count();
+    assert_eq!(keyed, 1_000, "each node carries its decision's key");
+    let huge = synthetic(1_200);
+    let viewer = Viewer::start(huge.path());
+    let whole = viewer.get("/p/big/graph").body;
+    assert!(whole.contains("too many to draw at once") && !whole.contains("<svg id=\"graph\""), "{whole}");
+    let category = viewer.get("/p/big/graph?category=area3").body;
+    assert_eq!(category.matches("class=\"node ").count(), 30);
+    let focused = viewer.get(&format!("/p/big/graph?focus={}", specbuilder::synth::key(600))).body;
+    let nodes = focused.matches("class=\"node ").count();
+    assert!(nodes > 1 && nodes < 200, "{nodes} nodes around one decision");
+    assert_eq!(viewer.get("/p/big/graph?focus=no.such").status, 404);
+}
+
 /// Debian's chromium, or a clear failure: the browser tests are never skipped in silence.
 fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
@@ -225,20 +266,29 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
     assert!(playwright.is_dir(), "playwright-core is missing: run `bash tests/install-tools.sh` once");
     let demo = demo();
     let viewer = Viewer::start(&demo.repo);
+    let big = synthetic(1_000);
+    let big_viewer = Viewer::start(big.path());
+    let at = |path: &str| format!("http://{}{path}", viewer.addr);
+    let at_big = |path: &str| format!("http://{}{path}", big_viewer.addr);
     let routes = serde_json::json!([
-        { "name": "dashboard", "path": "/" },
-        { "name": "project", "path": "/p/team-tracker" },
-        { "name": "decisions", "path": "/p/team-tracker/decisions" },
-        { "name": "decision", "path": format!("/p/team-tracker/d/{}", demo.decision) },
-        { "name": "artifact-markdown", "path": "/p/team-tracker/a/prd.md" },
-        { "name": "findings", "path": "/p/team-tracker/findings?ref=@" },
-        { "name": "compare", "path": "/p/team-tracker/compare?base=spec/team-tracker~1&head=spec/team-tracker" },
-        { "name": "not-found", "path": "/p/team-tracker/d/no.such.key" },
+        { "name": "dashboard", "url": at("/") },
+        { "name": "project", "url": at("/p/team-tracker") },
+        { "name": "decisions", "url": at("/p/team-tracker/decisions") },
+        { "name": "decision", "url": at(&format!("/p/team-tracker/d/{}", demo.decision)) },
+        { "name": "artifact-markdown", "url": at("/p/team-tracker/a/prd.md") },
+        { "name": "findings", "url": at("/p/team-tracker/findings?ref=@") },
+        { "name": "compare", "url": at("/p/team-tracker/compare?base=spec/team-tracker~1&head=spec/team-tracker") },
+        { "name": "graph", "url": at("/p/team-tracker/graph") },
+        { "name": "graph-focused", "url": at("/p/team-tracker/graph?focus=api.auth") },
+        { "name": "big-dashboard", "url": at_big("/") },
+        { "name": "big-decisions", "url": at_big("/p/big/decisions") },
+        { "name": "big-decision", "url": at_big("/p/big/d/area0.q40") },
+        { "name": "not-found", "url": at("/p/team-tracker/d/no.such.key") },
     ]);
     // The 404 page is a page too: visit it, but it answers 404.
     let (found, missing): (Vec<_>, Vec<_>) =
         routes.as_array().unwrap().iter().cloned().partition(|r| r["name"] != "not-found");
-    assert_eq!(viewer.get(missing[0]["path"].as_str().unwrap()).status, 404);
+    assert_eq!(viewer.get("/p/team-tracker/d/no.such.key").status, 404, "{missing:?}");
     let hostile = serde_json::json!([
         format!("/p/team-tracker/d/{}?ref=@", demo.decision),
         format!("/p/team-tracker/a/{}?ref=@", demo.artifact),
@@ -254,6 +304,7 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
         .args(["--test", "--test-reporter=spec", "viewer.test.mjs"])
         .current_dir(root().join("tests/browser"))
         .env("VIEW_URL", format!("http://{}", viewer.addr))
+        .env("VIEW_GRAPH", at_big("/p/big/graph"))
         .env("VIEW_ROUTES", serde_json::Value::Array(found).to_string())
         .env("VIEW_HOSTILE", hostile.to_string())
         .env("VIEW_LIVE", live.to_string())
@@ -265,4 +316,8 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
     assert!(out.status.success(), "the browser tests failed:\n{report}");
     assert!(report.contains("# fail 0") || report.contains("ℹ fail 0"), "{report}");
     assert!(screenshots.join("decisions-phone.png").is_file(), "screenshots are written for review");
+    // What the browser measured, for the record.
+    for line in report.lines().filter(|l| l.contains("interactive")) {
+        eprintln!("{line}");
+    }
 }

@@ -25,7 +25,8 @@ pub fn decision(repo: &dyn RepoAt, state: &State, slug: &str, key: &str) -> Resu
     facts.sort();
     facts.dedup();
     let names: BTreeSet<&str> = facts.iter().map(|(k, _)| *k).collect();
-    let rules: Vec<_> = (project.rules.iter()).filter(|r| r.rule.fact_names().any(|n| names.contains(n))).collect();
+    let all_rules = state.workspace.rules_for(project);
+    let rules: Vec<_> = (all_rules.iter()).filter(|r| r.rule.fact_names().any(|n| names.contains(n))).collect();
     let dependents: Vec<&str> = (project.decisions.iter())
         .filter(|other| other.decision().depends_on.iter().any(|k| k == key))
         .map(|other| other.decision().key.as_str())
@@ -50,6 +51,7 @@ pub fn decision(repo: &dyn RepoAt, state: &State, slug: &str, key: &str) -> Resu
         &crumbs(&links),
         html! {
             p class="question" { (d.question) }
+            p { a href={ (links.graph()) "&focus=" (super::page::encode(key)) } { "See it in the graph" } }
             p { (status_badge(doc))
                 @if let Some(category) = &d.category { " " (badge("muted", category)) } }
             @if d.options.is_empty() {

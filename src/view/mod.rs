@@ -5,6 +5,7 @@ pub mod artifact;
 pub mod compare;
 pub mod dashboard;
 pub mod decision;
+pub mod graph;
 pub mod live;
 pub mod markdown;
 pub mod page;
@@ -49,6 +50,7 @@ pub fn router(repo: Repo) -> Router {
         .route("/p/{slug}/raw/{*path}", get(raw))
         .route("/p/{slug}/findings", get(findings))
         .route("/p/{slug}/compare", get(compare))
+        .route("/p/{slug}/graph", get(graph))
         .route("/static/view.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET) }))
         .route(
             "/static/view.js",
@@ -212,6 +214,22 @@ async fn compare(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(que
         };
         let (base, head) = (repo.state(&base)?, repo.state(&head)?);
         compare::compare(&base, &head, &slug).map(html)
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct GraphQuery {
+    #[serde(flatten)]
+    at: At,
+    #[serde(flatten)]
+    selection: graph::Selection,
+}
+
+async fn graph(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(query): Query<GraphQuery>) -> Response {
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &query.at)?)?;
+        graph::graph(&state, &slug, &query.selection).map(html)
     })
     .await
 }

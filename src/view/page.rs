@@ -43,6 +43,12 @@ impl Links {
     pub fn raw(&self, path: &str) -> String {
         self.with_ref(format!("/p/{}/raw/{}", encode(&self.slug), encode_path(path)))
     }
+    pub fn graph(&self) -> String {
+        self.with_ref(format!("/p/{}/graph", encode(&self.slug)))
+    }
+    pub fn compare(&self) -> String {
+        format!("/p/{}/compare?head={}", encode(&self.slug), encode(self.revision.query()))
+    }
     pub fn findings(&self) -> String {
         self.with_ref(format!("/p/{}/findings", encode(&self.slug)))
     }

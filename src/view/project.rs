@@ -65,6 +65,8 @@ pub fn overview(state: &State, slug: &str) -> Result<Markup, ViewError> {
             } }
             nav aria-label="Project" class="tabs" {
                 a href=(links.decisions()) { (project.decisions.len()) " decisions" }
+                a href=(links.graph()) { "Decision graph" }
+                a href=(links.compare()) { "Compare with the main branch" }
                 a href=(links.findings()) { (findings.len()) " findings" @if errors > 0 { " (" (errors) " errors)" } }
             }
             p {
