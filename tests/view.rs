@@ -185,6 +185,19 @@ fn every_page_answers_with_one_h1_a_strict_policy_and_a_404_for_what_does_not_ex
     let unknown = viewer.get("/p/team-tracker/compare?base=no-such-base");
     assert_eq!(unknown.status, 404);
 
+    // Search: ranked, forgiving a typo, across decisions and artifact sections.
+    let found = viewer.get("/search?q=clients+autenticate").body;
+    let results = found.split("<ol class=\"results\">").nth(1).expect("results");
+    let first = results.split("<li>").nth(1).expect("a result");
+    assert!(
+        first.contains("/p/team-tracker/d/api.auth"),
+        "the decision whose question it is comes first, typo and all: {first}"
+    );
+    let sections = viewer.get("/search?q=Non-functional").body;
+    assert!(sections.contains("/p/team-tracker/a/prd.md"), "artifact sections are found: {sections}");
+    let nothing = viewer.get("/search?q=%3Cscript%3Ezzqx").body;
+    assert!(nothing.contains("Nothing matches “&lt;script&gt;zzqx”"), "{nothing}");
+
     let raw = viewer.get("/p/team-tracker/raw/prd.md");
     assert_eq!(raw.status, 200);
     assert_eq!(raw.header("content-type"), Some("text/plain; charset=utf-8"));
@@ -279,6 +292,7 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
         { "name": "findings", "url": at("/p/team-tracker/findings?ref=@") },
         { "name": "compare", "url": at("/p/team-tracker/compare?base=spec/team-tracker~1&head=spec/team-tracker") },
         { "name": "graph", "url": at("/p/team-tracker/graph") },
+        { "name": "search", "url": at("/search?q=acess+tokns") },
         { "name": "graph-focused", "url": at("/p/team-tracker/graph?focus=api.auth") },
         { "name": "big-dashboard", "url": at_big("/") },
         { "name": "big-decisions", "url": at_big("/p/big/decisions") },

@@ -14,6 +14,8 @@ document.addEventListener("change", (event) => {
   const events = new EventSource("/events");
   let pending = null;
   events.addEventListener("open", () => { document.body.dataset.live = "open"; });
+  // Closed before the page goes, so that leaving it is not a failed request.
+  window.addEventListener("pagehide", () => events.close());
   events.addEventListener("change", (event) => {
     let change = {};
     try { change = JSON.parse(event.data); } catch (_) { /* an empty change still refreshes */ }

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod page;
 pub mod project;
 pub mod repo;
+pub mod search;
 
 use axum::extract::{Path, Query, State as Shared};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -43,6 +44,7 @@ pub fn router(repo: Repo) -> Router {
             }),
         )
         .route("/", get(dashboard))
+        .route("/search", get(search))
         .route("/p/{slug}", get(project))
         .route("/p/{slug}/decisions", get(decisions))
         .route("/p/{slug}/d/{key}", get(decision))
@@ -230,6 +232,33 @@ async fn graph(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(query
     render(move || {
         let state = repo.state(&revision_for(repo.as_ref(), &slug, &query.at)?)?;
         graph::graph(&state, &slug, &query.selection).map(html)
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// Searches each project on the revision its pages show by default.
+async fn search(Shared(repo): Shared<Repo>, Query(query): Query<SearchQuery>) -> Response {
+    render(move || {
+        let mut states = Vec::new();
+        for revision in repo.revisions()? {
+            let state = repo.state(&revision)?;
+            let mut slugs = Vec::new();
+            for project in &state.workspace.projects {
+                if revision_for(repo.as_ref(), &project.slug, &At::default())? == revision {
+                    slugs.push(project.slug.clone());
+                }
+            }
+            if !slugs.is_empty() {
+                states.push((state, slugs));
+            }
+        }
+        Ok(html(search::results(&states, &query.q)))
     })
     .await
 }

@@ -79,6 +79,9 @@ pub fn page(title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
                             }
                         }
                     }
+                    form action="/search" method="get" role="search" class="top-search" {
+                        input type="search" name="q" aria-label="Search decisions and artifacts" placeholder="Search";
+                    }
                 }
                 main id="main" {
                     h1 { (title) }

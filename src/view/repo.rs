@@ -51,6 +51,7 @@ pub struct State {
     pub catalog: Catalog,
     /// What `check` finds, for every project.
     pub findings: Vec<Finding>,
+    search: std::sync::OnceLock<super::search::Index>,
 }
 
 /// A commit as the pages show it.
@@ -68,7 +69,12 @@ impl State {
         let workspace = crate::conversation::workspace(&snapshot, layout);
         let findings = crate::verify::check_all(&snapshot, &workspace, None, false);
         let catalog = Catalog::for_workspace(&workspace);
-        State { revision, commit, snapshot, workspace, catalog, findings }
+        State { revision, commit, snapshot, workspace, catalog, findings, search: Default::default() }
+    }
+
+    /// The search index of this revision, built the first time it is asked for.
+    pub fn search_index(&self) -> &super::search::Index {
+        self.search.get_or_init(|| super::search::Index::build(self))
     }
 }
 
@@ -122,7 +128,8 @@ fn commit_of(commit: &gix::Commit<'_>) -> Commit {
 pub struct LocalRepo {
     dir: PathBuf,
     layout: Layout,
-    /// Branch states by branch and commit: a commit never changes.
+    /// States by branch and commit (a commit never changes), and the working tree's by its
+    /// fingerprint.
     by_commit: Mutex<HashMap<String, Arc<State>>>,
 }
 
@@ -159,6 +166,14 @@ impl LocalRepo {
 }
 
 impl LocalRepo {
+    fn keep(&self, id: String, state: Arc<State>) {
+        let mut kept = self.by_commit.lock().unwrap();
+        if kept.len() >= KEPT_COMMITS {
+            kept.clear();
+        }
+        kept.insert(id, state);
+    }
+
     /// The names, sizes and modification times of the files a snapshot reads, hashed.
     fn working_tree_fingerprint(&self) -> Version {
         use std::hash::{Hash, Hasher};
@@ -274,8 +289,15 @@ impl RepoAt for LocalRepo {
         let failed = |e: &dyn std::fmt::Display| ViewError::Failed(format!("reading {}: {e}", revision.label()));
         match revision {
             Revision::WorkingTree => {
+                // Kept while the files are the same: same names, sizes and modification times.
+                let id = format!("{WORKING_TREE}{}", self.working_tree_fingerprint());
+                if let Some(state) = self.by_commit.lock().unwrap().get(&id) {
+                    return Ok(state.clone());
+                }
                 let snapshot = source::read_dir(&self.dir, &self.layout.specs_dir).map_err(|e| failed(&e))?;
-                Ok(Arc::new(State::read(revision.clone(), None, snapshot, &self.layout)))
+                let state = Arc::new(State::read(revision.clone(), None, snapshot, &self.layout));
+                self.keep(id, state.clone());
+                Ok(state)
             }
             Revision::Branch(name) => {
                 let repo =
@@ -288,11 +310,7 @@ impl RepoAt for LocalRepo {
                 let snapshot =
                     source::read_revision(&self.dir, &commit.id, &self.layout.specs_dir).map_err(|e| failed(&e))?;
                 let state = Arc::new(State::read(revision.clone(), Some(commit), snapshot, &self.layout));
-                let mut kept = self.by_commit.lock().unwrap();
-                if kept.len() >= KEPT_COMMITS {
-                    kept.clear();
-                }
-                kept.insert(id, state.clone());
+                self.keep(id, state.clone());
                 Ok(state)
             }
         }
