@@ -182,6 +182,27 @@ fn every_page_answers_with_one_h1_a_strict_policy_and_a_404_for_what_does_not_ex
     let history = viewer.get("/p/team-tracker/d/api.auth").body;
     assert!(history.contains("api.auth = oauth (was api.auth = tokens)"), "the commit is in the history");
     assert!(history.contains("oauth (decided)") && history.contains("tokens (decided)"), "the answer then, each time");
+    // The artifact built again from the new answer: two versions, and a diff between them.
+    let out = Command::new(BINARY).args(["generate", "openapi"]).current_dir(&demo.repo).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = viewer.get("/p/team-tracker/a/openapi.yaml").body;
+    assert_eq!(page.matches("diff with this version").count(), 2, "two versions");
+    let unified = viewer.get(&format!("/p/team-tracker/a/openapi.yaml?diff={before}")).body;
+    assert!(unified.contains("<span class=\"del\">-") && unified.contains("<span class=\"ins\">+"), "{unified}");
+    assert!(unified.contains("oauth2"), "the new scheme is in the diff");
+    let split = viewer.get(&format!("/p/team-tracker/a/openapi.yaml?diff={before}&layout=split")).body;
+    assert!(split.contains("class=\"split-diff\"") && split.contains("<td class=\"ins\">"), "{split}");
+    assert_eq!(viewer.get("/p/team-tracker/a/openapi.yaml?diff=0000000000").status, 404);
+
+    // Mermaid is drawn on the server and served as an image that can run nothing.
+    let page = viewer.get("/p/team-tracker/a/schema.mmd").body;
+    assert!(page.contains("<img src=\"/p/team-tracker/svg/schema.mmd?ref="), "{page}");
+    assert!(page.contains("Mermaid source"), "the source is one click away");
+    let svg = viewer.get("/p/team-tracker/svg/c4-context.mmd");
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(svg.header("content-security-policy"), Some("sandbox"));
+    assert!(svg.body.starts_with("<svg"), "{}", &svg.body[..200.min(svg.body.len())]);
+
     let unknown = viewer.get("/p/team-tracker/compare?base=no-such-base");
     assert_eq!(unknown.status, 404);
 
@@ -279,6 +300,7 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
     assert!(playwright.is_dir(), "playwright-core is missing: run `bash tests/install-tools.sh` once");
     let demo = demo();
     let viewer = Viewer::start(&demo.repo);
+    let generated = git_head(&demo.repo, "spec/team-tracker");
     let big = synthetic(1_000);
     let big_viewer = Viewer::start(big.path());
     let at = |path: &str| format!("http://{}{path}", viewer.addr);
@@ -289,6 +311,10 @@ fn the_pages_work_in_a_real_browser_at_desktop_and_phone_width() {
         { "name": "decisions", "url": at("/p/team-tracker/decisions") },
         { "name": "decision", "url": at(&format!("/p/team-tracker/d/{}", demo.decision)) },
         { "name": "artifact-markdown", "url": at("/p/team-tracker/a/prd.md") },
+        { "name": "artifact-diagram", "url": at("/p/team-tracker/a/c4-container.mmd") },
+        { "name": "artifact-csv", "url": at("/p/team-tracker/a/tickets/jira.csv") },
+        { "name": "artifact-sql", "url": at("/p/team-tracker/a/schema.sql") },
+        { "name": "artifact-diff", "url": at(&format!("/p/team-tracker/a/deploy.md?layout=split&diff={generated}")) },
         { "name": "findings", "url": at("/p/team-tracker/findings?ref=@") },
         { "name": "compare", "url": at("/p/team-tracker/compare?base=spec/team-tracker~1&head=spec/team-tracker") },
         { "name": "graph", "url": at("/p/team-tracker/graph") },

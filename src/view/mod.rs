@@ -5,6 +5,7 @@ pub mod artifact;
 pub mod compare;
 pub mod dashboard;
 pub mod decision;
+pub mod diagram;
 pub mod graph;
 pub mod live;
 pub mod markdown;
@@ -50,6 +51,7 @@ pub fn router(repo: Repo) -> Router {
         .route("/p/{slug}/d/{key}", get(decision))
         .route("/p/{slug}/a/{*path}", get(artifact))
         .route("/p/{slug}/raw/{*path}", get(raw))
+        .route("/p/{slug}/svg/{*path}", get(svg))
         .route("/p/{slug}/findings", get(findings))
         .route("/p/{slug}/compare", get(compare))
         .route("/p/{slug}/graph", get(graph))
@@ -158,14 +160,32 @@ async fn decision(
     .await
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct ArtifactQuery {
+    #[serde(flatten)]
+    at: At,
+    #[serde(flatten)]
+    diff: artifact::DiffQuery,
+}
+
 async fn artifact(
     Shared(repo): Shared<Repo>,
     Path((slug, path)): Path<(String, String)>,
-    Query(at): Query<At>,
+    Query(query): Query<ArtifactQuery>,
 ) -> Response {
     render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &query.at)?)?;
+        artifact::artifact(repo.as_ref(), &state, &slug, &path, &query.diff).map(html)
+    })
+    .await
+}
+
+async fn svg(Shared(repo): Shared<Repo>, Path((slug, path)): Path<(String, String)>, Query(at): Query<At>) -> Response {
+    render(move || {
         let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
-        artifact::artifact(&state, &slug, &path).map(html)
+        let svg = diagram::svg_of(&state, project::find(&state, &slug)?, &path)?;
+        Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CONTENT_SECURITY_POLICY, "sandbox")], svg)
+            .into_response())
     })
     .await
 }

@@ -40,6 +40,9 @@ impl Links {
     pub fn artifact(&self, path: &str) -> String {
         self.with_ref(format!("/p/{}/a/{}", encode(&self.slug), encode_path(path)))
     }
+    pub fn svg(&self, path: &str) -> String {
+        self.with_ref(format!("/p/{}/svg/{}", encode(&self.slug), encode_path(path)))
+    }
     pub fn raw(&self, path: &str) -> String {
         self.with_ref(format!("/p/{}/raw/{}", encode(&self.slug), encode_path(path)))
     }

@@ -52,6 +52,8 @@ pub struct State {
     /// What `check` finds, for every project.
     pub findings: Vec<Finding>,
     search: std::sync::OnceLock<super::search::Index>,
+    /// Mermaid artifacts rendered, by name.
+    diagrams: Mutex<HashMap<String, Result<String, String>>>,
 }
 
 /// A commit as the pages show it.
@@ -69,7 +71,26 @@ impl State {
         let workspace = crate::conversation::workspace(&snapshot, layout);
         let findings = crate::verify::check_all(&snapshot, &workspace, None, false);
         let catalog = Catalog::for_workspace(&workspace);
-        State { revision, commit, snapshot, workspace, catalog, findings, search: Default::default() }
+        State {
+            revision,
+            commit,
+            snapshot,
+            workspace,
+            catalog,
+            findings,
+            search: Default::default(),
+            diagrams: Default::default(),
+        }
+    }
+
+    /// The diagram `name` rendered by `render`, once per revision.
+    pub fn diagram(&self, name: &str, render: impl FnOnce() -> Result<String, String>) -> Result<String, String> {
+        if let Some(done) = self.diagrams.lock().unwrap().get(name) {
+            return done.clone();
+        }
+        let done = render();
+        self.diagrams.lock().unwrap().insert(name.to_owned(), done.clone());
+        done
     }
 
     /// The search index of this revision, built the first time it is asked for.
