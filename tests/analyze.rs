@@ -1,6 +1,9 @@
 //! `specbuilder analyze` and `impact` on small repositories, one per language, whose import
 //! edges and external packages were labelled by hand.
 
+mod common;
+
+use common::copy_dir;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -174,19 +177,6 @@ fn impact_lists_dependents_tests_entry_points_and_deployables() {
     let unknown = specbuilder(&["impact", "no.such.module", "--dir", &python]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("nothing in"), "{unknown:?}");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -194,6 +194,16 @@ fn every_page_answers_with_one_h1_a_strict_policy_and_a_404_for_what_does_not_ex
     assert!(split.contains("class=\"split-diff\"") && split.contains("<td class=\"ins\">"), "{split}");
     assert_eq!(viewer.get("/p/team-tracker/a/openapi.yaml?diff=0000000000").status, 404);
 
+    // Code is highlighted on the server, with classes only (the policy allows no inline style).
+    for artifact in ["schema.sql", "openapi.yaml", "schema.graphql", "api.proto", "features/auth.feature"] {
+        let page = viewer.get(&format!("/p/team-tracker/a/{artifact}")).body;
+        assert!(page.contains("<span class=\"hl-"), "{artifact} is highlighted");
+        assert!(!page.contains(" style=\""), "{artifact}: no inline style");
+    }
+    let css = viewer.get("/static/highlight.css");
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(css.body.contains(".hl-") && css.body.contains("prefers-color-scheme: dark"));
+
     // Mermaid is drawn on the server and served as an image that can run nothing.
     let page = viewer.get("/p/team-tracker/a/schema.mmd").body;
     assert!(page.contains("<img src=\"/p/team-tracker/svg/schema.mmd?ref="), "{page}");

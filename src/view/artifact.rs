@@ -195,8 +195,14 @@ fn content(extension: &str, bytes: &[u8], links: &Links, name: &str, state: &Sta
     }
 }
 
+/// Code as it is, highlighted where its kind is known.
 fn source(extension: &str, text: &str) -> Markup {
-    html! { pre class="source" tabindex="0" { code class={ "language-" (extension) } { (text) } } }
+    match super::highlight::highlight(extension, text) {
+        Some(highlighted) => {
+            html! { pre class="source" tabindex="0" { code class={ "language-" (extension) } { (trusted(highlighted)) } } }
+        }
+        None => html! { pre class="source" tabindex="0" { code class={ "language-" (extension) } { (text) } } },
+    }
 }
 
 /// A CSV file as a table; `None` when it does not parse, and it is shown as text instead.

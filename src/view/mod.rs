@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod decision;
 pub mod diagram;
 pub mod graph;
+pub mod highlight;
 pub mod live;
 pub mod markdown;
 pub mod page;
@@ -59,6 +60,10 @@ pub fn router(repo: Repo) -> Router {
         .route(
             "/static/view.js",
             get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT) }),
+        )
+        .route(
+            "/static/highlight.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], highlight::stylesheet()) }),
         )
         .route("/favicon.ico", get(|| async { ([(header::CONTENT_TYPE, "image/svg+xml")], ICON) }))
         .fallback(|| async { page_error(ViewError::NotFound("there is no page at this address".to_owned())) })

@@ -68,6 +68,7 @@ pub fn page(title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
                 meta name="color-scheme" content="light dark";
                 title { (title) " · Spec Builder" }
                 link rel="stylesheet" href="/static/view.css";
+                link rel="stylesheet" href="/static/highlight.css";
                 link rel="icon" href="/favicon.ico" type="image/svg+xml";
                 script src="/static/view.js" defer {}
             }
@@ -98,20 +99,17 @@ pub fn page(title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
 
 /// The page for a missing project, decision, artifact or revision (status 404).
 pub fn not_found(message: &str) -> Markup {
-    page(
-        "Not found",
-        &[],
-        html! {
-            p class="notice" { (message) }
-            p { a href="/" { "Back to the dashboard" } }
-        },
-    )
+    notice("Not found", message)
 }
 
 /// The page for something that went wrong on our side (status 500).
 pub fn failed(message: &str) -> Markup {
+    notice("Could not show this page", message)
+}
+
+fn notice(title: &str, message: &str) -> Markup {
     page(
-        "Could not show this page",
+        title,
         &[],
         html! {
             p class="notice" { (message) }

@@ -152,17 +152,25 @@ pub struct LocalRepo {
     /// States by branch and commit (a commit never changes), and the working tree's by its
     /// fingerprint.
     by_commit: Mutex<HashMap<String, Arc<State>>>,
+    /// The working tree's last fingerprint, and when it was taken.
+    fingerprint: Mutex<Option<(std::time::Instant, Version)>>,
 }
 
-/// Branches whose states are kept at most; an older one is read again when asked.
-const KEPT_COMMITS: usize = 64;
+/// How long a working tree fingerprint stands for the working tree when pages ask: longer than
+/// the watcher's interval, which takes a fresh one each time. A page may show the files as they
+/// were up to the watcher's last look; the live stream tells it of the change right after.
+const FINGERPRINT_REUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// States kept at most (a 10,000-decision state holds tens of MB); when full they are all
+/// dropped and read again as asked.
+const KEPT_COMMITS: usize = 16;
 
 impl LocalRepo {
     pub fn open(dir: &Path) -> anyhow::Result<LocalRepo> {
         anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
         let config = crate::config::Config::load(dir)?;
         let layout = Layout { specs_dir: config.specs_dir().to_owned() };
-        Ok(LocalRepo { dir: dir.to_owned(), layout, by_commit: Mutex::new(HashMap::new()) })
+        Ok(LocalRepo { dir: dir.to_owned(), layout, by_commit: Mutex::default(), fingerprint: Mutex::default() })
     }
 
     fn git(&self) -> Option<gix::Repository> {
@@ -195,8 +203,26 @@ impl LocalRepo {
         kept.insert(id, state);
     }
 
-    /// The names, sizes and modification times of the files a snapshot reads, hashed.
+    /// The working tree's fingerprint as last taken, if within [`FINGERPRINT_REUSE`]: the
+    /// watcher takes a new one every few hundred milliseconds, so pages need not walk 10,000
+    /// files each.
     fn working_tree_fingerprint(&self) -> Version {
+        let last = self.fingerprint.lock().unwrap().clone();
+        match last {
+            Some((at, fingerprint)) if at.elapsed() < FINGERPRINT_REUSE => fingerprint,
+            _ => self.fresh_fingerprint(),
+        }
+    }
+
+    /// The working tree's fingerprint, taken now.
+    fn fresh_fingerprint(&self) -> Version {
+        let fingerprint = self.walk_working_tree();
+        *self.fingerprint.lock().unwrap() = Some((std::time::Instant::now(), fingerprint.clone()));
+        fingerprint
+    }
+
+    /// The names, sizes and modification times of the files a snapshot reads, hashed.
+    fn walk_working_tree(&self) -> Version {
         use std::hash::{Hash, Hasher};
         fn walk(dir: &Path, hasher: &mut impl Hasher) {
             let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -245,7 +271,7 @@ impl RepoAt for LocalRepo {
         let mut versions = Vec::new();
         for revision in self.revisions()? {
             let version = match &revision {
-                Revision::WorkingTree => self.working_tree_fingerprint(),
+                Revision::WorkingTree => self.fresh_fingerprint(),
                 Revision::Branch(name) => {
                     let repo = self.git().ok_or_else(|| ViewError::NotFound("not a git repository".into()))?;
                     self.branch_commit(&repo, name)?.id

@@ -30,8 +30,13 @@ struct Doc {
 #[derive(Debug, Default)]
 pub struct Index {
     docs: Vec<Doc>,
-    /// Term -> (document, weight of the field it is in).
-    postings: HashMap<String, Vec<(u32, u8)>>,
+    /// Term -> (document, weight of the field it is in), while building.
+    building: HashMap<String, Vec<(u32, u8)>>,
+    /// The terms sorted (a prefix is a range), their postings, and the terms by length (a word
+    /// is only compared for typos with terms about as long).
+    terms: Vec<String>,
+    postings: Vec<Vec<(u32, u8)>>,
+    by_length: HashMap<usize, Vec<u32>>,
 }
 
 /// Words of at least two letters or digits, lowercased.
@@ -74,7 +79,43 @@ impl Index {
                 }
             }
         }
+        index.seal();
         index
+    }
+
+    /// Sorts the terms for searching.
+    fn seal(&mut self) {
+        let mut entries: Vec<(String, Vec<(u32, u8)>)> = self.building.drain().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.by_length.clear();
+        for (i, (term, _)) in entries.iter().enumerate() {
+            self.by_length.entry(term.chars().count()).or_default().push(i as u32);
+        }
+        (self.terms, self.postings) = entries.into_iter().unzip();
+    }
+
+    /// The terms that match `word`, with how closely: exact 1, a prefix 0.7, within `typos` 0.5.
+    fn matches(&self, word: &str, typos: usize) -> Vec<(usize, f32)> {
+        let mut found = Vec::new();
+        let start = self.terms.partition_point(|t| t.as_str() < word);
+        for (i, term) in self.terms.iter().enumerate().skip(start) {
+            if !term.starts_with(word) {
+                break;
+            }
+            found.push((i, if term == word { 1.0 } else { 0.7 }));
+        }
+        if typos > 0 {
+            let length = word.chars().count();
+            for len in length.saturating_sub(typos)..=length + typos {
+                for &i in self.by_length.get(&len).into_iter().flatten() {
+                    let term = &self.terms[i as usize];
+                    if !term.starts_with(word) && strsim::osa_distance(term, word) <= typos {
+                        found.push((i as usize, 0.5));
+                    }
+                }
+            }
+        }
+        found
     }
 
     fn add(&mut self, slug: &str, target: Target, title: String, text: String) {
@@ -87,7 +128,7 @@ impl Index {
             seen.entry(term).or_insert(BODY);
         }
         for (term, weight) in seen {
-            self.postings.entry(term).or_default().push((id, weight));
+            self.building.entry(term).or_default().push((id, weight));
         }
         self.docs.push(Doc { slug: slug.to_owned(), target, title, text });
     }
@@ -107,20 +148,8 @@ impl Index {
                 _ => 2,
             };
             let mut best: HashMap<u32, f32> = HashMap::new();
-            for (term, postings) in &self.postings {
-                let closeness = if term == word {
-                    1.0
-                } else if term.starts_with(word.as_str()) {
-                    0.7
-                } else if typos > 0
-                    && term.len().abs_diff(word.len()) <= typos
-                    && strsim::damerau_levenshtein(term, word) <= typos
-                {
-                    0.5
-                } else {
-                    continue;
-                };
-                for &(doc, weight) in postings {
+            for (term, closeness) in self.matches(word, typos) {
+                for &(doc, weight) in &self.postings[term] {
                     let score = closeness * f32::from(weight);
                     let entry = best.entry(doc).or_insert(0.0);
                     *entry = entry.max(score);
@@ -246,6 +275,7 @@ mod tests {
         for (title, text) in texts {
             index.add("p", Target::Decision(title.to_string()), title.to_string(), text.to_string());
         }
+        index.seal();
         index
     }
 

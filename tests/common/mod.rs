@@ -140,3 +140,17 @@ pub fn artifacts(session: &specbuilder::conversation::Session) -> std::collectio
         .filter_map(|f| f.path.strip_prefix("specs/app/artifacts/").map(|name| (name.to_owned(), f.bytes.clone())))
         .collect()
 }
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -1,7 +1,10 @@
 //! The hot-path benchmark: prints a Markdown table of median timings and memory.
 //!
 //! Run with `cargo run --release --bin bench` (add `-- --quick` for a fast smoke run, or
-//! `-- --write DIR` to leave the synthetic repository in DIR for timing the CLI itself).
+//! `-- --write DIR` to leave the synthetic repository in DIR for timing the CLI itself;
+//! `-- --cli` times only `specbuilder answer` as a process, `-- --view` only the viewer).
+
+mod view;
 
 use spec_format::validate::{self, Options, check_answer};
 use spec_format::workspace::{DecisionDoc, parse_decision};
@@ -310,6 +313,12 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
+    // `bench --view`: only the viewer's pages over loopback.
+    if args.iter().any(|a| a == "--view") {
+        println!("| path | result |\n| --- | --- |");
+        view::run(quick);
+        return;
+    }
     // `bench --cli`: only `specbuilder answer` as a whole process.
     if args.iter().any(|a| a == "--cli") {
         println!("| path | result |\n| --- | --- |");
@@ -419,6 +428,7 @@ fn main() {
     }
     println!("| check every generated artifact with its parser | {} |", fmt(artifacts.verify));
     println!("| export them all as a zip | {} |", fmt(artifacts.export));
+    view::run(quick);
     println!("\npeak memory: {:.0} MiB with the project loaded (process baseline {:.0} MiB)", loaded_rss, base_rss);
     println!("findings: whole project {findings}, changed answer {answer_findings}");
 }
