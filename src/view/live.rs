@@ -91,9 +91,13 @@ fn look(
                 now.insert(revision, (version, *errors));
             }
             before => {
+                // Read now, and its search index built, so that the pages that follow find both.
                 let errors = repo
                     .state(&revision)
-                    .map(|s| s.findings.iter().filter(|f| f.severity == Severity::Error).count())
+                    .map(|s| {
+                        s.search_index();
+                        s.findings.iter().filter(|f| f.severity == Severity::Error).count()
+                    })
                     .unwrap_or(0);
                 if let Some((_, errors_before)) = before {
                     changes.push(Change {

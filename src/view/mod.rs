@@ -3,6 +3,7 @@
 
 pub mod artifact;
 pub mod compare;
+mod contrast;
 pub mod dashboard;
 pub mod decision;
 pub mod diagram;

@@ -194,3 +194,18 @@ test("typing in the graph's search highlights the decisions that match", async (
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("with JavaScript off, the pages and the filters still work", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: widths[1] });
+  const page = await context.newPage();
+  const decisions = routes.find((r) => r.name === "decisions").url;
+  await page.goto(decisions);
+  const before = await page.locator("table.decisions tbody tr").count();
+  await page.selectOption("select[name=status]", "assumed");
+  await Promise.all([page.waitForURL(/status=assumed/), page.click("form.filters button[type=submit]")]);
+  const after = await page.locator("table.decisions tbody tr").count();
+  assert.ok(after > 0 && after < before, `filtered ${before} to ${after} without a script`);
+  await page.goto(routes.find((r) => r.name === "decision").url);
+  assert.equal(await page.locator("h1").count(), 1);
+  await context.close();
+});
