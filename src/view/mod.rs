@@ -122,16 +122,24 @@ fn revision_for(repo: &dyn RepoAt, slug: &str, at: &At) -> Result<Revision, View
     Ok(if repo.revisions()?.contains(&branch) { branch } else { Revision::WorkingTree })
 }
 
+/// A project's page at the revision asked for (else its default), built off the async threads.
+async fn on_project<F>(repo: Repo, slug: String, at: At, build: F) -> Response
+where
+    F: FnOnce(&dyn RepoAt, &repo::State, &str) -> Result<Response, ViewError> + Send + 'static,
+{
+    render(move || {
+        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
+        build(repo.as_ref(), &state, &slug)
+    })
+    .await
+}
+
 async fn dashboard(Shared(repo): Shared<Repo>) -> Response {
     render(move || dashboard::dashboard(repo.as_ref()).map(html)).await
 }
 
 async fn project(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(at): Query<At>) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
-        project::overview(&state, &slug).map(html)
-    })
-    .await
+    on_project(repo, slug, at, |_, state, slug| project::overview(state, slug).map(html)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -147,11 +155,8 @@ async fn decisions(
     Path(slug): Path<String>,
     Query(query): Query<DecisionsQuery>,
 ) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &query.at)?)?;
-        project::decisions(&state, &slug, &query.filter).map(html)
-    })
-    .await
+    on_project(repo, slug, query.at, move |_, state, slug| project::decisions(state, slug, &query.filter).map(html))
+        .await
 }
 
 async fn decision(
@@ -159,11 +164,7 @@ async fn decision(
     Path((slug, key)): Path<(String, String)>,
     Query(at): Query<At>,
 ) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
-        decision::decision(repo.as_ref(), &state, &slug, &key).map(html)
-    })
-    .await
+    on_project(repo, slug, at, move |repo, state, slug| decision::decision(repo, state, slug, &key).map(html)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -179,17 +180,15 @@ async fn artifact(
     Path((slug, path)): Path<(String, String)>,
     Query(query): Query<ArtifactQuery>,
 ) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &query.at)?)?;
-        artifact::artifact(repo.as_ref(), &state, &slug, &path, &query.diff).map(html)
+    on_project(repo, slug, query.at, move |repo, state, slug| {
+        artifact::artifact(repo, state, slug, &path, &query.diff).map(html)
     })
     .await
 }
 
 async fn svg(Shared(repo): Shared<Repo>, Path((slug, path)): Path<(String, String)>, Query(at): Query<At>) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
-        let svg = diagram::svg_of(&state, project::find(&state, &slug)?, &path)?;
+    on_project(repo, slug, at, move |_, state, slug| {
+        let svg = diagram::svg_of(state, project::find(state, slug)?, &path)?;
         Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CONTENT_SECURITY_POLICY, "sandbox")], svg)
             .into_response())
     })
@@ -197,10 +196,8 @@ async fn svg(Shared(repo): Shared<Repo>, Path((slug, path)): Path<(String, Strin
 }
 
 async fn raw(Shared(repo): Shared<Repo>, Path((slug, path)): Path<(String, String)>, Query(at): Query<At>) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
-        let project = project::find(&state, &slug)?;
-        let bytes = artifact::bytes(&state, project, &path)?.to_vec();
+    on_project(repo, slug, at, move |_, state, slug| {
+        let bytes = artifact::bytes(state, project::find(state, slug)?, &path)?.to_vec();
         Ok((
             [
                 (header::CONTENT_TYPE, artifact::raw_type(&path)),
@@ -215,11 +212,7 @@ async fn raw(Shared(repo): Shared<Repo>, Path((slug, path)): Path<(String, Strin
 }
 
 async fn findings(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(at): Query<At>) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &at)?)?;
-        project::findings(&state, &slug).map(html)
-    })
-    .await
+    on_project(repo, slug, at, |_, state, slug| project::findings(state, slug).map(html)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -255,11 +248,7 @@ struct GraphQuery {
 }
 
 async fn graph(Shared(repo): Shared<Repo>, Path(slug): Path<String>, Query(query): Query<GraphQuery>) -> Response {
-    render(move || {
-        let state = repo.state(&revision_for(repo.as_ref(), &slug, &query.at)?)?;
-        graph::graph(&state, &slug, &query.selection).map(html)
-    })
-    .await
+    on_project(repo, slug, query.at, move |_, state, slug| graph::graph(state, slug, &query.selection).map(html)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
