@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{copy_dir, examples};
+use common::{copy_tree, examples, git};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -36,19 +36,10 @@ fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = run(Command::new("git")
-        .args(["-c", "user.name=Ada", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir));
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
 /// A repository holding an example's specs in one commit; returns its head.
 fn repository_of(example: &str, dir: &Path) -> String {
-    copy_dir(&examples().join(example), dir);
-    git(dir, &["init", "-q", "-b", "main"]);
+    copy_tree(&examples().join(example), dir);
+    git(dir, &["init", "-q"]);
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", "specs"]);
     git(dir, &["rev-parse", "HEAD"])
@@ -173,7 +164,7 @@ impl Runner {
     fn with_action(action: &Path) -> Runner {
         let temp = tempfile::tempdir().unwrap();
         let copy = temp.path().join("action");
-        copy_dir(action, &copy);
+        copy_tree(action, &copy);
         std::fs::create_dir_all(temp.path().join("runner-temp")).unwrap();
         Runner { temp, action: copy }
     }
@@ -323,8 +314,7 @@ fn bad_input_is_an_error_annotation_and_exit_2_never_a_green_step() {
 }
 
 fn sha256_of(path: &Path) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(std::fs::read(path).unwrap()).iter().map(|b| format!("{b:02x}")).collect()
+    spec_format::workspace::sha256_hex(&std::fs::read(path).unwrap())
 }
 
 #[test]
@@ -339,7 +329,7 @@ fn a_release_archive_runs_only_when_its_checksum_is_the_one_the_action_keeps() {
     assert!(out.status.success(), "{}", text(&out));
 
     let action = scratch.path().join("action");
-    copy_dir(&action_dir(), &action);
+    copy_tree(&action_dir(), &action);
     let line = format!("{}  specbuilder-v9.8.7-x86_64-unknown-linux-musl.tar.gz\n", sha256_of(&archive));
     let kept = std::fs::read_to_string(action.join("checksums.txt")).unwrap();
     std::fs::write(action.join("checksums.txt"), kept + &line).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::copy_dir;
+use common::copy_tree;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -183,7 +183,7 @@ fn impact_lists_dependents_tests_entry_points_and_deployables() {
 fn facts_are_cached_by_blob_so_a_rerun_reads_only_what_changed() {
     let temp = tempfile::tempdir().unwrap();
     let repo = temp.path().join("shop");
-    copy_dir(&Path::new(FIXTURES).join("go"), &repo);
+    copy_tree(&Path::new(FIXTURES).join("go"), &repo);
     assert!(Command::new("git").args(["init", "-q"]).current_dir(&repo).status().unwrap().success());
     // A minified bundle (long lines) is not code to read, and is remembered as such.
     std::fs::create_dir_all(repo.join("web")).unwrap();
@@ -238,7 +238,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 fn committed_copy(fixture: &str, name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let temp = tempfile::tempdir().unwrap();
     let repo = temp.path().join(name);
-    copy_dir(&Path::new(FIXTURES).join(fixture), &repo);
+    copy_tree(&Path::new(FIXTURES).join(fixture), &repo);
     git(&repo, &["init", "-q"]);
     git(&repo, &["config", "user.name", "Dana"]);
     git(&repo, &["config", "user.email", "dana@example.com"]);

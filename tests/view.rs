@@ -13,8 +13,7 @@ use std::process::{Child, Command, Stdio};
 const BINARY: &str = env!("CARGO_BIN_EXE_specbuilder");
 
 fn git_head(repo: &Path, branch: &str) -> String {
-    let out = Command::new("git").args(["rev-parse", branch]).current_dir(repo).output().unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    common::git(repo, &["rev-parse", branch])
 }
 
 fn root() -> &'static Path {
@@ -255,19 +254,11 @@ fn hostile_text_is_escaped_or_sanitised_before_it_reaches_a_page() {
 fn synthetic(decisions: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for file in specbuilder::synth::project("big", decisions, decisions / 5) {
-        let path = dir.path().join(&file.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, &file.bytes).unwrap();
+        common::write(dir.path(), &file.path, &file.bytes);
     }
-    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["commit", "-q", "-m", "specs"]] {
-        let out = Command::new("git")
-            .args(["-c", "user.name=Ada", "-c", "user.email=ada@example.com"])
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
+    common::git(dir.path(), &["init", "-q"]);
+    common::git(dir.path(), &["add", "-A"]);
+    common::git(dir.path(), &["commit", "-q", "-m", "specs"]);
     dir
 }
 

@@ -92,17 +92,16 @@ fn look(
             }
             before => {
                 // Read now, and its search index built, so that the pages that follow find both.
-                let errors = repo
-                    .state(&revision)
-                    .map(|s| {
-                        s.search_index();
-                        s.findings.iter().filter(|f| f.severity == Severity::Error).count()
-                    })
-                    .unwrap_or(0);
+                let state = repo.state(&revision).ok();
+                let errors = state.as_ref().map_or(0, |s| {
+                    s.search_index();
+                    s.findings.iter().filter(|f| f.severity == Severity::Error).count()
+                });
                 if let Some((_, errors_before)) = before {
+                    let commit = state.as_ref().and_then(|s| s.commit.as_ref());
                     changes.push(Change {
                         revision: revision.query().to_owned(),
-                        message: describe(repo, &revision, *errors_before, errors),
+                        message: describe(&revision, commit, *errors_before, errors),
                     });
                 } else if !known.is_empty() {
                     changes.push(Change {
@@ -121,8 +120,8 @@ fn look(
     (now, changes)
 }
 
-fn describe(repo: &dyn RepoAt, revision: &Revision, errors_before: usize, errors: usize) -> String {
-    let what = match repo.state(revision).ok().and_then(|s| s.commit.clone()) {
+fn describe(revision: &Revision, commit: Option<&super::repo::Commit>, errors_before: usize, errors: usize) -> String {
+    let what = match commit {
         Some(commit) => format!("{}: {}", revision.label(), commit.summary),
         None => format!("the {} changed", revision.label()),
     };

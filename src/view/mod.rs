@@ -115,11 +115,16 @@ struct At {
 /// The revision a project page reads: the one asked for, else the project's branch
 /// `spec/<slug>` when it exists, else the working tree.
 fn revision_for(repo: &dyn RepoAt, slug: &str, at: &At) -> Result<Revision, ViewError> {
-    if let Some(rev) = at.rev.as_deref().filter(|r| !r.is_empty()) {
-        return Ok(Revision::from_query(rev));
+    match at.rev.as_deref().filter(|r| !r.is_empty()) {
+        Some(rev) => Ok(Revision::from_query(rev)),
+        None => Ok(default_revision(&repo.revisions()?, slug)),
     }
+}
+
+/// The project's branch `spec/<slug>` among `revisions`, else the working tree.
+fn default_revision(revisions: &[Revision], slug: &str) -> Revision {
     let branch = Revision::Branch(format!("spec/{slug}"));
-    Ok(if repo.revisions()?.contains(&branch) { branch } else { Revision::WorkingTree })
+    if revisions.contains(&branch) { branch } else { Revision::WorkingTree }
 }
 
 /// A project's page at the revision asked for (else its default), built off the async threads.
@@ -260,15 +265,14 @@ struct SearchQuery {
 /// Searches each project on the revision its pages show by default.
 async fn search(Shared(repo): Shared<Repo>, Query(query): Query<SearchQuery>) -> Response {
     render(move || {
+        let revisions = repo.revisions()?;
         let mut states = Vec::new();
-        for revision in repo.revisions()? {
-            let state = repo.state(&revision)?;
-            let mut slugs = Vec::new();
-            for project in &state.workspace.projects {
-                if revision_for(repo.as_ref(), &project.slug, &At::default())? == revision {
-                    slugs.push(project.slug.clone());
-                }
-            }
+        for revision in &revisions {
+            let state = repo.state(revision)?;
+            let slugs: Vec<String> = (state.workspace.projects.iter())
+                .filter(|p| default_revision(&revisions, &p.slug) == *revision)
+                .map(|p| p.slug.clone())
+                .collect();
             if !slugs.is_empty() {
                 states.push((state, slugs));
             }

@@ -85,11 +85,11 @@ impl State {
 
     /// The diagram `name` rendered by `render`, once per revision.
     pub fn diagram(&self, name: &str, render: impl FnOnce() -> Result<String, String>) -> Result<String, String> {
-        if let Some(done) = self.diagrams.lock().unwrap().get(name) {
+        if let Some(done) = lock(&self.diagrams).get(name) {
             return done.clone();
         }
         let done = render();
-        self.diagrams.lock().unwrap().insert(name.to_owned(), done.clone());
+        lock(&self.diagrams).insert(name.to_owned(), done.clone());
         done
     }
 
@@ -106,6 +106,11 @@ pub enum ViewError {
     NotFound(String),
     #[error("{0}")]
     Failed(String),
+}
+
+/// A lock, even one a panicking page left poisoned: what it guards is a cache, never half-written.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What identifies a revision's content: a commit id, or a fingerprint of the working tree.
@@ -196,7 +201,7 @@ impl LocalRepo {
 
 impl LocalRepo {
     fn keep(&self, id: String, state: Arc<State>) {
-        let mut kept = self.by_commit.lock().unwrap();
+        let mut kept = lock(&self.by_commit);
         if kept.len() >= KEPT_COMMITS {
             kept.clear();
         }
@@ -207,7 +212,7 @@ impl LocalRepo {
     /// watcher takes a new one every few hundred milliseconds, so pages need not walk 10,000
     /// files each.
     fn working_tree_fingerprint(&self) -> Version {
-        let last = self.fingerprint.lock().unwrap().clone();
+        let last = lock(&self.fingerprint).clone();
         match last {
             Some((at, fingerprint)) if at.elapsed() < FINGERPRINT_REUSE => fingerprint,
             _ => self.fresh_fingerprint(),
@@ -217,7 +222,7 @@ impl LocalRepo {
     /// The working tree's fingerprint, taken now.
     fn fresh_fingerprint(&self) -> Version {
         let fingerprint = self.walk_working_tree();
-        *self.fingerprint.lock().unwrap() = Some((std::time::Instant::now(), fingerprint.clone()));
+        *lock(&self.fingerprint) = Some((std::time::Instant::now(), fingerprint.clone()));
         fingerprint
     }
 
@@ -338,7 +343,7 @@ impl RepoAt for LocalRepo {
             Revision::WorkingTree => {
                 // Kept while the files are the same: same names, sizes and modification times.
                 let id = format!("{WORKING_TREE}{}", self.working_tree_fingerprint());
-                if let Some(state) = self.by_commit.lock().unwrap().get(&id) {
+                if let Some(state) = lock(&self.by_commit).get(&id) {
                     return Ok(state.clone());
                 }
                 let snapshot = source::read_dir(&self.dir, &self.layout.specs_dir).map_err(|e| failed(&e))?;
@@ -351,7 +356,7 @@ impl RepoAt for LocalRepo {
                     self.git().ok_or_else(|| ViewError::NotFound("this folder is not a git repository".into()))?;
                 let commit = self.branch_commit(&repo, name)?;
                 let id = format!("{name}@{}", commit.id);
-                if let Some(state) = self.by_commit.lock().unwrap().get(&id) {
+                if let Some(state) = lock(&self.by_commit).get(&id) {
                     return Ok(state.clone());
                 }
                 let snapshot =

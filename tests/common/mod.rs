@@ -33,18 +33,21 @@ pub fn write(root: &Path, relative: &str, text: impl AsRef<[u8]>) {
     std::fs::write(path, text).unwrap();
 }
 
-pub fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
+/// Runs git in `dir` (as a test author, on `main` for a new repository); its output, trimmed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
         .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"])
         .args(args)
         .current_dir(dir)
         .output()
         .expect("git runs");
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 /// Copies a directory tree (the examples) into a scratch place tests may change.
 pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
@@ -139,18 +142,4 @@ pub fn artifacts(session: &specbuilder::conversation::Session) -> std::collectio
     (session.snapshot.files.iter())
         .filter_map(|f| f.path.strip_prefix("specs/app/artifacts/").map(|name| (name.to_owned(), f.bytes.clone())))
         .collect()
-}
-
-/// Copies a folder and everything in it.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
