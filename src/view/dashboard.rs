@@ -18,10 +18,15 @@ pub fn dashboard(repo: &dyn RepoAt) -> Result<Markup, ViewError> {
         &title,
         &[],
         html! {
-            p { (projects) " projects on " (sections.len()) " revisions: the working tree and each " code { "spec/*" } " branch." }
+            p { (count(projects, "project")) " on " (count(sections.len(), "revision")) ": the working tree and each " code { "spec/*" } " branch." }
             @for state in &sections { (revision_section(state)) }
         },
     ))
+}
+
+/// `1 project`, `2 projects`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 fn revision_section(state: &State) -> Markup {

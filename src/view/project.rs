@@ -211,7 +211,7 @@ pub fn findings(state: &State, slug: &str) -> Result<Markup, ViewError> {
             @if findings.is_empty() { p { "No findings: every file of this project checks clean." } }
             @else {
                 div class="scroll" {
-                    table {
+                    table class="findings" {
                         thead { tr { th scope="col" { "Severity" } th scope="col" { "Code" } th scope="col" { "Where" } th scope="col" { "Finding" } } }
                         tbody {
                             @for f in &findings {

@@ -73,7 +73,8 @@ impl Index {
                 let Some(file) = state.snapshot.files.iter().find(|f| f.path == path) else { continue };
                 let Ok(text) = std::str::from_utf8(&file.bytes) else { continue };
                 for (heading, body) in sections(text) {
-                    let title = if heading.is_empty() { name.clone() } else { format!("{name} — {heading}") };
+                    let title =
+                        if heading.is_empty() { name.clone() } else { format!("{name} — {}", plain(heading)) };
                     let target = Target::Section { artifact: name.clone(), heading: heading.to_owned() };
                     index.add(&project.slug, target, title, body.to_owned());
                 }
@@ -188,6 +189,20 @@ pub struct Hit<'a> {
     pub score: f32,
 }
 
+/// A Markdown heading as text: its code marks and backslash escapes dropped.
+fn plain(heading: &str) -> String {
+    let mut out = String::with_capacity(heading.len());
+    let mut chars = heading.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {}
+            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Markdown text cut at its headings: (heading, the text under it).
 fn sections(text: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
@@ -292,6 +307,11 @@ mod tests {
         assert_eq!(titles("personal tokens"), ["api.auth"], "every word must match");
         assert!(titles("zz").is_empty());
         assert_eq!(titles("authenticat")[0], "api.auth", "a prefix matches");
+    }
+
+    #[test]
+    fn headings_are_shown_as_text() {
+        assert_eq!(plain(r"T116 \[P\] \[US20\] `POST /me/api-tokens`"), "T116 [P] [US20] POST /me/api-tokens");
     }
 
     #[test]
