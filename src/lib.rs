@@ -13,6 +13,7 @@ pub mod generate;
 pub mod grammar;
 pub mod llm;
 pub mod report;
+pub mod review;
 pub mod service;
 pub mod source;
 pub mod store;

@@ -12,6 +12,7 @@ pub mod fmt;
 pub mod generate;
 pub mod new;
 mod repo;
+pub mod review;
 pub mod serve;
 pub mod status;
 pub mod template;
@@ -53,6 +54,7 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     Export(export::ExportArgs),
     Diff(diff::DiffArgs),
+    Review(review::ReviewArgs),
     Demo(demo::DemoArgs),
     Fmt(fmt::FmtArgs),
     Serve(serve::ServeArgs),
@@ -86,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Generate(args) => generate::run(args),
         Command::Export(args) => export::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Review(args) => review::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Serve(args) => serve::run(args),

@@ -30,3 +30,21 @@ pub enum Format {
     /// relative to the repository.
     Codequality,
 }
+
+/// Makes user text inert in Markdown: escapes markup characters and breaks `@mentions`.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A zero-width joiner after @ keeps GitHub from notifying anyone.
+            '@' => out.push_str("@\u{200d}"),
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}

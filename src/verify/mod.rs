@@ -8,6 +8,7 @@ mod breaking;
 mod parsers;
 mod words;
 
+pub use breaking::findings as breaking_changes;
 pub use parsers::verify;
 
 use spec_format::RepoFile;

@@ -6,23 +6,7 @@ use crate::engine::plan::{Recommendation, TargetProgress};
 use spec_format::Finding;
 use spec_format::model::Answer;
 
-/// Makes user text inert in Markdown: escapes markup characters and breaks `@mentions`.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            // A zero-width joiner after @ keeps GitHub from notifying anyone.
-            '@' => out.push_str("@\u{200d}"),
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::report::escape_markdown as escape;
 
 /// `text` shown as it is, in a fenced block longer than any run of backticks inside it; an HTML
 /// comment opener is broken so that nothing in it can pass for one of our markers.
