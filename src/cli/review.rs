@@ -63,7 +63,8 @@ pub enum ReviewFormat {
 }
 
 pub fn run(args: ReviewArgs) -> anyhow::Result<Outcome> {
-    let repo = gix::discover(&args.dir).with_context(|| format!("{} is not in a git repository", args.dir.display()))?;
+    let repo =
+        gix::discover(&args.dir).with_context(|| format!("{} is not in a git repository", args.dir.display()))?;
     let specs_dir = Config::load(&args.dir)?.specs_dir().to_owned();
     let layout = spec_format::Layout { specs_dir: specs_dir.clone() };
     let resolve = |rev: &str| -> anyhow::Result<ObjectId> {
@@ -88,7 +89,8 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Outcome> {
     for other in &args.against {
         let other_id = resolve(other)?;
         let (snapshot, workspace) = read(other_id, other)?;
-        let theirs = review::review(&base, &Side { rev: other, snapshot: &snapshot, workspace: &workspace }, &review::NoHistory);
+        let theirs =
+            review::review(&base, &Side { rev: other, snapshot: &snapshot, workspace: &workspace }, &review::NoHistory);
         review.overlaps.extend(overlap::between(other, &mine, &theirs.footprint()));
     }
     match args.format {
@@ -101,7 +103,8 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Outcome> {
             print!("{}", markdown::render(&review, links.as_ref(), &rerun));
         }
     }
-    let alarming = review.projects.iter().any(|p| !p.contradictions.introduced.is_empty() || !p.locked_touched.is_empty());
+    let alarming =
+        review.projects.iter().any(|p| !p.contradictions.introduced.is_empty() || !p.locked_touched.is_empty());
     Ok(if alarming { Outcome::Errors } else { Outcome::Clean })
 }
 
@@ -115,7 +118,12 @@ struct GitHistory<'r> {
 }
 
 impl<'r> GitHistory<'r> {
-    fn new(repo: &'r gix::Repository, head: ObjectId, base: ObjectId, prefix: PathBuf) -> anyhow::Result<GitHistory<'r>> {
+    fn new(
+        repo: &'r gix::Repository,
+        head: ObjectId,
+        base: ObjectId,
+        prefix: PathBuf,
+    ) -> anyhow::Result<GitHistory<'r>> {
         let walk = repo
             .rev_walk([head])
             .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
@@ -150,7 +158,8 @@ impl History for GitHistory<'_> {
             let mine = self.blob(*id, &full);
             let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
             // A merge wrote the file only when it differs from every parent.
-            let wrote = if parents.is_empty() { mine.is_some() } else { parents.iter().all(|p| self.blob(*p, &full) != mine) };
+            let wrote =
+                if parents.is_empty() { mine.is_some() } else { parents.iter().all(|p| self.blob(*p, &full) != mine) };
             wrote.then(|| found.clone())
         });
         self.found.borrow_mut().insert(path.to_owned(), found.clone());

@@ -119,7 +119,9 @@ fn covers(body: String) -> (String, String) {
 /// Tickets of `tickets/github-issues.json`, by the id that starts each title (`T012`).
 pub fn tickets(dir: &str, base: &[RepoFile], head: &[RepoFile]) -> ItemChanges {
     let read = |files: &[RepoFile]| -> Items {
-        let Some(bytes) = file(files, &format!("{dir}/artifacts/tickets/github-issues.json")) else { return Items::new() };
+        let Some(bytes) = file(files, &format!("{dir}/artifacts/tickets/github-issues.json")) else {
+            return Items::new();
+        };
         let Ok(Value::Array(list)) = serde_json::from_slice::<Value>(bytes) else { return Items::new() };
         (list.iter())
             .filter_map(|t| {
@@ -141,7 +143,9 @@ mod tests {
         let feature = |steps: &str| {
             RepoFile::new(
                 "specs/p/artifacts/features/auth.feature",
-                format!("Feature: Auth\n\n  @REQ-a-1\n  Scenario: Ana signs in\n    {steps}\n\n  Scenario: Ben is refused\n    When ben signs in\n"),
+                format!(
+                    "Feature: Auth\n\n  @REQ-a-1\n  Scenario: Ana signs in\n    {steps}\n\n  Scenario: Ben is refused\n    When ben signs in\n"
+                ),
             )
         };
         let changes = scenarios("specs/p", &[feature("When ana signs in")], &[feature("When ana signs in twice")]);

@@ -116,7 +116,11 @@ pub fn render(review: &Review, links: Option<&Links>, rerun: &str) -> String {
             } else {
                 format!("{} → **{}**", answer(&c.before, c.status_before), answer(&c.after, c.status_after))
             };
-            lines.push(format!("changed {}: {answer}{}", link(&c.path, &c.key), who(c.by.as_deref(), c.commit.as_ref())));
+            lines.push(format!(
+                "changed {}: {answer}{}",
+                link(&c.path, &c.key),
+                who(c.by.as_deref(), c.commit.as_ref())
+            ));
         }
         for a in &p.decisions.added {
             lines.push(format!(
@@ -289,7 +293,10 @@ mod tests {
     fn remotes_become_web_links_without_credentials() {
         let web = |url: &str| Links::from_remote(url).map(|l| (l.web, l.gitlab));
         assert_eq!(web("git@github.com:acme/app.git"), Some(("https://github.com/acme/app".into(), false)));
-        assert_eq!(web("https://token@gitlab.example.com/g/app.git"), Some(("https://gitlab.example.com/g/app".into(), true)));
+        assert_eq!(
+            web("https://token@gitlab.example.com/g/app.git"),
+            Some(("https://gitlab.example.com/g/app".into(), true))
+        );
         assert_eq!(web("/srv/git/app.git"), None);
     }
 }

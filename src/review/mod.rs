@@ -72,7 +72,12 @@ impl Review {
         let mut footprint = overlap::Footprint::default();
         for project in &self.projects {
             let d = &project.decisions;
-            let keys = d.added.iter().map(|a| &a.key).chain(d.changed.iter().map(|c| &c.key)).chain(d.removed.iter().map(|r| &r.key));
+            let keys = d
+                .added
+                .iter()
+                .map(|a| &a.key)
+                .chain(d.changed.iter().map(|c| &c.key))
+                .chain(d.removed.iter().map(|r| &r.key));
             footprint.keys.extend(keys.map(|k| format!("{}/{k}", project.project)));
             footprint.rules.extend(project.rules_touched.iter().map(|r| format!("{}/{r}", project.project)));
         }
@@ -244,8 +249,10 @@ pub fn review(base: &Side<'_>, head: &Side<'_>, history: &dyn History) -> Review
             let mut review = project(old, new, base, head, &catalog, history);
             let inside = |l: &&Located| old.or(new).is_some_and(|p| l.path.starts_with(&format!("{}/", p.dir)));
             let known = |list: &[Located], l: &Located| list.iter().any(|o| o.identity() == l.identity());
-            review.contradictions.introduced = after.iter().filter(inside).filter(|l| !known(&before, l)).cloned().collect();
-            review.contradictions.resolved = before.iter().filter(inside).filter(|l| !known(&after, l)).cloned().collect();
+            review.contradictions.introduced =
+                after.iter().filter(inside).filter(|l| !known(&before, l)).cloned().collect();
+            review.contradictions.resolved =
+                before.iter().filter(inside).filter(|l| !known(&after, l)).cloned().collect();
             review
         })
         .filter(|p| !p.is_empty() || p.state != "changed")
@@ -269,7 +276,8 @@ fn project(
     };
     let mut review = ProjectReview { project: slug, state, ..Default::default() };
     let (was, now) = (decisions_by_key(old), decisions_by_key(new));
-    let bytes = |side: &Side<'_>, path: &str| side.snapshot.files.iter().find(|f| f.path == path).map(|f| sha256_hex(&f.bytes));
+    let bytes =
+        |side: &Side<'_>, path: &str| side.snapshot.files.iter().find(|f| f.path == path).map(|f| sha256_hex(&f.bytes));
     let mut touched_facts = BTreeSet::new();
     for (key, doc) in &now {
         let d = doc.decision();
@@ -360,9 +368,8 @@ fn state_of(d: &Decision, path: &str, history: &dyn History) -> DecisionState {
 pub fn answer_text(d: &Decision) -> Option<String> {
     let answer = d.answer.as_ref()?;
     let ids = answer.chosen_ids();
-    let labels: Vec<&str> = (ids.iter())
-        .filter_map(|id| d.options.iter().find(|o| o.id == *id).map(|o| o.label.as_str()))
-        .collect();
+    let labels: Vec<&str> =
+        (ids.iter()).filter_map(|id| d.options.iter().find(|o| o.id == *id).map(|o| o.label.as_str())).collect();
     Some(if !ids.is_empty() && labels.len() == ids.len() { labels.join(", ") } else { answer.to_string() })
 }
 
@@ -409,7 +416,8 @@ fn stale(project: &ProjectSpec, files: &[spec_format::RepoFile], changes: &Decis
 fn blockers(old: Option<&ProjectSpec>, new: Option<&ProjectSpec>, catalog: &Catalog) -> Vec<BlockerChange> {
     let of = |p: Option<&ProjectSpec>| -> BTreeMap<String, Vec<String>> {
         let Some(p) = p else { return BTreeMap::new() };
-        let Some(template) = p.project.as_ref().and_then(|h| h.value.template.as_deref()).and_then(|id| catalog.get(id))
+        let Some(template) =
+            p.project.as_ref().and_then(|h| h.value.template.as_deref()).and_then(|id| catalog.get(id))
         else {
             return BTreeMap::new();
         };
@@ -421,7 +429,8 @@ fn blockers(old: Option<&ProjectSpec>, new: Option<&ProjectSpec>, catalog: &Cata
     let targets: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     (targets.into_iter())
         .filter_map(|target| {
-            let (b, a) = (before.get(target).cloned().unwrap_or_default(), after.get(target).cloned().unwrap_or_default());
+            let (b, a) =
+                (before.get(target).cloned().unwrap_or_default(), after.get(target).cloned().unwrap_or_default());
             (b != a).then(|| BlockerChange { target: target.clone(), before: b, after: a })
         })
         .collect()
