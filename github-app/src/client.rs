@@ -112,6 +112,9 @@ pub enum Call {
     /// Creates or changes content: repeated only when GitHub said it did nothing (401, rate
     /// limits), and serialised per installation.
     Write,
+    /// Replaces or deletes content: the same request twice leaves the same state, so a 5xx is
+    /// retried; serialised like any write.
+    Idempotent,
 }
 
 impl GitHubApp {
@@ -321,7 +324,11 @@ impl GitHubApp {
 
     /// The app's own comments on an issue that carry one of our markers, as (id, body). A marker
     /// in anyone else's comment is plain text: it never makes that comment ours to edit.
-    async fn app_comments(&self, installation: u64, issue: &IssueRef) -> Result<Vec<(u64, String)>, ClientError> {
+    pub(crate) async fn app_comments(
+        &self,
+        installation: u64,
+        issue: &IssueRef,
+    ) -> Result<Vec<(u64, String)>, ClientError> {
         let login = self.bot_login().await?.to_owned();
         let comments = self.comments(installation, issue).await?;
         Ok((comments.into_iter())
@@ -336,7 +343,7 @@ pub const MARKER_PREFIX: &str = "<!-- specbuilder:topic=";
 
 /// The hidden marker of part `i` of a topic's comment. Topics are sanitised so a marker can never
 /// close early or be forged from user text that merely mentions it.
-fn marker(topic: &str, i: usize) -> String {
+pub(crate) fn marker(topic: &str, i: usize) -> String {
     let topic: String =
         topic.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')).collect();
     if i == 0 { format!("{MARKER_PREFIX}{topic} -->") } else { format!("{MARKER_PREFIX}{topic}#{} -->", i + 1) }

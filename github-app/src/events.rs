@@ -140,6 +140,9 @@ pub struct Repository {
     pub name: String,
     pub full_name: String,
     pub owner: Account,
+    /// The repository's web page, for links in comments.
+    #[serde(default)]
+    pub html_url: Option<String>,
     #[serde(default)]
     pub private: bool,
     #[serde(default)]

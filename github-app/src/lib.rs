@@ -7,6 +7,7 @@ pub mod client;
 pub mod events;
 pub mod git;
 pub mod ingress;
+pub mod issues;
 pub mod pulls;
 pub mod signature;
 
@@ -16,5 +17,6 @@ pub use client::{AppConfig, Call, ClientError, GitHubApp, IssueRef, RepoRef, Ret
 pub use events::Event;
 pub use git::{DirEntry, FileChange, Head};
 pub use ingress::{MAX_BODY_BYTES, Rejection, Webhook};
+pub use issues::{IssueDraft, IssueSummary, PullEnds};
 pub use pulls::{PullRequest, PullRequestDraft};
 pub use signature::{SignatureError, WebhookSecrets};

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod export;
+pub mod issues;
 
 use crate::conversation::Session;
 use crate::generate::spec::{OpenQuestion, Overview};

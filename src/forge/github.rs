@@ -1,6 +1,9 @@
 //! The GitHub adapter: one repository of one installation of the app.
 
-use super::{Capabilities, ChangeRequest, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head, Permission};
+use super::{
+    Capabilities, ChangeRequest, ChangeRequestEnds, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head,
+    IssueDraft, Permission, TrackerIssue,
+};
 use github_app::{Annotation, CheckReport, ClientError, FileChange, GitHubApp, Level, PullRequestDraft, RepoRef};
 use std::sync::Arc;
 
@@ -35,7 +38,7 @@ impl From<ClientError> for ForgeError {
 
 impl Forge for GitHubForge {
     fn capabilities(&self) -> Capabilities {
-        Capabilities { comments: true, change_requests: true, checks: true, permissions: true }
+        Capabilities { comments: true, change_requests: true, checks: true, permissions: true, issues: true }
     }
 
     async fn branch_head(&self, branch: &str) -> Result<Option<CommitId>, ForgeError> {
@@ -97,6 +100,37 @@ impl Forge for GitHubForge {
         ids.first().copied().ok_or_else(|| ForgeError::Host("GitHub returned no comment".into()))
     }
 
+    async fn remove_comment(&self, thread: u64, topic: &str) -> Result<usize, ForgeError> {
+        Ok(self.app.remove_comment(self.installation, &self.repo.issue(thread), topic).await?)
+    }
+
+    async fn change_request(&self, number: u64) -> Result<ChangeRequestEnds, ForgeError> {
+        let pull = self.app.pull_ends(self.installation, &self.repo, number).await?;
+        Ok(ChangeRequestEnds {
+            number,
+            url: pull.html_url,
+            open: pull.open,
+            head: CommitId(pull.head_sha),
+            head_branch: pull.head_ref,
+            base: CommitId(pull.base_sha),
+        })
+    }
+
+    async fn issues(&self) -> Result<Vec<TrackerIssue>, ForgeError> {
+        let issues = self.app.issues(self.installation, &self.repo).await?;
+        Ok((issues.into_iter())
+            .map(|i| TrackerIssue { number: i.number, title: i.title, body: i.body, open: i.open, labels: i.labels })
+            .collect())
+    }
+
+    async fn create_issue(&self, draft: &IssueDraft) -> Result<u64, ForgeError> {
+        Ok(self.app.create_issue(self.installation, &self.repo, &github_draft(draft)).await?)
+    }
+
+    async fn update_issue(&self, number: u64, draft: &IssueDraft) -> Result<(), ForgeError> {
+        Ok(self.app.update_issue(self.installation, &self.repo, number, &github_draft(draft)).await?)
+    }
+
     async fn permission(&self, user: &str) -> Result<Permission, ForgeError> {
         let role = self.app.permission(self.installation, &self.repo.owner, &self.repo.name, user).await?;
         Ok(Permission::from_role(&role))
@@ -124,4 +158,8 @@ impl Forge for GitHubForge {
         self.app.publish_check_run(self.installation, &self.repo.owner, &self.repo.name, &report).await?;
         Ok(())
     }
+}
+
+fn github_draft(draft: &IssueDraft) -> github_app::IssueDraft {
+    github_app::IssueDraft { title: draft.title.clone(), body: draft.body.clone(), labels: draft.labels.clone() }
 }

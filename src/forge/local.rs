@@ -2,7 +2,10 @@
 //! straight to the object database (the working tree is never touched). There is no one to
 //! comment to or to review a merge, and whoever runs the CLI owns the repository.
 
-use super::{Capabilities, ChangeRequest, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head, Permission};
+use super::{
+    Capabilities, ChangeRequest, ChangeRequestEnds, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head,
+    IssueDraft, Permission, TrackerIssue,
+};
 use crate::delivery::diff;
 use crate::store::{self, BranchHead, CommitError};
 use gix::ObjectId;
@@ -41,7 +44,7 @@ fn short(id: Option<ObjectId>) -> String {
 
 impl Forge for LocalForge {
     fn capabilities(&self) -> Capabilities {
-        Capabilities { comments: false, change_requests: false, checks: false, permissions: false }
+        Capabilities { comments: false, change_requests: false, checks: false, permissions: false, issues: false }
     }
 
     async fn branch_head(&self, branch: &str) -> Result<Option<CommitId>, ForgeError> {
@@ -110,6 +113,26 @@ impl Forge for LocalForge {
 
     async fn upsert_comment(&self, _: u64, _: &str, _: &str, _: Option<u64>) -> Result<u64, ForgeError> {
         Err(Self::unsupported("comments"))
+    }
+
+    async fn remove_comment(&self, _: u64, _: &str) -> Result<usize, ForgeError> {
+        Err(Self::unsupported("comments"))
+    }
+
+    async fn change_request(&self, _: u64) -> Result<ChangeRequestEnds, ForgeError> {
+        Err(Self::unsupported("pull or merge requests (review two revisions with `specbuilder review`)"))
+    }
+
+    async fn issues(&self) -> Result<Vec<TrackerIssue>, ForgeError> {
+        Err(Self::unsupported("an issue tracker (`specbuilder export --issues` writes the plan instead)"))
+    }
+
+    async fn create_issue(&self, _: &IssueDraft) -> Result<u64, ForgeError> {
+        Err(Self::unsupported("an issue tracker (`specbuilder export --issues` writes the plan instead)"))
+    }
+
+    async fn update_issue(&self, _: u64, _: &IssueDraft) -> Result<(), ForgeError> {
+        Err(Self::unsupported("an issue tracker (`specbuilder export --issues` writes the plan instead)"))
     }
 
     async fn permission(&self, _: &str) -> Result<Permission, ForgeError> {

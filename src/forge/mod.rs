@@ -55,6 +55,35 @@ pub struct ChangeRequest {
     pub url: String,
 }
 
+/// A change request's two ends, read by number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRequestEnds {
+    pub number: u64,
+    pub url: String,
+    pub open: bool,
+    pub head: CommitId,
+    pub head_branch: String,
+    pub base: CommitId,
+}
+
+/// An issue of the host's tracker, as read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrackerIssue {
+    pub number: u64,
+    pub title: String,
+    pub body: String,
+    pub open: bool,
+    pub labels: Vec<String>,
+}
+
+/// What an issue should say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssueDraft {
+    pub title: String,
+    pub body: String,
+    pub labels: Vec<String>,
+}
+
 /// What a user may do in a repository, weakest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Permission {
@@ -112,6 +141,8 @@ pub struct Capabilities {
     pub change_requests: bool,
     pub checks: bool,
     pub permissions: bool,
+    /// An issue tracker tickets can be pushed to.
+    pub issues: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,6 +213,21 @@ pub trait Forge {
         body: &str,
         known: Option<u64>,
     ) -> impl Future<Output = Result<u64, ForgeError>> + Send;
+
+    /// Deletes the comment on `topic` in `thread`, if there is one; how many parts were deleted.
+    fn remove_comment(&self, thread: u64, topic: &str) -> impl Future<Output = Result<usize, ForgeError>> + Send;
+
+    /// Change request `number`: where its head and base are.
+    fn change_request(&self, number: u64) -> impl Future<Output = Result<ChangeRequestEnds, ForgeError>> + Send;
+
+    /// Every issue of the tracker, open and closed, oldest first.
+    fn issues(&self) -> impl Future<Output = Result<Vec<TrackerIssue>, ForgeError>> + Send;
+
+    /// Opens an issue; its number.
+    fn create_issue(&self, draft: &IssueDraft) -> impl Future<Output = Result<u64, ForgeError>> + Send;
+
+    /// Replaces an issue's title, body and labels; its state stays as people left it.
+    fn update_issue(&self, number: u64, draft: &IssueDraft) -> impl Future<Output = Result<(), ForgeError>> + Send;
 
     /// What `user` may do in the repository.
     fn permission(&self, user: &str) -> impl Future<Output = Result<Permission, ForgeError>> + Send;
