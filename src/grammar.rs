@@ -115,6 +115,26 @@ pub struct GenerateOptions {
     pub partial: bool,
 }
 
+/// What `/spec export` pushes to the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportTarget {
+    /// The project's tickets, as issues of this repository.
+    Issues,
+}
+
+/// What `/spec export` takes.
+#[derive(Clone, Debug, Args, PartialEq, Eq)]
+pub struct ExportOptions {
+    #[arg(value_enum)]
+    pub target: ExportTarget,
+    /// Say what would be created and updated; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The project, when this issue has none and the repository has several.
+    #[arg(long, value_name = "SLUG")]
+    pub project: Option<String>,
+}
+
 /// The `/spec` commands of a comment: the CLI's options, through the same definitions.
 #[derive(Clone, Debug, Parser, PartialEq, Eq)]
 #[command(
@@ -142,6 +162,11 @@ pub enum SpecCommand {
     Branch,
     /// Open a pull request of the project's branch.
     Merge,
+    /// On a pull request: what it means for the spec, posted (again) as its review comment.
+    Review,
+    /// Push the project's tickets to this repository's issues; run again, it updates what changed
+    /// and creates nothing twice (`/spec export issues --dry-run` first, to see).
+    Export(ExportOptions),
     /// What the bot can do.
     Help,
 }

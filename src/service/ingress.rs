@@ -27,11 +27,12 @@ pub fn job_for(event: &Event) -> Option<(&'static str, String)> {
         Event::PullRequest(e) if matches!(e.action.as_str(), "opened" | "synchronize" | "reopened") => {
             Some(("check", format!("{}#{}", e.repository.full_name, e.number)))
         }
-        // A conversation ends when its issue closes or its pull request merges.
+        // A conversation ends when its issue closes or its pull request merges; a closed pull
+        // request overlaps nothing any more.
         Event::Issues(e) if e.action == "closed" => {
             Some(("close", format!("{}#{}", e.repository.full_name, e.issue.number)))
         }
-        Event::PullRequest(e) if e.action == "closed" && e.pull_request.merged == Some(true) => {
+        Event::PullRequest(e) if e.action == "closed" => {
             Some(("close", format!("{}#{}", e.repository.full_name, e.number)))
         }
         Event::CheckRun(e) if e.action == "rerequested" => {

@@ -332,4 +332,5 @@ use replies::recommended;
 
 mod conversation;
 mod hostile;
+mod review;
 mod shutdown;

@@ -5,6 +5,7 @@
 //! Stateful, so tests read back what the client did.
 
 mod contract;
+mod issues;
 mod payloads;
 mod repository;
 
@@ -13,6 +14,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use contract::Contract;
+pub use issues::Issue;
 use payloads::{check_run_json, comment_json, error, user};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
@@ -51,12 +53,15 @@ pub struct Pull {
     pub base: String,
     pub title: String,
     pub body: String,
+    /// Open until merged or closed.
+    pub open: bool,
 }
 
 pub struct State {
     pub comments: Vec<Comment>,
     pub check_runs: Vec<CheckRun>,
     pub pulls: Vec<Pull>,
+    pub issues: Vec<Issue>,
     /// login -> role (`admin`, `maintain`, `write`, `triage`, `read`).
     pub roles: HashMap<String, String>,
     /// The repository every `/repos/{owner}/{repo}` call reads and writes.
@@ -116,6 +121,7 @@ impl FakeGitHub {
             comments: Vec::new(),
             check_runs: Vec::new(),
             pulls: Vec::new(),
+            issues: Vec::new(),
             roles: HashMap::new(),
             git: repository::Bare::new(),
             next_id: 1000,
@@ -184,6 +190,11 @@ impl FakeGitHub {
         self.state.lock().unwrap().git.commit(branch, files, message)
     }
 
+    /// Someone creates branch `name` where `from` is now.
+    pub fn branch(&self, name: &str, from: &str) {
+        self.state.lock().unwrap().git.branch(name, from)
+    }
+
     /// The branch's head commit, if the branch exists.
     pub fn head(&self, branch: &str) -> Option<String> {
         self.state.lock().unwrap().git.head(branch)
@@ -197,6 +208,33 @@ impl FakeGitHub {
     /// The branch's commit messages (first lines), newest first.
     pub fn log(&self, branch: &str) -> Vec<String> {
         self.state.lock().unwrap().git.log(branch)
+    }
+
+    /// A pull request someone opened by hand from `head` onto `base`; its number.
+    pub fn open_pull(&self, head: &str, base: &str, title: &str) -> u64 {
+        let mut state = self.state.lock().unwrap();
+        let number = state.pulls.len() as u64 + 1;
+        let pull =
+            Pull { number, head: head.into(), base: base.into(), title: title.into(), body: String::new(), open: true };
+        state.pulls.push(pull);
+        number
+    }
+
+    /// Pull request `number` is merged or closed.
+    pub fn close_pull(&self, number: u64) {
+        let mut state = self.state.lock().unwrap();
+        state.pulls.iter_mut().filter(|p| p.number == number).for_each(|p| p.open = false);
+    }
+
+    /// Every issue, oldest first.
+    pub fn issues(&self) -> Vec<Issue> {
+        self.state.lock().unwrap().issues.clone()
+    }
+
+    /// Someone changes issue `number` by hand.
+    pub fn edit_issue(&self, number: u64, change: impl FnMut(&mut Issue)) {
+        let mut state = self.state.lock().unwrap();
+        state.issues.iter_mut().filter(|i| i.number == number).for_each(change);
     }
 
     pub fn violations(&self) -> Vec<String> {
@@ -266,8 +304,9 @@ fn handle(
     if let Err(violation) = contract.response(&verb, &template, status, media, &response) {
         state.violations.push(violation);
     }
-    let mut reply =
-        (StatusCode::from_u16(status).unwrap(), [("content-type", media)], response.to_string()).into_response();
+    // 204 No Content has no body at all.
+    let text = if status == 204 { String::new() } else { response.to_string() };
+    let mut reply = (StatusCode::from_u16(status).unwrap(), [("content-type", media)], text).into_response();
     for (name, value) in extra_headers {
         reply.headers_mut().insert(name, value.parse().unwrap());
     }
@@ -297,6 +336,9 @@ impl Request<'_> {
 }
 
 fn route(state: &mut State, contract: &Contract, verb: &str, request: &Request) -> Answer {
+    if let Some(answer) = issues::route(state, contract, verb, request) {
+        return answer;
+    }
     let (owner, repo) = (request.param("owner"), request.param("repo"));
     match (verb, request.template) {
         ("post", "/app/installations/{installation_id}/access_tokens") => mint_token(state, request),
@@ -434,7 +476,7 @@ fn open_pull(state: &mut State, contract: &Contract, owner: &str, repo: &str, bo
         );
     }
     let number = state.pulls.len() as u64 + 1;
-    let pull = Pull { number, head, base, title: field("title"), body: field("body") };
+    let pull = Pull { number, head, base, title: field("title"), body: field("body"), open: true };
     let response = payloads::pull_json(contract.example("pull-request"), owner, repo, &pull, &head_sha, &base_sha);
     state.pulls.push(pull);
     Answer::json(201, response)

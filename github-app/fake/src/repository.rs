@@ -49,6 +49,12 @@ impl Bare {
     }
 
     /// Commits `files` on `branch` (created from nothing if absent) as someone else would push.
+    /// A new branch `name` where `from` is now.
+    pub fn branch(&mut self, name: &str, from: &str) {
+        let at = self.head_id(from).expect("the branch to start from exists");
+        self.set_ref(name, at);
+    }
+
     pub fn commit(&mut self, branch: &str, files: &[(&str, &str)], message: &str) -> String {
         let repo = self.repo();
         let parent = self.head_id(branch);

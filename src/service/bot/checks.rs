@@ -1,5 +1,6 @@
 //! The check run "Spec Builder" on a pull request: the findings of `check` against the base.
 
+use super::review::{self, PullContext};
 use super::{Bot, Result, once, remote};
 use crate::forge::{Check, CheckAnnotation, CommitId, Forge, ForgeError, GitHubForge};
 use crate::service::jobs::{Job, Queue};
@@ -25,12 +26,19 @@ pub(super) async fn check_pull_request(bot: &Bot, queue: &Queue, job: &Job, even
     let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
     let forge =
         GitHubForge::new(bot.github.clone(), installation, &event.repository.owner.login, &event.repository.name);
+    let context = PullContext {
+        owner: event.repository.owner.login.clone(),
+        repo: event.repository.name.clone(),
+        number: event.number,
+        web: event.repository.html_url.clone(),
+    };
     let pull = &event.pull_request;
-    check(bot, queue, job, &forge, &pull.head.sha, &pull.base.sha).await
+    check(bot, queue, job, &forge, &pull.head.sha, &pull.base.sha, Some(&context)).await.map(drop)
 }
 
 /// The check run "Spec Builder" on `head`: the findings of `check` against `base`, as
-/// annotations on file and line (a contradiction is annotated on both sides).
+/// annotations on file and line (a contradiction is annotated on both sides). For a pull
+/// request, then the review comment and the overlap notes; whether it reviewed one.
 pub(super) async fn check(
     bot: &Bot,
     queue: &Queue,
@@ -38,7 +46,8 @@ pub(super) async fn check(
     forge: &impl Forge,
     head: &str,
     base: &str,
-) -> Result<()> {
+    pull: Option<&PullContext>,
+) -> Result<bool> {
     let layout = spec_format::Layout { specs_dir: "specs".to_owned() };
     let read = async {
         let snapshot = remote::snapshot(forge, &bot.cache, head, &layout, &bot.limits).await?;
@@ -50,31 +59,39 @@ pub(super) async fn check(
     };
     let (snapshot, base_snapshot) = match read.await {
         Ok(Some(read)) => read,
-        Ok(None) => return Ok(()), // no specs here: not ours to check
+        Ok(None) => return Ok(false), // no specs here: not ours to check
         Err(ForgeError::TooLarge(why)) => {
             let check = failed(head, "Too large to check", &format!("Nothing was checked: {why}."));
-            return once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await;
+            once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await?;
+            return Ok(false);
         }
         Err(e) => return Err(e.into()),
     };
     let files = snapshot.files.len();
     // Parsers run on files from anyone who can open a pull request: off the async runtime, and a
     // panic in one is a failed check, never a dead worker.
+    let (head_rev, base_rev) = (head.to_owned(), base.to_owned());
     let judged = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(|| {
             let workspace = crate::conversation::workspace(&snapshot, &layout);
             let base_workspace = crate::conversation::workspace(&base_snapshot, &layout);
-            crate::verify::check_all(&snapshot, &workspace, Some((&base_snapshot, &base_workspace)), false)
+            let findings =
+                crate::verify::check_all(&snapshot, &workspace, Some((&base_snapshot, &base_workspace)), false);
+            let review = review::touches_specs(&base_snapshot, &snapshot).then(|| {
+                review::review_of((&base_rev, &base_snapshot, &base_workspace), (&head_rev, &snapshot, &workspace))
+            });
+            (findings, review)
         })
     })
     .await;
-    let findings = match judged {
-        Ok(Ok(findings)) => findings,
+    let (findings, review) = match judged {
+        Ok(Ok(judged)) => judged,
         _ => {
             tracing::error!(head, "checking a pull request panicked");
             let check =
                 failed(head, "Could not be checked", "A spec file made the checker fail; the maintainers were told.");
-            return once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await;
+            once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await?;
+            return Ok(false);
         }
     };
     let summary = spec_format::Summary::of(&findings);
@@ -116,5 +133,9 @@ pub(super) async fn check(
         summary: format!("Checked {files} spec files against the base ({}).{dropped}", &base[..base.len().min(12)]),
         annotations,
     };
-    once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await
+    once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await?;
+    match (pull, review) {
+        (Some(pull), Some(review)) => review::publish(bot, queue, job, forge, pull, &review).await.map(|()| true),
+        _ => Ok(false),
+    }
 }

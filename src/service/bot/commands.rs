@@ -1,7 +1,7 @@
 //! What a comment asks of the bot. Only the comment's own prose counts: text in code blocks,
 //! inline code, quotes and links is someone showing or citing a command, not giving one.
 
-use crate::grammar::{self, GenerateOptions, NewOptions, SpecCommand};
+use crate::grammar::{self, ExportOptions, GenerateOptions, NewOptions, SpecCommand};
 use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, parse_document};
 use spec_format::ident::did_you_mean;
@@ -26,6 +26,10 @@ pub enum Command {
     Generate(GenerateOptions),
     Branch,
     Merge,
+    /// `/spec review` on a pull request.
+    Review,
+    /// `/spec export issues [--dry-run]`.
+    Export(ExportOptions),
     Help,
     /// `/answer [key] <reply>`.
     Answer {
@@ -58,6 +62,8 @@ impl Command {
                 | Command::Why { .. }
                 | Command::Help
                 | Command::Branch
+                | Command::Review
+                | Command::Export(ExportOptions { dry_run: true, .. })
                 | Command::Unknown { .. }
                 | Command::Invalid { .. }
         )
@@ -112,6 +118,8 @@ fn spec(rest: &str) -> Command {
         Ok(SpecCommand::Generate(options)) => Command::Generate(options),
         Ok(SpecCommand::Branch) => Command::Branch,
         Ok(SpecCommand::Merge) => Command::Merge,
+        Ok(SpecCommand::Review) => Command::Review,
+        Ok(SpecCommand::Export(options)) => Command::Export(options),
         Ok(SpecCommand::Help) => Command::Help,
         Err(message) => Command::Invalid { message },
     }

@@ -17,6 +17,7 @@ use sqlx::Row;
 
 mod branch;
 mod start;
+mod tracker;
 
 /// A project conversation row.
 struct Started {
@@ -155,6 +156,8 @@ impl<'a> Conversation<'a> {
             Command::Merge => self.merge().await,
             Command::Lock { key } => self.lock(&key).await,
             Command::Generate(options) => self.generate(&options).await,
+            Command::Review => self.review().await,
+            Command::Export(options) => self.export(&options).await,
         }
     }
 

@@ -5,11 +5,12 @@
 //! Every effect is made safe to repeat: a step that committed or commented is recorded, and a
 //! job run again after a crash reads its record (and the branch) instead of doing it twice.
 
-mod checks;
+pub(crate) mod checks;
 pub mod commands;
 mod conversation;
 pub mod remote;
 mod render;
+pub(crate) mod review;
 pub mod warm;
 
 use super::jobs::{Job, Outcome, Queue};
@@ -152,7 +153,14 @@ async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<(
             end_conversation(bot, &event.repository, "closed", Some(event.issue.number as i64), None).await
         }
         ("close", Event::PullRequest(event)) => {
-            end_conversation(bot, &event.repository, "merged", None, Some(&event.pull_request.head.name)).await
+            let repo = &event.repository;
+            let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
+            let forge = GitHubForge::new(bot.github.clone(), installation, &repo.owner.login, &repo.name);
+            review::closed(bot, &forge, &repo.owner.login, &repo.name, event.number).await?;
+            if event.pull_request.merged != Some(true) {
+                return Ok(());
+            }
+            end_conversation(bot, repo, "merged", None, Some(&event.pull_request.head.name)).await
         }
         ("comment", Event::IssueComment(event)) => {
             Box::pin(Conversation::for_comment(bot, queue, job, &event).await?.handle()).await
@@ -162,8 +170,16 @@ async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<(
             // The run names its pull requests; check the first again.
             let payload = stored_payload(bot, job).await?;
             let pull = &payload["check_run"]["pull_requests"][0];
-            let (Some(head), Some(base)) = (pull["head"]["sha"].as_str(), pull["base"]["sha"].as_str()) else {
+            let (Some(head), Some(base), Some(number)) =
+                (pull["head"]["sha"].as_str(), pull["base"]["sha"].as_str(), pull["number"].as_u64())
+            else {
                 return Ok(());
+            };
+            let context = review::PullContext {
+                owner: event.repository.owner.login.clone(),
+                repo: event.repository.name.clone(),
+                number,
+                web: event.repository.html_url.clone(),
             };
             let installation = event.installation.map(|i| i.id).unwrap_or_default();
             let forge = GitHubForge::new(
@@ -172,7 +188,7 @@ async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<(
                 &event.repository.owner.login,
                 &event.repository.name,
             );
-            checks::check(bot, queue, job, &forge, head, base).await
+            checks::check(bot, queue, job, &forge, head, base, Some(&context)).await.map(drop)
         }
         ("installation", Event::Installation(event)) => {
             sqlx::query(

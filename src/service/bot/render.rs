@@ -115,5 +115,7 @@ pub const HELP: &str = "**Spec Builder** turns answers into a versioned specific
 | `/spec generate [targets] [--partial]` | generate artifacts onto the branch |\n\
 | `/spec branch` | where the spec lives |\n\
 | `/spec merge` | open the pull request |\n\
+| `/spec review` | on a pull request: what it means for the spec, as its review comment |\n\
+| `/spec export issues [--dry-run]` | the project's tickets as this repository's issues; again: updates, never duplicates |\n\
 | `/spec help`, `/spec <command> --help` | this; a command's options |\n\n\
 Answering and changing need write access to the repository. Commands in code blocks, quotes and links are ignored.\n";
