@@ -8,9 +8,8 @@ use crate::source;
 use anyhow::Context;
 use clap::Args;
 use gix::ObjectId;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Review a change to the specs in product terms: decisions added, changed (old answer -> new,
 /// who, which commit) and removed; locked decisions touched; assumptions replaced by answers;
@@ -83,7 +82,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Outcome> {
     let base = Side { rev: &base_id.to_string(), snapshot: &base_snapshot, workspace: &base_ws };
     let head = Side { rev: &head_id.to_string(), snapshot: &head_snapshot, workspace: &head_ws };
     let prefix = source::prefix_in_repo(&repo, &args.dir);
-    let history = GitHistory::new(&repo, head_id, base_id, prefix)?;
+    let history = GitHistory::new(&repo, head_id, base_id, &prefix, &specs_dir)?;
     let mut review = review::review(&base, &head, &history);
     let mine = review.footprint();
     for other in &args.against {
@@ -108,61 +107,77 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Outcome> {
     Ok(if alarming { Outcome::Errors } else { Outcome::Clean })
 }
 
-/// The commits of a change (reachable from its head, not from its base), newest first, asked
-/// which last wrote a file.
-struct GitHistory<'r> {
-    repo: &'r gix::Repository,
-    commits: Vec<(ObjectId, CommitRef)>,
-    prefix: PathBuf,
-    found: RefCell<HashMap<String, Option<CommitRef>>>,
+/// The commits of a change (reachable from its head, not from its base), newest first: for each
+/// spec file, the newest commit that wrote it. Each commit's spec folder is listed once (its
+/// parent's listing is the next commit's own), so a change of many files and commits costs a
+/// handful of tree reads, not one per file and commit.
+struct GitHistory {
+    last: HashMap<String, CommitRef>,
 }
 
-impl<'r> GitHistory<'r> {
+impl GitHistory {
     fn new(
-        repo: &'r gix::Repository,
+        repo: &gix::Repository,
         head: ObjectId,
         base: ObjectId,
-        prefix: PathBuf,
-    ) -> anyhow::Result<GitHistory<'r>> {
+        prefix: &Path,
+        specs_dir: &str,
+    ) -> anyhow::Result<GitHistory> {
         let walk = repo
             .rev_walk([head])
             .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
             .with_hidden([base])
             .all()?;
-        let mut commits = Vec::new();
+        let mut listings: HashMap<ObjectId, HashMap<String, ObjectId>> = HashMap::new();
+        let mut last = HashMap::new();
         for info in walk {
             let id = info?.id;
             let commit = repo.find_commit(id)?;
-            let summary = commit.message()?.summary().to_string();
-            let author = commit.author()?.name.to_string();
-            commits.push((id, CommitRef { id: id.to_hex_with_len(7).to_string(), author, summary }));
+            let found = CommitRef {
+                id: id.to_hex_with_len(7).to_string(),
+                author: commit.author()?.name.to_string(),
+                summary: commit.message()?.summary().to_string(),
+            };
+            let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+            for commit in std::iter::once(id).chain(parents.iter().copied()) {
+                if !listings.contains_key(&commit) {
+                    listings.insert(commit, spec_files(repo, commit, prefix, specs_dir)?);
+                }
+            }
+            let mine = &listings[&id];
+            let paths: std::collections::BTreeSet<&String> =
+                mine.keys().chain(parents.iter().flat_map(|p| listings[p].keys())).collect();
+            for path in paths {
+                // A merge wrote a file only when it differs from every parent.
+                let wrote = parents.iter().all(|p| listings[p].get(path) != mine.get(path));
+                if wrote && !last.contains_key(path) {
+                    last.insert(path.clone(), found.clone());
+                }
+            }
         }
-        Ok(GitHistory { repo, commits, prefix, found: Default::default() })
-    }
-
-    /// The blob at `path` in `commit`, if any.
-    fn blob(&self, commit: ObjectId, path: &std::path::Path) -> Option<ObjectId> {
-        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
-        tree.lookup_entry_by_path(path).ok().flatten().map(|e| e.object_id())
+        Ok(GitHistory { last })
     }
 }
 
-impl History for GitHistory<'_> {
+/// Every file under the specs folder of `commit`, as `specs/...` (relative to the checked
+/// directory), with its blob id.
+fn spec_files(
+    repo: &gix::Repository,
+    commit: ObjectId,
+    prefix: &Path,
+    specs_dir: &str,
+) -> anyhow::Result<HashMap<String, ObjectId>> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let Some(entry) = tree.lookup_entry_by_path(prefix.join(specs_dir))? else { return Ok(HashMap::new()) };
+    if !entry.mode().is_tree() {
+        return Ok(HashMap::new());
+    }
+    let files = entry.object()?.into_tree().traverse().breadthfirst.files()?;
+    Ok(files.into_iter().filter(|r| r.mode.is_blob()).map(|r| (format!("{specs_dir}/{}", r.filepath), r.oid)).collect())
+}
+
+impl History for GitHistory {
     fn last_commit(&self, path: &str) -> Option<CommitRef> {
-        if let Some(known) = self.found.borrow().get(path) {
-            return known.clone();
-        }
-        let full = self.prefix.join(path);
-        let found = self.commits.iter().find_map(|(id, found)| {
-            let commit = self.repo.find_commit(*id).ok()?;
-            let mine = self.blob(*id, &full);
-            let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
-            // A merge wrote the file only when it differs from every parent.
-            let wrote =
-                if parents.is_empty() { mine.is_some() } else { parents.iter().all(|p| self.blob(*p, &full) != mine) };
-            wrote.then(|| found.clone())
-        });
-        self.found.borrow_mut().insert(path.to_owned(), found.clone());
-        found
+        self.last.get(path).cloned()
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use spec_format::model::{Decision, Status};
 use spec_format::workspace::{ProjectSpec, sha256_hex};
 use spec_format::{Code, Finding, Workspace};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use items::ItemChanges;
 
@@ -260,11 +260,11 @@ pub fn review(base: &Side<'_>, head: &Side<'_>, history: &dyn History) -> Review
     Review { base: base.rev.to_owned(), head: head.rev.to_owned(), projects, overlaps: Vec::new() }
 }
 
-fn project(
+fn project<'a>(
     old: Option<&ProjectSpec>,
     new: Option<&ProjectSpec>,
-    base: &Side<'_>,
-    head: &Side<'_>,
+    base: &'a Side<'_>,
+    head: &'a Side<'_>,
     catalog: &Catalog,
     history: &dyn History,
 ) -> ProjectReview {
@@ -276,8 +276,10 @@ fn project(
     };
     let mut review = ProjectReview { project: slug, state, ..Default::default() };
     let (was, now) = (decisions_by_key(old), decisions_by_key(new));
-    let bytes =
-        |side: &Side<'_>, path: &str| side.snapshot.files.iter().find(|f| f.path == path).map(|f| sha256_hex(&f.bytes));
+    let by_path = |side: &'a Side<'_>| -> HashMap<&'a str, &'a [u8]> {
+        side.snapshot.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect()
+    };
+    let (base_files, head_files) = (by_path(base), by_path(head));
     let mut touched_facts = BTreeSet::new();
     for (key, doc) in &now {
         let d = doc.decision();
@@ -286,7 +288,7 @@ fn project(
                 touched_facts.extend(doc.facts.keys().cloned());
                 review.decisions.added.push(state_of(d, doc.path(), history));
             }
-            Some(prev) if bytes(base, prev.path()) != bytes(head, doc.path()) => {
+            Some(prev) if base_files.get(prev.path()) != head_files.get(doc.path()) => {
                 let p = prev.decision();
                 touched_facts.extend(prev.facts.keys().chain(doc.facts.keys()).cloned());
                 if p.locked {

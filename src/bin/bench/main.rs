@@ -2,8 +2,10 @@
 //!
 //! Run with `cargo run --release --bin bench` (add `-- --quick` for a fast smoke run, or
 //! `-- --write DIR` to leave the synthetic repository in DIR for timing the CLI itself;
-//! `-- --cli` times only `specbuilder answer` as a process, `-- --view` only the viewer).
+//! `-- --cli` times only `specbuilder answer` as a process, `-- --view` only the viewer,
+//! `-- --review` only `specbuilder review` as a process).
 
+mod review;
 mod view;
 
 use spec_format::validate::{self, Options, check_answer};
@@ -185,6 +187,15 @@ fn warm_answer(decisions: usize, samples: usize) -> Vec<Duration> {
     times
 }
 
+fn print_review(samples: usize) {
+    let (median, p95, samples) = review::run(samples);
+    println!(
+        "| `specbuilder review` of 100 changed decisions (10 commits) in a 1,000-decision project, as a process; median / p95 of {samples} (target < 200 ms) | {} / {} |",
+        fmt(median),
+        fmt(p95)
+    );
+}
+
 fn print_cli(n: usize, cold: Duration, warm: Vec<Duration>) {
     println!(
         "| `specbuilder answer` as a whole process, {n} decisions + {} rules: first run (no cache) | {} |",
@@ -319,6 +330,12 @@ fn main() {
         view::run(quick);
         return;
     }
+    // `bench --review`: only `specbuilder review` as a whole process.
+    if args.iter().any(|a| a == "--review") {
+        println!("| path | result |\n| --- | --- |");
+        print_review(if quick { 5 } else { 30 });
+        return;
+    }
     // `bench --cli`: only `specbuilder answer` as a whole process.
     if args.iter().any(|a| a == "--cli") {
         println!("| path | result |\n| --- | --- |");
@@ -428,6 +445,7 @@ fn main() {
     }
     println!("| check every generated artifact with its parser | {} |", fmt(artifacts.verify));
     println!("| export them all as a zip | {} |", fmt(artifacts.export));
+    print_review(if quick { 5 } else { 30 });
     view::run(quick);
     println!("\npeak memory: {:.0} MiB with the project loaded (process baseline {:.0} MiB)", loaded_rss, base_rss);
     println!("findings: whole project {findings}, changed answer {answer_findings}");
