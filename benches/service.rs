@@ -1,6 +1,7 @@
 //! The service's hot paths on loopback with a real PostgreSQL (`DATABASE_URL`, else
-//! 127.0.0.1:5432): webhook ingest (verify, store, enqueue, 202) under concurrent load, and the
-//! time from an answer's delivery to the next question posted on the fake GitHub.
+//! 127.0.0.1:5432): webhook ingest (verify, store, enqueue, 202) under concurrent load, the
+//! time from an answer's delivery to the next question posted on the fake GitHub, a pull
+//! request's check, and its review comment after a push.
 //!
 //! Run with `cargo bench --bench service` (`-- --quick` for a smoke run). Prints a Markdown table.
 
@@ -239,6 +240,73 @@ async fn pull_request_check(decisions: usize) -> (Duration, Duration, usize) {
     (cold, warm[warm.len() / 2], count)
 }
 
+/// A push to an open pull request, as the review comment follows it: main holds a project of
+/// `decisions` decisions, each push changes ten more of them, and each sample runs from the
+/// delivery until the review comment names the new head (checked every time). The first sample
+/// (`opened`) reads every blob of both ends; returns it, and p50 / p95 of the later pushes.
+async fn pull_request_review(decisions: usize, pushes: usize) -> (Duration, Duration, Duration, usize) {
+    let fake = FakeGitHub::start().await;
+    let pool = database("review").await;
+    let (state, bot) = service(&fake, &pool);
+    let queue = Queue::new(pool, "bench");
+    let owned: Vec<(String, String)> = (specbuilder::synth::project("review", decisions, decisions / 5).into_iter())
+        .map(|f| (f.path, String::from_utf8(f.bytes).unwrap()))
+        .collect();
+    let files: Vec<(&str, &str)> = owned.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    fake.push("main", &files, "the spec");
+    fake.branch("change", "main");
+    let number = fake.open_pull("change", "main", "A change");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/github-app/tests/fixtures/webhooks/pull_request.opened.0.json");
+    let fixture: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let base = fake.head("main").unwrap();
+    let mut samples = Vec::new();
+    for run in 0..pushes {
+        let changed: Vec<(String, String)> = (run * 10..run * 10 + 10)
+            .map(|i| {
+                let k = i * 7 % decisions;
+                (
+                    format!("specs/review/decisions/{}.md", specbuilder::synth::key(k)),
+                    specbuilder::synth::decision_answering(k, (k + 1) % 3),
+                )
+            })
+            .collect();
+        let changed: Vec<(&str, &str)> = changed.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+        let head = fake.push("change", &changed, &format!("push {run}"));
+        let mut payload = fixture.clone();
+        payload["action"] = json!(if run == 0 { "opened" } else { "synchronize" });
+        payload["number"] = json!(number);
+        payload["pull_request"]["number"] = json!(number);
+        payload["pull_request"]["head"]["sha"] = json!(head);
+        payload["pull_request"]["head"]["ref"] = json!("change");
+        payload["pull_request"]["base"]["sha"] = json!(base);
+        payload["repository"]["name"] = json!("tracker");
+        payload["repository"]["full_name"] = json!("octo/tracker");
+        payload["repository"]["owner"] = json!({ "login": "octo", "id": 1, "type": "User" });
+        payload["installation"] = json!({ "id": INSTALLATION_ID });
+        payload["sender"] = json!({ "login": "dana", "id": 3, "type": "User" });
+        let payload = payload.to_string();
+        let request = Request::post("/webhooks/github")
+            .header("x-github-event", "pull_request")
+            .header("x-github-delivery", format!("review-{run}"))
+            .header("x-hub-signature-256", state.secrets.sign(payload.as_bytes()))
+            .body(Body::from(payload))
+            .unwrap();
+        let started = Instant::now();
+        assert_eq!(router(state.clone()).oneshot(request).await.unwrap().status(), 202);
+        while worker::run_one(&bot, &queue, &state).await.unwrap() {}
+        samples.push(started.elapsed());
+        let reviews: Vec<String> = (fake.comments(number).into_iter())
+            .filter(|c| c.body.contains("<!-- specbuilder:topic=review -->"))
+            .map(|c| c.body)
+            .collect();
+        assert_eq!(reviews.len(), 1, "one review comment, edited on each push");
+        assert!(reviews[0].contains(&head[..7]), "push {run}: the review names its head");
+    }
+    let first = samples.remove(0);
+    samples.sort();
+    (first, percentile(&samples, 0.5), percentile(&samples, 0.95), samples.len())
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -246,6 +314,8 @@ fn main() {
     let (rate, p50, p99) = runtime.block_on(ingest(deliveries, connections));
     let (answer_p50, answer_p99, samples) = runtime.block_on(answer_to_question(if quick { 20 } else { 200 }));
     let (cold, warm, spec_files) = runtime.block_on(pull_request_check(if quick { 100 } else { 1_000 }));
+    let (review_first, review_p50, review_p95, pushes) =
+        runtime.block_on(pull_request_review(1_000, if quick { 4 } else { 11 }));
     println!("| what | figure | target |");
     println!("| --- | --- | --- |");
     println!(
@@ -261,5 +331,11 @@ fn main() {
         "| pull request with {spec_files} spec files checked: delivery → listing → every file read → validated → check run; first push / later pushes (blobs cached) | {} / {} | < 1 s |",
         ms(cold),
         ms(warm)
+    );
+    println!(
+        "| review comment on a pull request of a 1,000-decision project, each push changing 10 decisions: delivered → checked → reviewed → comment posted; first push (every blob read) / {pushes} later pushes p50 / p95 | {} / {} / {} | < 1 s |",
+        ms(review_first),
+        ms(review_p50),
+        ms(review_p95)
     );
 }
