@@ -210,3 +210,40 @@ async fn tickets_become_issues_once_changes_update_them_and_drift_is_left_alone(
     assert!(service.last_bot_comment().contains("needs write access"), "{}", service.last_bot_comment());
     assert_eq!(service.fake.violations(), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_review_too_long_for_one_comment_is_cut_and_split_never_refused() {
+    let service = Service::start().await;
+    // 300 decisions whose answers are long labels: the change is far bigger than one comment.
+    let long = |key: &str, choice: &str| {
+        let label = |o: &str| format!("Option {o}, {}", "a very long option label that says a great deal ".repeat(40));
+        format!(
+            "---\nkey: {key}\nquestion: What about {key}?\nformat: single\noptions:\n- id: a\n  label: {}\n- id: b\n  label: {}\nanswer: {choice}\nstatus: accepted\n---\n",
+            label("A"),
+            label("B")
+        )
+    };
+    let keys: Vec<String> = (0..300).map(|i| format!("area.q{i}")).collect();
+    let before: Vec<(String, String)> =
+        keys.iter().map(|k| (format!("specs/tracker/decisions/{k}.md"), long(k, "a"))).collect();
+    let mut files: Vec<(&str, &str)> = before.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    files.push(("specs/tracker/project.md", PROJECT));
+    service.fake.push("main", &files, "the spec");
+    service.fake.branch("big", "main");
+    let after: Vec<(String, String)> =
+        keys.iter().map(|k| (format!("specs/tracker/decisions/{k}.md"), long(k, "b"))).collect();
+    let files: Vec<(&str, &str)> = after.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    service.fake.push("big", &files, "every answer changes");
+    let number = service.fake.open_pull("big", "main", "Everything");
+    deliver_pull(&service, number, "big", "opened").await;
+
+    let parts: Vec<String> = (bot_comments_on(&service, number).into_iter())
+        .filter(|c| c.contains("<!-- specbuilder:topic=review"))
+        .collect();
+    assert!(parts.len() >= 2, "split across comments: {} part(s)", parts.len());
+    assert!(parts.iter().all(|p| p.chars().count() <= 65_536), "each part fits GitHub's limit");
+    let whole = parts.concat();
+    assert!(whole.contains("### Spec review: 300 decisions changed"), "the headline counts them all");
+    assert!(whole.contains("… and 275 more: `specbuilder review --base"), "the rest is counted, with the command");
+    assert_eq!(service.fake.violations(), Vec::<String>::new());
+}
