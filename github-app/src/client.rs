@@ -263,7 +263,26 @@ impl GitHubApp {
             };
             ids.push(id);
         }
+        // A body that shrank leaves parts it no longer has: they go, or they would say old things.
+        let stale = |body: &str| (parts.len()..parts.len() + existing.len()).any(|i| body.contains(&marker(topic, i)));
+        for (id, _) in existing.iter().filter(|(_, body)| stale(body)) {
+            self.delete_comment(installation, issue, *id).await?;
+        }
         Ok(ids)
+    }
+
+    /// Deletes comment `id`; one deleted already counts as done.
+    pub(crate) async fn delete_comment(&self, installation: u64, issue: &IssueRef, id: u64) -> Result<(), ClientError> {
+        let (owner, repo) = (issue.owner.as_str(), issue.repo.as_str());
+        let deleted = self
+            .as_installation(installation, Call::Idempotent, |crab| async move {
+                crab.issues(owner, repo).delete_comment(CommentId(id)).await
+            })
+            .await;
+        match deleted {
+            Err(ClientError::Api(e)) if status_of(&e) == Some(404) => Ok(()),
+            other => other,
+        }
     }
 
     /// Replaces the body of comment `id`; PATCH, as GitHub documents it (octocrab's

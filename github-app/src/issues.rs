@@ -1,7 +1,7 @@
 //! Issues as a tracker (tickets pushed to GitHub), a pull request read by number, and removing
 //! a comment the app posted on a topic.
 
-use crate::client::{Call, ClientError, GitHubApp, IssueRef, RepoRef, status_of};
+use crate::client::{Call, ClientError, GitHubApp, IssueRef, RepoRef};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -142,17 +142,8 @@ impl GitHubApp {
         let mine = self.app_comments(installation, issue).await?;
         let mut removed = 0;
         for (id, _) in mine.iter().filter(|(_, body)| body.contains(&first) || body.contains(&part)) {
-            let (owner, repo, id) = (issue.owner.as_str(), issue.repo.as_str(), *id);
-            let deleted = self
-                .as_installation(installation, Call::Idempotent, |crab| async move {
-                    crab.issues(owner, repo).delete_comment(octocrab::models::CommentId(id)).await
-                })
-                .await;
-            match deleted {
-                Ok(()) => removed += 1,
-                Err(ClientError::Api(e)) if status_of(&e) == Some(404) => {} // gone already
-                Err(e) => return Err(e),
-            }
+            self.delete_comment(installation, issue, *id).await?;
+            removed += 1;
         }
         Ok(removed)
     }

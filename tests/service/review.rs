@@ -245,5 +245,18 @@ async fn a_review_too_long_for_one_comment_is_cut_and_split_never_refused() {
     let whole = parts.concat();
     assert!(whole.contains("### Spec review: 300 decisions changed"), "the headline counts them all");
     assert!(whole.contains("… and 275 more: `specbuilder review --base"), "the rest is counted, with the command");
+
+    // Back to a small change: one comment again, the old second part gone.
+    let small: Vec<(String, String)> = (keys.iter().enumerate())
+        .map(|(i, k)| (format!("specs/tracker/decisions/{k}.md"), long(k, if i == 0 { "b" } else { "a" })))
+        .collect();
+    let files: Vec<(&str, &str)> = small.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    service.fake.push("big", &files, "only the first changes");
+    deliver_pull(&service, number, "big", "synchronize").await;
+    let parts: Vec<String> = (bot_comments_on(&service, number).into_iter())
+        .filter(|c| c.contains("<!-- specbuilder:topic=review"))
+        .collect();
+    assert_eq!(parts.len(), 1, "{:?}", parts.iter().map(|p| p.len()).collect::<Vec<_>>());
+    assert!(parts[0].contains("### Spec review: 1 decision changed"), "{}", &parts[0][..200]);
     assert_eq!(service.fake.violations(), Vec::<String>::new());
 }
