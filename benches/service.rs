@@ -186,6 +186,37 @@ async fn answer_to_question(answers: usize) -> (Duration, Duration, usize) {
     (percentile(&latencies, 0.5), percentile(&latencies, 0.99), samples)
 }
 
+/// A signed `pull_request` delivery (GitHub's recorded one, made into this pull request).
+fn pull_request_delivery(
+    state: &AppState,
+    id: &str,
+    action: &str,
+    number: u64,
+    head: (&str, &str),
+    base: &str,
+) -> Request<Body> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/github-app/tests/fixtures/webhooks/pull_request.opened.0.json");
+    let mut payload: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    payload["action"] = json!(action);
+    payload["number"] = json!(number);
+    payload["pull_request"]["number"] = json!(number);
+    payload["pull_request"]["head"]["sha"] = json!(head.0);
+    payload["pull_request"]["head"]["ref"] = json!(head.1);
+    payload["pull_request"]["base"]["sha"] = json!(base);
+    payload["repository"]["name"] = json!("tracker");
+    payload["repository"]["full_name"] = json!("octo/tracker");
+    payload["repository"]["owner"] = json!({ "login": "octo", "id": 1, "type": "User" });
+    payload["installation"] = json!({ "id": INSTALLATION_ID });
+    payload["sender"] = json!({ "login": "dana", "id": 3, "type": "User" });
+    let payload = payload.to_string();
+    Request::post("/webhooks/github")
+        .header("x-github-event", "pull_request")
+        .header("x-github-delivery", id)
+        .header("x-hub-signature-256", state.secrets.sign(payload.as_bytes()))
+        .body(Body::from(payload))
+        .unwrap()
+}
+
 /// A pull request carrying a project of `decisions` spec files, checked as the bot does: the
 /// listing, every file through the contents API, parsing, validation against the base, the check
 /// run published. The first run reads every blob (cold); later pushes of the same files hit the
@@ -201,8 +232,6 @@ async fn pull_request_check(decisions: usize) -> (Duration, Duration, usize) {
         files.iter().map(|f| (f.path.clone(), String::from_utf8(f.bytes.clone()).unwrap())).collect();
     let files: Vec<(&str, &str)> = owned.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
     let base = fake.head("main").unwrap();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/github-app/tests/fixtures/webhooks/pull_request.opened.0.json");
-    let fixture: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let mut samples = Vec::new();
     for run in 0..5 {
         // Each push a new commit of the same files (a note changes), as a second push would be.
@@ -210,22 +239,7 @@ async fn pull_request_check(decisions: usize) -> (Duration, Duration, usize) {
         let note = format!("push {run}\n");
         pushed.push(("NOTES.md", note.as_str()));
         let head = fake.push("spec/check", &pushed, "the spec");
-        let mut payload = fixture.clone();
-        payload["pull_request"]["head"]["sha"] = json!(head);
-        payload["pull_request"]["head"]["ref"] = json!("spec/check");
-        payload["pull_request"]["base"]["sha"] = json!(base);
-        payload["repository"]["name"] = json!("tracker");
-        payload["repository"]["full_name"] = json!("octo/tracker");
-        payload["repository"]["owner"] = json!({ "login": "octo", "id": 1, "type": "User" });
-        payload["installation"] = json!({ "id": INSTALLATION_ID });
-        payload["sender"] = json!({ "login": "dana", "id": 3, "type": "User" });
-        let payload = payload.to_string();
-        let request = Request::post("/webhooks/github")
-            .header("x-github-event", "pull_request")
-            .header("x-github-delivery", format!("check-{run}"))
-            .header("x-hub-signature-256", state.secrets.sign(payload.as_bytes()))
-            .body(Body::from(payload))
-            .unwrap();
+        let request = pull_request_delivery(&state, &format!("check-{run}"), "opened", 7, (&head, "spec/check"), &base);
         let started = Instant::now();
         assert_eq!(router(state.clone()).oneshot(request).await.unwrap().status(), 202);
         while worker::run_one(&bot, &queue, &state).await.unwrap() {}
@@ -256,8 +270,6 @@ async fn pull_request_review(decisions: usize, pushes: usize) -> (Duration, Dura
     fake.push("main", &files, "the spec");
     fake.branch("change", "main");
     let number = fake.open_pull("change", "main", "A change");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/github-app/tests/fixtures/webhooks/pull_request.opened.0.json");
-    let fixture: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let base = fake.head("main").unwrap();
     let mut samples = Vec::new();
     for run in 0..pushes {
@@ -272,25 +284,8 @@ async fn pull_request_review(decisions: usize, pushes: usize) -> (Duration, Dura
             .collect();
         let changed: Vec<(&str, &str)> = changed.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
         let head = fake.push("change", &changed, &format!("push {run}"));
-        let mut payload = fixture.clone();
-        payload["action"] = json!(if run == 0 { "opened" } else { "synchronize" });
-        payload["number"] = json!(number);
-        payload["pull_request"]["number"] = json!(number);
-        payload["pull_request"]["head"]["sha"] = json!(head);
-        payload["pull_request"]["head"]["ref"] = json!("change");
-        payload["pull_request"]["base"]["sha"] = json!(base);
-        payload["repository"]["name"] = json!("tracker");
-        payload["repository"]["full_name"] = json!("octo/tracker");
-        payload["repository"]["owner"] = json!({ "login": "octo", "id": 1, "type": "User" });
-        payload["installation"] = json!({ "id": INSTALLATION_ID });
-        payload["sender"] = json!({ "login": "dana", "id": 3, "type": "User" });
-        let payload = payload.to_string();
-        let request = Request::post("/webhooks/github")
-            .header("x-github-event", "pull_request")
-            .header("x-github-delivery", format!("review-{run}"))
-            .header("x-hub-signature-256", state.secrets.sign(payload.as_bytes()))
-            .body(Body::from(payload))
-            .unwrap();
+        let action = if run == 0 { "opened" } else { "synchronize" };
+        let request = pull_request_delivery(&state, &format!("review-{run}"), action, number, (&head, "change"), &base);
         let started = Instant::now();
         assert_eq!(router(state.clone()).oneshot(request).await.unwrap().status(), 202);
         while worker::run_one(&bot, &queue, &state).await.unwrap() {}

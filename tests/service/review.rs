@@ -139,6 +139,13 @@ async fn two_pull_requests_changing_one_decision_are_told_of_each_other_until_on
     deliver_pull(&service, one, "one", "closed").await;
     assert!(with_topic(&service, two, "overlap").is_empty(), "{:?}", bot_comments_on(&service, two));
     assert!(with_topic(&service, one, "overlap").is_empty(), "{:?}", bot_comments_on(&service, one));
+
+    // A push that takes the spec change back: the review says so, and two overlaps with nothing.
+    service.fake.push("two", &[("specs/tracker/decisions/auth.signup.md", &decision("auth.signup", "a"))], "undo");
+    deliver_pull(&service, two, "two", "synchronize").await;
+    let review = with_topic(&service, two, "review");
+    assert_eq!(review.len(), 1);
+    assert!(review[0].contains("no longer changes any spec file"), "{}", review[0]);
     assert_eq!(service.fake.violations(), Vec::<String>::new());
 }
 

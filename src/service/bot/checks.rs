@@ -26,12 +26,7 @@ pub(super) async fn check_pull_request(bot: &Bot, queue: &Queue, job: &Job, even
     let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
     let forge =
         GitHubForge::new(bot.github.clone(), installation, &event.repository.owner.login, &event.repository.name);
-    let context = PullContext {
-        owner: event.repository.owner.login.clone(),
-        repo: event.repository.name.clone(),
-        number: event.number,
-        web: event.repository.html_url.clone(),
-    };
+    let context = PullContext::new(&event.repository, event.number);
     let pull = &event.pull_request;
     check(bot, queue, job, &forge, &pull.head.sha, &pull.base.sha, Some(&context)).await.map(drop)
 }
@@ -136,6 +131,7 @@ pub(super) async fn check(
     once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await?;
     match (pull, review) {
         (Some(pull), Some(review)) => review::publish(bot, queue, job, forge, pull, &review).await.map(|()| true),
-        _ => Ok(false),
+        (Some(pull), None) => review::untouched(bot, queue, job, forge, pull, head).await.map(|()| false),
+        (None, _) => Ok(false),
     }
 }

@@ -175,12 +175,7 @@ async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<(
             else {
                 return Ok(());
             };
-            let context = review::PullContext {
-                owner: event.repository.owner.login.clone(),
-                repo: event.repository.name.clone(),
-                number,
-                web: event.repository.html_url.clone(),
-            };
+            let context = review::PullContext::new(&event.repository, number);
             let installation = event.installation.map(|i| i.id).unwrap_or_default();
             let forge = GitHubForge::new(
                 bot.github.clone(),

@@ -21,6 +21,17 @@ pub(super) struct PullContext {
     pub web: Option<String>,
 }
 
+impl PullContext {
+    pub(super) fn new(repository: &github_app::events::Repository, number: u64) -> PullContext {
+        PullContext {
+            owner: repository.owner.login.clone(),
+            repo: repository.name.clone(),
+            number,
+            web: repository.html_url.clone(),
+        }
+    }
+}
+
 /// What a change means, from the two states `check` read.
 pub(super) fn review_of(base: (&str, &Snapshot, &Workspace), head: (&str, &Snapshot, &Workspace)) -> Review {
     let base = Side { rev: base.0, snapshot: base.1, workspace: base.2 };
@@ -68,6 +79,40 @@ pub(super) async fn publish(
     .bind(&review.head)
     .bind(footprint)
     .execute(&bot.pool)
+    .await?;
+    refresh_overlaps(bot, forge, &pull.owner, &pull.repo).await
+}
+
+/// A push left the pull request without spec changes: a review comment posted before says so,
+/// and the pull request overlaps nothing any more.
+pub(super) async fn untouched(
+    bot: &Bot,
+    queue: &Queue,
+    job: &Job,
+    forge: &impl Forge,
+    pull: &PullContext,
+    head: &str,
+) -> Result<()> {
+    let reviewed = sqlx::query(
+        "UPDATE change_requests SET head_sha = $4, footprint = '{}', updated_at = now()
+         WHERE owner = $1 AND repo = $2 AND number = $3",
+    )
+    .bind(&pull.owner)
+    .bind(&pull.repo)
+    .bind(pull.number as i64)
+    .bind(head)
+    .execute(&bot.pool)
+    .await?;
+    if reviewed.rows_affected() == 0 {
+        return Ok(()); // never reviewed: nothing to take back
+    }
+    let body = "### Spec review: no change to the specs
+
+This pull request no longer changes any spec file.
+";
+    once(queue, job, &format!("review:{head}"), async {
+        Ok(forge.upsert_comment(pull.number, "review", body, None).await?)
+    })
     .await?;
     refresh_overlaps(bot, forge, &pull.owner, &pull.repo).await
 }

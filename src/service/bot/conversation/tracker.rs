@@ -16,13 +16,7 @@ impl Conversation<'_> {
         }
         let number = self.event.issue.number;
         let ends = self.forge.change_request(number).await?;
-        let repo = &self.event.repository;
-        let context = PullContext {
-            owner: repo.owner.login.clone(),
-            repo: repo.name.clone(),
-            number,
-            web: repo.html_url.clone(),
-        };
+        let context = PullContext::new(&self.event.repository, number);
         let reviewed =
             checks::check(self.bot, self.queue, self.job, &self.forge, &ends.head.0, &ends.base.0, Some(&context))
                 .await?;
