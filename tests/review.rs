@@ -252,3 +252,33 @@ fn other_changes_to_the_same_decision_or_related_facts_are_overlaps() {
     let (alone, _) = reviewed(dir, &base, &[]);
     assert_eq!(alone["overlaps"], serde_json::json!([]));
 }
+
+#[test]
+fn export_issues_writes_the_plan_a_tracker_would_get_and_a_dry_run_writes_nothing() {
+    let repo = repository();
+    let dir = repo.path();
+    let out = tempfile::tempdir().unwrap();
+    let to = out.path().to_str().unwrap();
+    let dry = specbuilder(&["export", "--issues", "--dry-run", "--to", to], dir);
+    let said = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success() && said.contains("issues planned for `team-tracker`; nothing written"), "{said}");
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none(), "a dry run writes nothing");
+
+    let run = specbuilder(&["export", "--issues", "--to", to], dir);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("team-tracker-issues.json")).unwrap()).unwrap();
+    let tickets: Value = serde_json::from_slice(
+        &std::fs::read(dir.join("specs/team-tracker/artifacts/tickets/github-issues.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(count(&plan), count(&tickets), "one issue per ticket");
+    for (issue, ticket) in plan.as_array().unwrap().iter().zip(tickets.as_array().unwrap()) {
+        assert_eq!(issue["title"], ticket["title"]);
+        assert_eq!(issue["labels"], ticket["labels"]);
+        let body = issue["body"].as_str().unwrap();
+        let id = issue["ticket"].as_str().unwrap();
+        assert!(body.contains(&format!("<!-- specbuilder:ticket project=team-tracker id={id} sha=")), "{body}");
+        assert!(body.contains("### Acceptance criteria\n\n- [ ] "), "criteria as a task list: {body}");
+    }
+}

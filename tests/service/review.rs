@@ -150,15 +150,20 @@ async fn two_pull_requests_changing_one_decision_are_told_of_each_other_until_on
 }
 
 fn tickets(second_title: &str) -> String {
+    tickets_up_to(3, second_title)
+}
+
+fn tickets_up_to(count: usize, second_title: &str) -> String {
     let ticket = |id: &str, title: &str, depends: &str| {
         json!({ "title": format!("{id} {title}"), "labels": ["spec", "backend", "size:S"],
                 "body": format!("**Delivers:** {title}\n\n### Acceptance criteria\n\n- [ ] it works\n{depends}") })
     };
-    let list = json!([
+    let mut list = vec![
         ticket("T001", "Create the users table", ""),
         ticket("T002", second_title, "\nDepends on: T001"),
         ticket("T003", "Invite a colleague", "\nDepends on: T001, T002"),
-    ]);
+    ];
+    list.truncate(count);
     serde_json::to_string_pretty(&list).unwrap()
 }
 
@@ -210,6 +215,13 @@ async fn tickets_become_issues_once_changes_update_them_and_drift_is_left_alone(
     assert!(!after[0].open, "left closed");
     assert!(after[2].body.contains("says Ben"), "the hand edit is kept");
     assert_eq!(after[1].title, "T002 Sign up with a passkey", "the rest is still kept current");
+
+    // A ticket dropped from the plan: its open issue is reported, and stays open.
+    service.fake.push("main", &[(path, &tickets_up_to(2, "Sign up with a passkey"))], "T003 dropped");
+    service.comment("dana", "/spec export issues").await;
+    let said = service.last_bot_comment();
+    assert!(said.contains(&format!("#{} (`T003`) is open but its ticket was removed", number("T003"))), "{said}");
+    assert!(service.fake.issues()[2].open, "left open");
 
     // A reader may look, not push.
     service.fake.state.lock().unwrap().roles.insert("ben".into(), "read".into());
