@@ -140,8 +140,8 @@ impl GitHistory {
             };
             let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
             for commit in std::iter::once(id).chain(parents.iter().copied()) {
-                if !listings.contains_key(&commit) {
-                    listings.insert(commit, spec_files(repo, commit, prefix, specs_dir)?);
+                if let std::collections::hash_map::Entry::Vacant(slot) = listings.entry(commit) {
+                    slot.insert(spec_files(repo, commit, prefix, specs_dir)?);
                 }
             }
             let mine = &listings[&id];
