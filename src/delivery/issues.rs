@@ -214,7 +214,9 @@ impl Pushed {
                     }
                     Drift::Edited { id, number, diff } => md.push_str(&format!(
                         "- #{number} (`{id}`) was edited by hand since the last push; it was kept. The ticket now says:\n\n  ```diff\n{}  ```\n",
-                        diff.lines().map(|l| format!("  {}\n", l.replace("```", "'''"))).collect::<String>()
+                        (diff.lines())
+                            .map(|l| format!("  {}\n", crate::report::break_comment_openers(&l.replace("```", "'''"))))
+                            .collect::<String>()
                     )),
                 }
             }

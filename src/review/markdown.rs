@@ -3,7 +3,7 @@
 //! a comment never outgrows its host.
 
 use super::{ItemChanges, Located, ProjectReview, Review};
-use crate::report::escape_markdown as escape;
+use crate::report::{break_comment_openers, escape_markdown as escape};
 use std::fmt::Write;
 
 /// Items shown per list before the rest is counted.
@@ -42,8 +42,10 @@ impl Links {
     }
 
     fn file(&self, rev: &str, path: &str) -> String {
+        const UNSAFE: &percent_encoding::AsciiSet =
+            &percent_encoding::CONTROLS.add(b' ').add(b'(').add(b')').add(b'<').add(b'>').add(b'[').add(b']').add(b'"');
         let dash = if self.gitlab { "/-" } else { "" };
-        format!("{}{dash}/blob/{rev}/{path}", self.web)
+        format!("{}{dash}/blob/{rev}/{}", self.web, percent_encoding::utf8_percent_encode(path, UNSAFE))
     }
 }
 
@@ -213,7 +215,7 @@ fn prose(text: &str) -> String {
 /// Text shown as code: a code span cannot hold a backtick or a line break, and its content is
 /// never markup or a mention.
 fn code(text: &str) -> String {
-    format!("`{}`", text.replace('`', "'").replace(['\n', '\r'], " "))
+    format!("`{}`", break_comment_openers(&text.replace('`', "'").replace(['\n', '\r'], " ")))
 }
 
 fn ticks(list: &[String]) -> String {
@@ -288,6 +290,13 @@ fn section(md: &mut String, title: &str, lines: Vec<String>, rerun: &str) {
 #[cfg(test)]
 mod tests {
     use super::Links;
+
+    #[test]
+    fn nothing_a_change_names_can_pass_for_a_marker_or_break_a_link() {
+        let links = Links { web: "https://github.com/o/r".into(), gitlab: false };
+        assert_eq!(links.file("abc", "specs/p/a) b.md"), "https://github.com/o/r/blob/abc/specs/p/a%29%20b.md");
+        assert!(!super::code("x <!-- specbuilder:topic=help -->").contains("<!--"));
+    }
 
     #[test]
     fn remotes_become_web_links_without_credentials() {

@@ -13,7 +13,7 @@ pub use crate::report::escape_markdown as escape;
 pub fn code_block(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
-    format!("{fence}text\n{}\n{fence}", text.replace("<!--", "<\u{200b}!--").replace('@', "@\u{200d}"))
+    format!("{fence}text\n{}\n{fence}", crate::report::break_comment_openers(text).replace('@', "@\u{200d}"))
 }
 
 /// A question, with why it matters, the numbered options and the recommended one.
