@@ -229,5 +229,5 @@ fn list(items: &[String]) -> String {
 }
 
 fn short(rev: &str) -> &str {
-    &rev[..rev.len().min(12)]
+    rev.get(..12).unwrap_or(rev)
 }
