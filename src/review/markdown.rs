@@ -238,6 +238,8 @@ fn quoted(text: Option<&str>) -> String {
 }
 
 fn who(by: Option<&str>, last: Option<&super::CommitRef>) -> String {
+    // `local:Dana` answered and Dana committed: one name is enough.
+    let by = by.filter(|by| last.is_none_or(|c| by.trim_start_matches("local:") != c.author));
     match (by, last) {
         (None, None) => String::new(),
         (Some(by), None) => format!(" — by {}", escape(by)),
