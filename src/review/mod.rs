@@ -12,7 +12,7 @@ use crate::engine::{Catalog, Plan};
 use crate::source::Snapshot;
 use serde::Serialize;
 use spec_format::model::{Decision, Status};
-use spec_format::workspace::{ProjectSpec, sha256_hex};
+use spec_format::workspace::ProjectSpec;
 use spec_format::{Code, Finding, Workspace};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -341,7 +341,7 @@ fn project<'a>(
     review.scenarios = items::scenarios(dir, &base.snapshot.files, &head.snapshot.files);
     review.tickets = items::tickets(dir, &base.snapshot.files, &head.snapshot.files);
     if let Some(p) = new {
-        review.stale = stale(p, &head.snapshot.files, &review.decisions);
+        review.stale = stale(p, &review.decisions);
         review.breaking = (crate::verify::breaking_changes(dir, &base.snapshot.files, &head.snapshot.files).iter())
             .map(Located::of)
             .collect();
@@ -376,17 +376,14 @@ pub fn answer_text(d: &Decision) -> Option<String> {
 }
 
 /// Artifacts generated from a decision this change touched, grouped by target.
-fn stale(project: &ProjectSpec, files: &[spec_format::RepoFile], changes: &DecisionChanges) -> Vec<StaleTarget> {
+fn stale(project: &ProjectSpec, changes: &DecisionChanges) -> Vec<StaleTarget> {
     let Some(manifest) = &project.manifest else { return Vec::new() };
     let touched: BTreeSet<&str> = (changes.changed.iter().map(|c| c.key.as_str()))
         .chain(changes.removed.iter().map(|r| r.key.as_str()))
         .collect();
-    let hashes: BTreeMap<&str, String> = (project.decisions.iter())
-        .filter_map(|d| {
-            let file = files.iter().find(|f| f.path == d.path())?;
-            Some((d.decision().key.as_str(), sha256_hex(&file.bytes)))
-        })
-        .collect();
+    // A project with a manifest has each decision file's hash from loading.
+    let hashes: BTreeMap<&str, &str> =
+        (project.decisions.iter()).filter_map(|d| Some((d.decision().key.as_str(), d.sha256.as_deref()?))).collect();
     let mut by_target: BTreeMap<&str, StaleTarget> = BTreeMap::new();
     for (name, entry) in &manifest.value.artifacts {
         let because: Vec<String> = (entry.based_on.iter())
