@@ -6,7 +6,7 @@
 use fake_github::{APP_ID, FakeGitHub, INSTALLATION_ID, TEST_APP_KEY};
 use github_app::{AppConfig, GitHubApp};
 use specbuilder::forge::{
-    Check, CheckAnnotation, CommitId, FileWrite, Forge, ForgeError, GitHubForge, Head, LocalForge, Permission,
+    Check, CheckAnnotation, CommitId, FileWrite, Forge, ForgeError, GitHubForge, Head, LocalForge, Permission, Thread,
 };
 use std::sync::Arc;
 
@@ -77,8 +77,8 @@ async fn the_github_forge_commits_reads_and_detects_conflicts_through_the_api() 
     assert!(forge.permission("dana").await.unwrap().can_write());
     assert!(!forge.permission("eve").await.unwrap().can_write(), "readers may not answer");
 
-    forge.upsert_comment(12, "q/auth.signup", "Who can sign up?", None).await.unwrap();
-    forge.upsert_comment(12, "q/auth.signup", "Who can sign up? (edited)", None).await.unwrap();
+    forge.upsert_comment(Thread::Issue(12), "q/auth.signup", "Who can sign up?", None).await.unwrap();
+    forge.upsert_comment(Thread::Issue(12), "q/auth.signup", "Who can sign up? (edited)", None).await.unwrap();
     assert_eq!(fake.comments(12).len(), 1);
     let request = forge.open_change_request("spec/tracker", "main", "Spec: tracker", "Ready").await.unwrap();
     assert_eq!(request.number, 1);
@@ -120,7 +120,74 @@ async fn the_local_forge_behaves_the_same_on_a_repository_on_disk() {
 
     assert_eq!(forge.permission("anyone").await.unwrap(), Permission::Admin, "your own repository");
     assert!(!forge.capabilities().comments);
-    let error = forge.upsert_comment(1, "q/x", "hello", None).await.unwrap_err();
+    let error = forge.upsert_comment(Thread::Issue(1), "q/x", "hello", None).await.unwrap_err();
     assert!(matches!(error, ForgeError::Unsupported { .. }), "{error:?}");
     assert_eq!(error.to_string(), "a local repository has no comments");
+}
+
+/// Every recorded GitHub webhook becomes the product event it means, and nothing else: the bot
+/// sees only these.
+#[test]
+fn every_recorded_github_webhook_becomes_the_product_event_it_means() {
+    use specbuilder::forge::event::{Change, ForgeEvent};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("github-app/tests/fixtures/webhooks");
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let (name, action) = file.split_once('.').map(|(n, rest)| (n, rest.split('.').next().unwrap())).unwrap();
+        let body = std::fs::read(&path).unwrap();
+        let raw: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let by_bot = raw["sender"]["type"] == "Bot";
+        let event = specbuilder::forge::github::stored_event(name, &body).unwrap();
+        let kind = match (&event, name, action) {
+            (None, _, _) => "nothing",
+            (Some(ForgeEvent::Comment(c)), "issue_comment", "created" | "edited") => {
+                assert_eq!(c.edited, action == "edited", "{file}");
+                assert_eq!(c.comment, raw["comment"]["id"].as_u64().unwrap(), "{file}");
+                assert_eq!(c.actor, raw["sender"]["login"].as_str().unwrap(), "{file}");
+                let on_pull = raw["issue"]["pull_request"].is_object();
+                assert_eq!(c.change_request.is_some(), on_pull, "{file}");
+                assert_eq!(c.repo.full_name(), raw["repository"]["full_name"].as_str().unwrap(), "{file}");
+                "comment"
+            }
+            (Some(ForgeEvent::ChangeRequest(e)), "pull_request", _) => {
+                let expected = match action {
+                    "opened" => Change::Opened,
+                    "closed" => Change::Closed { merged: raw["pull_request"]["merged"] == true },
+                    _ => Change::Updated,
+                };
+                assert_eq!(e.change, expected, "{file}");
+                assert_eq!(e.head, raw["pull_request"]["head"]["sha"].as_str().unwrap(), "{file}");
+                "change request"
+            }
+            (Some(ForgeEvent::ChangeRequest(e)), "check_run", "rerequested") => {
+                assert_eq!(e.number, raw["check_run"]["pull_requests"][0]["number"].as_u64().unwrap(), "{file}");
+                "change request"
+            }
+            (Some(ForgeEvent::IssueClosed { number, .. }), "issues", "closed") => {
+                assert_eq!(*number, raw["issue"]["number"].as_u64().unwrap(), "{file}");
+                "issue closed"
+            }
+            (Some(ForgeEvent::Installation { active, .. }), "installation", _) => {
+                assert_eq!(*active, !matches!(action, "deleted" | "suspend"), "{file}");
+                "installation"
+            }
+            (Some(other), _, _) => panic!("{file} became {other:?}"),
+        };
+        if kind == "nothing" {
+            let acts = matches!(
+                (name, action),
+                ("issue_comment", "created" | "edited")
+                    | ("pull_request", "opened" | "synchronize" | "reopened" | "closed")
+                    | ("issues", "closed")
+                    | ("installation", _)
+            );
+            assert!(!acts || by_bot, "{file} was dropped");
+        }
+        *seen.entry(kind).or_default() += 1;
+    }
+    for kind in ["comment", "change request", "installation", "nothing"] {
+        assert!(seen.get(kind).is_some_and(|n| *n > 0), "no fixture became {kind}: {seen:?}");
+    }
 }

@@ -208,7 +208,7 @@ pub struct IssuesEvent {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct GitRef {
-    #[serde(rename = "ref")]
+    #[serde(rename = "ref", default)]
     pub name: String,
     pub sha: String,
 }
@@ -307,6 +307,16 @@ pub struct CheckRun {
     pub conclusion: Option<String>,
     #[serde(default)]
     pub check_suite: Option<CheckSuite>,
+    /// The pull requests whose head the run is on.
+    #[serde(default)]
+    pub pull_requests: Vec<CheckRunPull>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckRunPull {
+    pub number: u64,
+    pub head: GitRef,
+    pub base: GitRef,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,5 +1,6 @@
 //! The GitHub adapter: one repository of one installation of the app.
 
+use super::event::{Change, ChangeRequestEvent, CommentEvent, ForgeEvent, Host, RepoId, Thread, ThreadComment};
 use super::{
     Capabilities, ChangeRequest, ChangeRequestEnds, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head,
     IssueDraft, Permission, TrackerIssue,
@@ -16,13 +17,6 @@ pub struct GitHubForge {
 impl GitHubForge {
     pub fn new(app: Arc<GitHubApp>, installation: u64, owner: &str, name: &str) -> GitHubForge {
         GitHubForge { app, installation, repo: RepoRef::new(owner, name) }
-    }
-}
-
-impl GitHubForge {
-    /// The installation the forge acts as.
-    pub fn installation(&self) -> u64 {
-        self.installation
     }
 }
 
@@ -88,20 +82,34 @@ impl Forge for GitHubForge {
         Ok(ChangeRequest { number: pull.number, url: pull.html_url })
     }
 
+    // A pull request's conversation is its issue's: one kind of comment for both.
     async fn upsert_comment(
         &self,
-        thread: u64,
+        thread: Thread,
         topic: &str,
         body: &str,
         known: Option<u64>,
     ) -> Result<u64, ForgeError> {
-        let issue = self.repo.issue(thread);
+        let issue = self.repo.issue(thread.number());
         let ids = self.app.ensure_comment(self.installation, &issue, topic, body, known).await?;
         ids.first().copied().ok_or_else(|| ForgeError::Host("GitHub returned no comment".into()))
     }
 
-    async fn remove_comment(&self, thread: u64, topic: &str) -> Result<usize, ForgeError> {
-        Ok(self.app.remove_comment(self.installation, &self.repo.issue(thread), topic).await?)
+    async fn remove_comment(&self, thread: Thread, topic: &str) -> Result<usize, ForgeError> {
+        Ok(self.app.remove_comment(self.installation, &self.repo.issue(thread.number()), topic).await?)
+    }
+
+    async fn comments(&self, thread: Thread) -> Result<Vec<ThreadComment>, ForgeError> {
+        let comments = self.app.comments(self.installation, &self.repo.issue(thread.number())).await?;
+        Ok((comments.into_iter())
+            .map(|c| {
+                let body = c.body.unwrap_or_default();
+                let by_bot = c.user.r#type == "Bot"
+                    || c.user.login.ends_with("[bot]")
+                    || body.contains(github_app::client::MARKER_PREFIX);
+                ThreadComment { id: c.id.0, body, author: c.user.login, by_bot, url: Some(c.html_url.to_string()) }
+            })
+            .collect())
     }
 
     async fn change_request(&self, number: u64) -> Result<ChangeRequestEnds, ForgeError> {
@@ -162,4 +170,82 @@ impl Forge for GitHubForge {
 
 fn github_draft(draft: &IssueDraft) -> github_app::IssueDraft {
     github_app::IssueDraft { title: draft.title.clone(), body: draft.body.clone(), labels: draft.labels.clone() }
+}
+
+/// What a GitHub webhook means to the bot, if anything: `None` for events it does not act on,
+/// and for every event a bot caused (the bot never answers bots, itself included).
+pub fn event(event: &github_app::Event) -> Option<ForgeEvent> {
+    use github_app::Event;
+    if event.sender_is_bot() {
+        return None;
+    }
+    let repo =
+        |r: &github_app::events::Repository, installation: &Option<github_app::events::InstallationRef>| RepoId {
+            host: Host::GitHub,
+            installation: installation.as_ref().map(|i| i.id).unwrap_or_default(),
+            owner: r.owner.login.clone(),
+            name: r.name.clone(),
+            web_url: r.html_url.clone(),
+            default_branch: r.default_branch.clone(),
+        };
+    Some(match event {
+        Event::IssueComment(e) if matches!(e.action.as_str(), "created" | "edited") => {
+            let number = e.issue.number;
+            ForgeEvent::Comment(CommentEvent {
+                repo: repo(&e.repository, &e.installation),
+                // A pull request's conversation is its issue's.
+                thread: Thread::Issue(number),
+                change_request: e.issue.pull_request.is_some().then_some(number),
+                title: e.issue.title.clone(),
+                comment: e.comment.id,
+                body: e.comment.body.clone().unwrap_or_default(),
+                url: e.comment.html_url.clone(),
+                actor: e.sender.login.clone(),
+                edited: e.action == "edited",
+            })
+        }
+        Event::PullRequest(e) => {
+            let change = match e.action.as_str() {
+                "opened" => Change::Opened,
+                "synchronize" | "reopened" => Change::Updated,
+                "closed" => Change::Closed { merged: e.pull_request.merged == Some(true) },
+                _ => return None,
+            };
+            let pull = &e.pull_request;
+            ForgeEvent::ChangeRequest(ChangeRequestEvent {
+                repo: repo(&e.repository, &e.installation),
+                number: e.number,
+                change,
+                head: pull.head.sha.clone(),
+                base: pull.base.sha.clone(),
+                head_branch: pull.head.name.clone(),
+            })
+        }
+        // "Re-run" on the check: the pull request it ran for is checked again.
+        Event::CheckRun(e) if e.action == "rerequested" => {
+            let pull = e.check_run.pull_requests.first()?;
+            ForgeEvent::ChangeRequest(ChangeRequestEvent {
+                repo: repo(&e.repository, &e.installation),
+                number: pull.number,
+                change: Change::Updated,
+                head: pull.head.sha.clone(),
+                base: pull.base.sha.clone(),
+                head_branch: pull.head.name.clone(),
+            })
+        }
+        Event::Issues(e) if e.action == "closed" => {
+            ForgeEvent::IssueClosed { repo: repo(&e.repository, &e.installation), number: e.issue.number }
+        }
+        Event::Installation(e) => ForgeEvent::Installation {
+            id: e.installation.id,
+            account: e.installation.account.login.clone(),
+            active: !matches!(e.action.as_str(), "deleted" | "suspend"),
+        },
+        _ => return None,
+    })
+}
+
+/// [`event`] of a delivery as stored: its `X-GitHub-Event` name and body.
+pub fn stored_event(name: &str, body: &[u8]) -> Result<Option<ForgeEvent>, serde_json::Error> {
+    Ok(event(&github_app::Event::parse(name, body)?))
 }

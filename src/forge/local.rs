@@ -4,7 +4,7 @@
 
 use super::{
     Capabilities, ChangeRequest, ChangeRequestEnds, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError, Head,
-    IssueDraft, Permission, TrackerIssue,
+    IssueDraft, Permission, Thread, ThreadComment, TrackerIssue,
 };
 use crate::delivery::diff;
 use crate::store::{self, BranchHead, CommitError};
@@ -111,11 +111,15 @@ impl Forge for LocalForge {
         Err(Self::unsupported("pull or merge requests (merge the branch with git)"))
     }
 
-    async fn upsert_comment(&self, _: u64, _: &str, _: &str, _: Option<u64>) -> Result<u64, ForgeError> {
+    async fn upsert_comment(&self, _: Thread, _: &str, _: &str, _: Option<u64>) -> Result<u64, ForgeError> {
         Err(Self::unsupported("comments"))
     }
 
-    async fn remove_comment(&self, _: u64, _: &str) -> Result<usize, ForgeError> {
+    async fn remove_comment(&self, _: Thread, _: &str) -> Result<usize, ForgeError> {
+        Err(Self::unsupported("comments"))
+    }
+
+    async fn comments(&self, _: Thread) -> Result<Vec<ThreadComment>, ForgeError> {
         Err(Self::unsupported("comments"))
     }
 

@@ -5,10 +5,14 @@
 //! A forge may not offer everything (a local repository has no comments or pull requests); its
 //! [`Capabilities`] say what it has, and the rest answers [`ForgeError::Unsupported`].
 
-mod github;
+pub mod event;
+pub mod github;
+mod hosts;
 mod local;
 
+pub use event::{ForgeEvent, Host, RepoId, Thread, ThreadComment};
 pub use github::GitHubForge;
+pub use hosts::{HostedForge, Hosts};
 pub use local::LocalForge;
 
 use std::future::Future;
@@ -203,19 +207,22 @@ pub trait Forge {
         body: &str,
     ) -> impl Future<Output = Result<ChangeRequest, ForgeError>> + Send;
 
-    /// Creates or edits the one comment on `topic` in issue or change request `thread`; returns
-    /// the comment's id (the first part's, when a long body is split). `known` is the id this
-    /// topic's comment had when we last posted it: edited directly, without reading the thread.
+    /// Creates or edits the one comment on `topic` in `thread`; returns the comment's id (the
+    /// first part's, when a long body is split). `known` is the id this topic's comment had when
+    /// we last posted it: edited directly, without reading the thread.
     fn upsert_comment(
         &self,
-        thread: u64,
+        thread: Thread,
         topic: &str,
         body: &str,
         known: Option<u64>,
     ) -> impl Future<Output = Result<u64, ForgeError>> + Send;
 
     /// Deletes the comment on `topic` in `thread`, if there is one; how many parts were deleted.
-    fn remove_comment(&self, thread: u64, topic: &str) -> impl Future<Output = Result<usize, ForgeError>> + Send;
+    fn remove_comment(&self, thread: Thread, topic: &str) -> impl Future<Output = Result<usize, ForgeError>> + Send;
+
+    /// Every comment of `thread`, oldest first.
+    fn comments(&self, thread: Thread) -> impl Future<Output = Result<Vec<ThreadComment>, ForgeError>> + Send;
 
     /// Change request `number`: where its head and base are.
     fn change_request(&self, number: u64) -> impl Future<Output = Result<ChangeRequestEnds, ForgeError>> + Send;

@@ -19,6 +19,11 @@ pub struct Links {
 }
 
 impl Links {
+    /// Links into a repository whose web page is `web`, on `host`.
+    pub fn for_host(host: crate::forge::Host, web: &str) -> Links {
+        Links { web: web.trim_end_matches('/').to_owned(), gitlab: host == crate::forge::Host::GitLab }
+    }
+
     /// Links for a git remote URL (`https://host/owner/repo.git`, `git@host:owner/repo.git`),
     /// when it names a web host.
     pub fn from_remote(url: &str) -> Option<Links> {

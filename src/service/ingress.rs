@@ -1,47 +1,19 @@
-//! `POST /webhooks/github`: verify (in the extractor), store the delivery and enqueue its job in
-//! one statement, and answer 202 at once. Workers do the rest. A redelivery (same id, same
-//! body) is acknowledged and does nothing; the same id with another body is refused.
+//! `POST /webhooks/github`: verify (in the extractor), turn the delivery into a product event,
+//! store both and enqueue the event's job in one statement, and answer 202 at once. Workers do
+//! the rest. A redelivery (same id, same body) is acknowledged and does nothing; the same id
+//! with another body is refused.
 
 use super::AppState;
-use super::jobs::{self, NewDelivery};
+use super::jobs::{self, NewDelivery, NewJob};
 use super::metrics::DeliveryLabels;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use github_app::{Event, Rejection, Webhook};
+use github_app::{Rejection, Webhook};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::time::Instant;
-
-/// The job a delivery asks for: its kind and the project it belongs to (jobs of one project run
-/// one at a time, in order). `None`: stored, nothing to do.
-pub fn job_for(event: &Event) -> Option<(&'static str, String)> {
-    if event.sender_is_bot() {
-        return None; // the bot never answers bots, itself included
-    }
-    match event {
-        Event::IssueComment(e) if matches!(e.action.as_str(), "created" | "edited") => {
-            Some(("comment", format!("{}#{}", e.repository.full_name, e.issue.number)))
-        }
-        Event::PullRequest(e) if matches!(e.action.as_str(), "opened" | "synchronize" | "reopened") => {
-            Some(("check", format!("{}#{}", e.repository.full_name, e.number)))
-        }
-        // A conversation ends when its issue closes or its pull request merges; a closed pull
-        // request overlaps nothing any more.
-        Event::Issues(e) if e.action == "closed" => {
-            Some(("close", format!("{}#{}", e.repository.full_name, e.issue.number)))
-        }
-        Event::PullRequest(e) if e.action == "closed" => {
-            Some(("close", format!("{}#{}", e.repository.full_name, e.number)))
-        }
-        Event::CheckRun(e) if e.action == "rerequested" => {
-            Some(("check", format!("{}@{}", e.repository.full_name, e.check_run.head_sha)))
-        }
-        Event::Installation(e) => Some(("installation", format!("installation/{}", e.installation.id))),
-        _ => None,
-    }
-}
 
 pub async fn github(
     State(state): State<AppState>,
@@ -92,7 +64,8 @@ async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static st
     let hash = Sha256::digest(&webhook.body).to_vec();
     let payload = String::from_utf8_lossy(&webhook.body);
     let installation = webhook.event.installation_id().map(|id| id as i64);
-    let job = job_for(&webhook.event);
+    let event = crate::forge::github::event(&webhook.event);
+    let job = event.as_ref().map(|e| (e.job(), json!({ "event": webhook.name, "product": e }).to_string()));
     let subject = webhook.event.subject();
     let delivery = NewDelivery {
         id: &webhook.delivery,
@@ -101,7 +74,7 @@ async fn store(state: &AppState, webhook: &Webhook) -> sqlx::Result<(&'static st
         installation,
         payload: &payload,
         subject: subject.as_deref(),
-        job: job.as_ref().map(|(kind, project)| (*kind, project.as_str())),
+        job: job.as_ref().map(|((kind, key), payload)| NewJob { kind, key, payload }),
     };
     let Some(job) = jobs::store_delivery(&state.pool, &delivery).await? else {
         let known: Option<Vec<u8>> = sqlx::query_scalar("SELECT body_sha256 FROM deliveries WHERE id = $1")

@@ -62,10 +62,20 @@ pub struct NewDelivery<'a> {
     pub body_sha256: &'a [u8],
     pub installation: Option<i64>,
     pub payload: &'a str,
-    /// What the payload identifies ([`github_app::Event::subject`]), to recognise a replay.
+    /// What the payload identifies (a comment, its action and when it changed), to recognise a
+    /// replay.
     pub subject: Option<&'a str>,
-    /// The job's kind and project, if the delivery asks for one.
-    pub job: Option<(&'a str, &'a str)>,
+    /// The job the delivery asks for, if any.
+    pub job: Option<NewJob<'a>>,
+}
+
+/// A job to queue with its delivery.
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    /// Jobs with one key run one at a time, in order.
+    pub key: &'a str,
+    /// What the job is about ([`ForgeEvent`](crate::forge::ForgeEvent)), JSON.
+    pub payload: &'a str,
 }
 
 /// Stores a delivery and queues its job in one statement: one round trip, atomic by itself, so
@@ -73,14 +83,16 @@ pub struct NewDelivery<'a> {
 /// `None`, and so does a known subject (the same event under another delivery id). Otherwise
 /// returns the job's id, if one was queued.
 pub async fn store_delivery(pool: &PgPool, delivery: &NewDelivery<'_>) -> sqlx::Result<Option<Option<i64>>> {
-    let (kind, project) = delivery.job.unzip();
+    let kind = delivery.job.as_ref().map(|j| j.kind);
+    let project = delivery.job.as_ref().map(|j| j.key);
+    let payload = delivery.job.as_ref().map(|j| j.payload);
     let (stored, job): (i64, Option<i64>) = sqlx::query_as(
         "WITH delivery AS (
              INSERT INTO deliveries (id, event, body_sha256, installation_id, payload, subject)
              VALUES ($1, $2, $3, $4, $5::text::jsonb, $8) ON CONFLICT DO NOTHING RETURNING id),
          job AS (
              INSERT INTO jobs (kind, project_key, delivery_id, payload, installation_id)
-             SELECT $6, $7, delivery.id, jsonb_build_object('event', $2::text), $4 FROM delivery
+             SELECT $6, $7, delivery.id, $9::text::jsonb, $4 FROM delivery
              WHERE $6::text IS NOT NULL RETURNING id)
          SELECT (SELECT count(*) FROM delivery), (SELECT id FROM job)",
     )
@@ -92,6 +104,7 @@ pub async fn store_delivery(pool: &PgPool, delivery: &NewDelivery<'_>) -> sqlx::
     .bind(kind)
     .bind(project)
     .bind(delivery.subject)
+    .bind(payload)
     .fetch_one(pool)
     .await?;
     Ok((stored > 0).then_some(job))

@@ -5,9 +5,9 @@
 //! comment handled already (its webhook came late) is skipped by the worker.
 
 use super::bot::Bot;
-use super::jobs::{self, NewDelivery};
-use github_app::IssueRef;
-use github_app::client::MARKER_PREFIX;
+use super::jobs::{self, NewDelivery, NewJob};
+use crate::forge::event::{CommentEvent, ForgeEvent};
+use crate::forge::{Forge, Host, RepoId, Thread};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -29,56 +29,67 @@ pub async fn run_once(bot: &Bot) -> anyhow::Result<usize> {
 
 async fn queue_missed(bot: &Bot) -> anyhow::Result<usize> {
     let conversations = sqlx::query(
-        "SELECT installation_id, owner, repo, issue_number, base_branch, last_comment_id
+        "SELECT host, installation_id, owner, repo, thread_kind, issue_number, base_branch, last_comment_id
          FROM conversations WHERE state = 'open'",
     )
     .fetch_all(&bot.pool)
     .await?;
     let mut queued = 0;
     for row in conversations {
-        let (owner, repo): (String, String) = (row.get("owner"), row.get("repo"));
-        let (installation, number, last): (i64, i64, i64) =
-            (row.get("installation_id"), row.get("issue_number"), row.get("last_comment_id"));
-        let issue = IssueRef { owner: owner.clone(), repo: repo.clone(), number: number as u64 };
-        let comments = match bot.github.comments(installation as u64, &issue).await {
+        let host: String = row.get("host");
+        let Some(host) = Host::parse(&host) else { continue };
+        let repo = RepoId {
+            host,
+            installation: row.get::<i64, _>("installation_id") as u64,
+            owner: row.get("owner"),
+            name: row.get("repo"),
+            web_url: None,
+            default_branch: Some(row.get("base_branch")),
+        };
+        let thread = Thread::from_parts(row.get("thread_kind"), row.get::<i64, _>("issue_number") as u64);
+        let last: i64 = row.get("last_comment_id");
+        let comments = match bot.hosts.forge(&repo) {
+            Ok(forge) => forge.comments(thread).await,
+            Err(error) => Err(error),
+        };
+        let comments = match comments {
             Ok(comments) => comments,
             Err(error) => {
-                tracing::warn!(%owner, %repo, number, %error, "reconciler: cannot list comments");
+                tracing::warn!(repo = %repo.key(), thread = thread.number(), %error, "reconciler: cannot list comments");
                 continue;
             }
         };
-        for comment in comments {
-            let body = comment.body.clone().unwrap_or_default();
-            let is_bot = comment.user.r#type == "Bot" || comment.user.login.ends_with("[bot]");
-            if comment.id.0 as i64 <= last || is_bot || body.contains(MARKER_PREFIX) {
-                continue;
-            }
-            let user = json!({ "login": comment.user.login, "id": comment.user.id.0, "type": comment.user.r#type });
-            // The parts of an `issue_comment` webhook the bot reads.
-            let payload = json!({
-                "action": "created",
-                "issue": { "number": number, "title": "", "user": user },
-                "comment": { "id": comment.id.0, "body": body, "user": user, "html_url": comment.html_url.to_string() },
-                "repository": { "id": 0, "name": repo, "full_name": format!("{owner}/{repo}"),
-                                "owner": { "login": owner, "id": 0 }, "default_branch": row.get::<String, _>("base_branch") },
-                "sender": user,
-                "installation": { "id": installation },
-            })
-            .to_string();
-            let id = format!("reconciled-{}", comment.id.0);
-            let project = format!("{owner}/{repo}#{number}");
+        for comment in comments.into_iter().filter(|c| c.id as i64 > last && !c.by_bot) {
+            let id = comment.id;
+            let event = ForgeEvent::Comment(CommentEvent {
+                repo: repo.clone(),
+                thread,
+                change_request: match thread {
+                    Thread::ChangeRequest(n) => Some(n),
+                    Thread::Issue(_) => None,
+                },
+                title: String::new(),
+                comment: id,
+                body: comment.body,
+                url: comment.url,
+                actor: comment.author,
+                edited: false,
+            });
+            let (kind, key) = event.job();
+            let payload = json!({ "event": "comment", "product": event }).to_string();
+            let delivery_id = format!("reconciled-{}-{id}", host);
             let delivery = NewDelivery {
-                id: &id,
-                event: "issue_comment",
+                id: &delivery_id,
+                event: "comment",
                 body_sha256: &Sha256::digest(payload.as_bytes()),
-                installation: Some(installation),
+                installation: Some(repo.installation as i64),
                 payload: &payload,
                 // Handled comments are skipped by id; the webhook, if it comes late, is not a replay.
                 subject: None,
-                job: Some(("comment", &project)),
+                job: Some(NewJob { kind, key: &key, payload: &payload }),
             };
             if jobs::store_delivery(&bot.pool, &delivery).await?.is_some() {
-                tracing::info!(%owner, %repo, number, comment = comment.id.0, "reconciler: queued a comment whose webhook never came");
+                tracing::info!(repo = %repo.key(), thread = thread.number(), comment = id, "reconciler: queued a comment whose webhook never came");
                 queued += 1;
             }
         }

@@ -254,7 +254,7 @@ async fn growth_is_bounded_and_private_deployments_serve_only_their_owners() {
     assert_eq!(left, 0);
 
     let private =
-        Bot { allowed_owners: Some(vec!["someone-else".into()]), ..Bot::new(pool.clone(), service.bot.github.clone()) };
+        Bot { allowed_owners: Some(vec!["someone-else".into()]), ..Bot::new(pool.clone(), service.bot.hosts.clone()) };
     let id = service.fake.add_comment(14, "dana", "/spec new other saas-web quick");
     let mut payload = comment("dana", "/spec new other saas-web quick", id);
     payload["issue"]["number"] = json!(14);

@@ -1,10 +1,9 @@
-//! The check run "Spec Builder" on a pull request: the findings of `check` against the base.
+//! The check "Spec Builder" on a change request: the findings of `check` against the base.
 
 use super::review::{self, PullContext};
 use super::{Bot, Result, once, remote};
-use crate::forge::{Check, CheckAnnotation, CommitId, Forge, ForgeError, GitHubForge};
+use crate::forge::{Check, CheckAnnotation, CommitId, Forge, ForgeError};
 use crate::service::jobs::{Job, Queue};
-use github_app::events::PullRequestEvent;
 use spec_format::Severity;
 
 /// Annotations sent per check run; findings beyond are counted in the summary.
@@ -20,15 +19,6 @@ fn failed(head: &str, title: &str, summary: &str) -> Check {
         summary: summary.to_owned(),
         annotations: Vec::new(),
     }
-}
-
-pub(super) async fn check_pull_request(bot: &Bot, queue: &Queue, job: &Job, event: &PullRequestEvent) -> Result<()> {
-    let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
-    let forge =
-        GitHubForge::new(bot.github.clone(), installation, &event.repository.owner.login, &event.repository.name);
-    let context = PullContext::new(&event.repository, event.number);
-    let pull = &event.pull_request;
-    check(bot, queue, job, &forge, &pull.head.sha, &pull.base.sha, Some(&context)).await.map(drop)
 }
 
 /// The check run "Spec Builder" on `head`: the findings of `check` against `base`, as
@@ -113,7 +103,7 @@ pub(super) async fn check(
             });
         }
     }
-    // GitHub takes 50 annotations per request; past a bound the rest are counted, not sent.
+    // Past a bound the rest are counted, not sent (GitHub takes 50 per request).
     let dropped = annotations.len().saturating_sub(MAX_ANNOTATIONS);
     annotations.truncate(MAX_ANNOTATIONS);
     let dropped = match dropped {

@@ -5,11 +5,11 @@
 use super::{Bot, Failure, Result, commands, once, provenance, remote, render, to_writes};
 use crate::conversation::{Branch, Prepared};
 use crate::engine::{Catalog, Plan, record, reply};
-use crate::forge::{CommitId, Forge, ForgeError, GitHubForge, Head};
+use crate::forge::event::CommentEvent;
+use crate::forge::{CommitId, Forge, ForgeError, Head, HostedForge};
 use crate::grammar::{GenerateOptions, NewOptions};
 use crate::service::jobs::{Job, Queue};
 use commands::Command;
-use github_app::events::IssueCommentEvent;
 use serde_json::{Value, json};
 use spec_format::model::{Answer, Status};
 use spec_format::{Code, write};
@@ -18,6 +18,10 @@ use sqlx::Row;
 mod branch;
 mod start;
 mod tracker;
+
+/// Picks a conversation by its thread: host `$1`, owner `$2`, repository `$3`, thread kind `$4`
+/// and number `$5`.
+const THREAD: &str = "WHERE host = $1 AND owner = $2 AND repo = $3 AND thread_kind = $4 AND issue_number = $5";
 
 /// A project conversation row.
 struct Started {
@@ -34,8 +38,8 @@ pub(super) struct Conversation<'a> {
     bot: &'a Bot,
     queue: &'a Queue,
     job: &'a Job,
-    forge: GitHubForge,
-    event: &'a IssueCommentEvent,
+    forge: HostedForge,
+    event: &'a CommentEvent,
     project: Option<Started>,
 }
 
@@ -44,20 +48,18 @@ impl<'a> Conversation<'a> {
         bot: &'a Bot,
         queue: &'a Queue,
         job: &'a Job,
-        event: &'a IssueCommentEvent,
+        event: &'a CommentEvent,
     ) -> Result<Self> {
-        let repo = &event.repository;
-        let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
-        let forge = GitHubForge::new(bot.github.clone(), installation, &repo.owner.login, &repo.name);
-        let row = sqlx::query(
-            "SELECT id, slug, branch, base_branch, last_comment_id FROM conversations
-             WHERE owner = $1 AND repo = $2 AND issue_number = $3",
-        )
-        .bind(&repo.owner.login)
-        .bind(&repo.name)
-        .bind(event.issue.number as i64)
-        .fetch_optional(&bot.pool)
-        .await?;
+        let forge = bot.hosts.forge(&event.repo)?;
+        let row =
+            sqlx::query(&format!("SELECT id, slug, branch, base_branch, last_comment_id FROM conversations {THREAD}"))
+                .bind(event.repo.host.as_str())
+                .bind(&event.repo.owner)
+                .bind(&event.repo.name)
+                .bind(event.thread.kind())
+                .bind(event.thread.number() as i64)
+                .fetch_optional(&bot.pool)
+                .await?;
         let project = row.map(|r| Started {
             id: r.get("id"),
             slug: r.get("slug"),
@@ -68,17 +70,22 @@ impl<'a> Conversation<'a> {
         Ok(Conversation { bot, queue, job, forge, event, project })
     }
 
-    /// Who acted: the comment's author when it was created, the person who edited it when edited
-    /// (GitHub's `sender`): permission is checked, and the answer recorded, against them.
+    /// Who acted: the comment's author when it was created, the person who edited it when
+    /// edited: permission is checked, and the answer recorded, against them.
     fn login(&self) -> &str {
-        &self.event.sender.login
+        &self.event.actor
+    }
+
+    /// The person acting, as decisions and the audit log name them (`github:octocat`).
+    fn actor(&self) -> String {
+        format!("{}:{}", self.event.repo.host, self.login())
     }
 
     /// Handles the comment once: a comment the conversation has handled already (its webhook
     /// came after the reconciler queued it, or twice) does nothing.
     pub(super) async fn handle(self) -> Result<()> {
-        let created = self.event.action == "created";
-        let id = self.event.comment.id as i64;
+        let created = !self.event.edited;
+        let id = self.event.comment as i64;
         if created && self.project.as_ref().is_some_and(|p| id <= p.last_comment_id) {
             return Ok(());
         }
@@ -93,22 +100,22 @@ impl<'a> Conversation<'a> {
             other => other?,
         }
         if created {
-            sqlx::query(
-                "UPDATE conversations SET last_comment_id = GREATEST(last_comment_id, $4), updated_at = now()
-                 WHERE owner = $1 AND repo = $2 AND issue_number = $3",
-            )
-            .bind(&event.repository.owner.login)
-            .bind(&event.repository.name)
-            .bind(event.issue.number as i64)
-            .bind(id)
-            .execute(&pool)
-            .await?;
+            let set = "UPDATE conversations SET last_comment_id = GREATEST(last_comment_id, $6), updated_at = now()";
+            sqlx::query(&format!("{set} {THREAD}"))
+                .bind(event.repo.host.as_str())
+                .bind(&event.repo.owner)
+                .bind(&event.repo.name)
+                .bind(event.thread.kind())
+                .bind(event.thread.number() as i64)
+                .bind(id)
+                .execute(&pool)
+                .await?;
         }
         Ok(())
     }
 
     async fn respond(&self) -> Result<()> {
-        let body = self.event.comment.body.as_deref().unwrap_or_default();
+        let body = self.event.body.as_str();
         let Some(command) = commands::parse(body) else { return Ok(()) };
         let plain_reply = matches!(command, Command::Reply { .. });
         if plain_reply && self.project.is_none() {
@@ -117,7 +124,7 @@ impl<'a> Conversation<'a> {
         if plain_reply && !self.may_write().await? {
             return Ok(()); // a reader talking: only a command of theirs gets a refusal
         }
-        if self.event.action == "edited" {
+        if self.event.edited {
             // An edited answer is a change of that answer; an edited command is not run again.
             return match command {
                 Command::Answer { reply, .. } | Command::Reply { reply } if self.may_write().await? => {
@@ -161,10 +168,11 @@ impl<'a> Conversation<'a> {
         }
     }
 
-    /// Whether the person acting may change the spec; asked of GitHub at most once a minute per
-    /// installation, repository and person.
+    /// Whether the person acting may change the spec; asked of the host at most once a minute
+    /// per repository, installation and person.
     async fn may_write(&self) -> Result<bool> {
-        let key = (self.forge.installation(), self.event.repository.full_name.clone(), self.login().to_owned());
+        let repo = &self.event.repo;
+        let key = (repo.key(), repo.installation, self.login().to_owned());
         if let Some(permission) = self.bot.permissions.get(&key) {
             return Ok(permission.can_write());
         }
@@ -174,7 +182,7 @@ impl<'a> Conversation<'a> {
     }
 
     async fn refuse(&self) -> Result<()> {
-        self.audit("refused", json!({ "comment": self.event.comment.id })).await?;
+        self.audit("refused", json!({ "comment": self.event.comment })).await?;
         let text = format!(
             "Thanks, @{} — answering and changing this spec needs write access to the repository, so I left it as it is. \
              A maintainer can answer, or give you access.",
@@ -186,39 +194,44 @@ impl<'a> Conversation<'a> {
     /// Posts (once per job and topic) a comment on the issue; topics are per comment, so each
     /// command gets its own reply.
     async fn say(&self, topic: &str, body: &str) -> Result<()> {
-        let topic = format!("{topic}/{}", self.event.comment.id);
+        let topic = format!("{topic}/{}", self.event.comment);
         self.post(&topic, body).await
     }
 
     async fn post(&self, topic: &str, body: &str) -> Result<()> {
         let step = format!("comment:{topic}");
-        let issue = self.event.issue.number;
-        let repo = &self.event.repository;
+        let (thread, repo) = (self.event.thread, &self.event.repo);
         // The comment this topic already has, as we recorded it: edited without reading the thread.
         let known: Option<i64> = sqlx::query_scalar(
             "SELECT b.comment_id FROM bot_comments b JOIN conversations c ON c.id = b.conversation_id
-             WHERE c.owner = $1 AND c.repo = $2 AND c.issue_number = $3 AND b.topic = $4",
+             WHERE c.host = $1 AND c.owner = $2 AND c.repo = $3 AND c.thread_kind = $4 AND c.issue_number = $5
+               AND b.topic = $6",
         )
-        .bind(&repo.owner.login)
+        .bind(repo.host.as_str())
+        .bind(&repo.owner)
         .bind(&repo.name)
-        .bind(issue as i64)
+        .bind(thread.kind())
+        .bind(thread.number() as i64)
         .bind(topic)
         .fetch_optional(&self.bot.pool)
         .await?;
         let known = known.map(|id| id as u64);
         let id: u64 = once(self.queue, self.job, &step, async {
-            Ok(self.forge.upsert_comment(issue, topic, body, known).await?)
+            Ok(self.forge.upsert_comment(thread, topic, body, known).await?)
         })
         .await?;
         // Which comment says what, for the conversation's record.
-        sqlx::query(
-            "INSERT INTO bot_comments (conversation_id, topic, comment_id)
-             SELECT id, $4, $5 FROM conversations WHERE owner = $1 AND repo = $2 AND issue_number = $3
-             ON CONFLICT (conversation_id, topic) DO UPDATE SET comment_id = EXCLUDED.comment_id, posted_at = now()",
-        )
-        .bind(&repo.owner.login)
+        let insert =
+            "INSERT INTO bot_comments (conversation_id, topic, comment_id) SELECT id, $6, $7 FROM conversations";
+        sqlx::query(&format!(
+            "{insert} {THREAD}
+             ON CONFLICT (conversation_id, topic) DO UPDATE SET comment_id = EXCLUDED.comment_id, posted_at = now()"
+        ))
+        .bind(repo.host.as_str())
+        .bind(&repo.owner)
         .bind(&repo.name)
-        .bind(issue as i64)
+        .bind(thread.kind())
+        .bind(thread.number() as i64)
         .bind(topic)
         .bind(id as i64)
         .execute(&self.bot.pool)
@@ -228,9 +241,9 @@ impl<'a> Conversation<'a> {
 
     async fn audit(&self, action: &str, detail: Value) -> Result<()> {
         sqlx::query("INSERT INTO audit_log (actor, action, repository, detail) VALUES ($1, $2, $3, $4)")
-            .bind(format!("github:{}", self.login()))
+            .bind(self.actor())
             .bind(action)
-            .bind(&self.event.repository.full_name)
+            .bind(self.event.repo.full_name())
             .bind(detail)
             .execute(&self.bot.pool)
             .await?;
@@ -243,8 +256,8 @@ impl<'a> Conversation<'a> {
         let Some(head) = self.forge.branch_head(&project.branch).await? else {
             return Err(Failure::Fail(format!("branch `{}` is gone", project.branch)));
         };
-        let repo = &self.event.repository.full_name;
-        if let Some(warm) = self.bot.branches.take(repo, &project.branch, &head.0) {
+        let repo = self.event.repo.key();
+        if let Some(warm) = self.bot.branches.take(&repo, &project.branch, &head.0) {
             return Ok((warm, head));
         }
         Ok((remote::branch(&self.forge, &self.bot.cache, &project.slug, &head.0, &self.bot.limits).await?, head))
@@ -252,7 +265,7 @@ impl<'a> Conversation<'a> {
 
     /// Keeps `branch`, as it stands at `head`, for the next reply.
     fn keep(&self, branch: Branch, head: &CommitId) {
-        self.bot.branches.keep(&self.event.repository.full_name, branch, &head.0);
+        self.bot.branches.keep(&self.event.repo.key(), branch, &head.0);
     }
 
     async fn no_project(&self) -> Result<()> {
@@ -262,7 +275,7 @@ impl<'a> Conversation<'a> {
     /// Commits the assumptions the project's depth makes, until none apply.
     async fn assume(&self, mut branch: Branch, mut head: CommitId) -> Result<(Branch, CommitId)> {
         for _ in 0..64 {
-            let by = || provenance("github:specbuilder", None);
+            let by = || provenance(&format!("{}:specbuilder", self.event.repo.host), None);
             let Some(assumptions) = branch.skipped_assumptions(by)? else { break };
             let writes = to_writes(&assumptions.files);
             head =
@@ -347,7 +360,7 @@ impl<'a> Conversation<'a> {
     /// decision that comment made (found by its `source`).
     async fn edited(&self, reply: &str) -> Result<()> {
         let Some(project) = &self.project else { return Ok(()) };
-        let Some(url) = &self.event.comment.html_url else { return Ok(()) };
+        let Some(url) = &self.event.url else { return Ok(()) };
         let (branch, _) = self.read_branch(project).await?;
         let made = (branch.project()?.decisions.iter())
             .find(|d| d.decision().source.as_deref() == Some(url.as_str()))
@@ -383,8 +396,7 @@ impl<'a> Conversation<'a> {
                 .unwrap_or_default();
             return self.say("key", &format!("There is no question `{}`.{hint}", render::escape(key))).await;
         };
-        let source = self.event.comment.html_url.clone();
-        let by = provenance(&format!("github:{}", self.login()), source);
+        let by = provenance(&self.actor(), self.event.url.clone());
         let decision = match reply {
             Reply::Text(text) if key == crate::generate::spec::ENTITIES_KEY && !text.trim().starts_with("other:") => {
                 if let Err(error) = crate::generate::entities::parse(text) {
@@ -459,14 +471,14 @@ impl<'a> Conversation<'a> {
 
     /// Keeps the decision index (full-text search, the web viewer) up to date.
     async fn index(&self, branch: &Branch, decision: &spec_format::model::Decision, commit: &str) -> Result<()> {
-        let repo = &self.event.repository;
+        let repo = &self.event.repo;
         sqlx::query(
-            "INSERT INTO decision_index (owner, repo, branch, key, question, answer, status, commit_sha)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (owner, repo, branch, key) DO UPDATE SET question = EXCLUDED.question,
+            "INSERT INTO decision_index (host, owner, repo, branch, key, question, answer, status, commit_sha)
+             VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (host, owner, repo, branch, key) DO UPDATE SET question = EXCLUDED.question,
                answer = EXCLUDED.answer, status = EXCLUDED.status, commit_sha = EXCLUDED.commit_sha",
         )
-        .bind(&repo.owner.login)
+        .bind(&repo.owner)
         .bind(&repo.name)
         .bind(&branch.branch)
         .bind(&decision.key)
@@ -474,6 +486,7 @@ impl<'a> Conversation<'a> {
         .bind(decision.answer.as_ref().map(|a| a.to_string()).unwrap_or_default())
         .bind(decision.status.as_str())
         .bind(commit)
+        .bind(repo.host.as_str())
         .execute(&self.bot.pool)
         .await?;
         Ok(())

@@ -15,20 +15,19 @@ pub mod warm;
 
 use super::jobs::{Job, Outcome, Queue};
 use crate::engine::record;
-use crate::forge::{FileWrite, ForgeError, GitHubForge, Permission};
+use crate::forge::event::{Change, ForgeEvent};
+use crate::forge::{FileWrite, ForgeError, Hosts, Permission, RepoId, Thread};
 use conversation::Conversation;
-use github_app::{Event, GitHubApp};
 use remote::BlobCache;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
-use sqlx::{PgPool, Row};
-use std::sync::Arc;
+use sqlx::PgPool;
 
 /// What the workers share.
 pub struct Bot {
     pub pool: PgPool,
-    pub github: Arc<GitHubApp>,
+    /// The hosts served, each a forge per repository.
+    pub hosts: Hosts,
     pub cache: BlobCache,
     /// Project branches as the last reply left them.
     pub branches: warm::WarmBranches,
@@ -41,10 +40,10 @@ pub struct Bot {
 
 impl Bot {
     /// A bot that serves every account, with empty caches and the default snapshot limits.
-    pub fn new(pool: PgPool, github: Arc<GitHubApp>) -> Bot {
+    pub fn new(pool: PgPool, hosts: impl Into<Hosts>) -> Bot {
         Bot {
             pool,
-            github,
+            hosts: hosts.into(),
             cache: Default::default(),
             branches: Default::default(),
             permissions: Default::default(),
@@ -54,7 +53,7 @@ impl Bot {
     }
 }
 
-/// Permissions as GitHub last told them, per (installation, repository, login), kept briefly:
+/// Permissions as the host last told them, per (repository, installation, login), kept briefly:
 /// a flood of comments from one person costs one lookup a minute, and a revoked permission
 /// counts within that minute.
 #[derive(Default)]
@@ -62,7 +61,7 @@ pub struct PermissionCache {
     entries: std::sync::Mutex<std::collections::HashMap<PermissionKey, (Permission, std::time::Instant)>>,
 }
 
-type PermissionKey = (u64, String, String);
+type PermissionKey = (String, u64, String);
 
 impl PermissionCache {
     const TTL: std::time::Duration = std::time::Duration::from_secs(60);
@@ -85,9 +84,9 @@ impl PermissionCache {
 /// Why a job stopped short.
 #[derive(Debug)]
 enum Failure {
-    /// May work next time (GitHub, the database, a branch that moved).
+    /// May work next time (the host, the database, a branch that moved).
     Retry(String),
-    /// GitHub asked us to wait this long first.
+    /// The host asked us to wait this long first.
     Wait(std::time::Duration, String),
     /// Will not work however often it runs.
     Fail(String),
@@ -97,7 +96,7 @@ impl From<ForgeError> for Failure {
     fn from(e: ForgeError) -> Failure {
         match e {
             ForgeError::RateLimited { after } => Failure::Wait(after, e.to_string()),
-            ForgeError::TooLarge(_) => Failure::Fail(e.to_string()),
+            ForgeError::TooLarge(_) | ForgeError::Unsupported { .. } => Failure::Fail(e.to_string()),
             e => Failure::Retry(e.to_string()),
         }
     }
@@ -131,69 +130,59 @@ pub async fn run(bot: &Bot, queue: &Queue, job: &Job) -> Outcome {
     }
 }
 
-async fn load_event(bot: &Bot, job: &Job) -> Result<Event> {
+/// The event the job is for, as ingress normalised it.
+async fn load_event(bot: &Bot, job: &Job) -> Result<ForgeEvent> {
+    if let Some(event) = job.payload.get("product") {
+        return serde_json::from_value(event.clone())
+            .map_err(|e| Failure::Fail(format!("the job's event cannot be read: {e}")));
+    }
+    // Queued before events were normalised at ingress: read from the stored delivery.
     let Some(delivery) = &job.delivery_id else { return Err(Failure::Fail("the job has no delivery".into())) };
-    let row = sqlx::query("SELECT event, payload::text AS payload FROM deliveries WHERE id = $1")
+    let row = sqlx::query_as::<_, (String, String)>("SELECT event, payload::text FROM deliveries WHERE id = $1")
         .bind(delivery)
         .fetch_one(&bot.pool)
         .await?;
-    let (name, payload): (String, String) = (row.get("event"), row.get("payload"));
-    Event::parse(&name, payload.as_bytes()).map_err(|e| Failure::Fail(format!("the stored `{name}` payload: {e}")))
+    crate::forge::github::stored_event(&row.0, row.1.as_bytes())
+        .map_err(|e| Failure::Fail(format!("the stored `{}` payload: {e}", row.0)))?
+        .ok_or_else(|| Failure::Fail(format!("the stored `{}` delivery asks for nothing", row.0)))
 }
 
-async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<()> {
-    if let (Some(allowed), Some(owner)) = (&bot.allowed_owners, event.owner())
-        && !allowed.iter().any(|a| a.eq_ignore_ascii_case(owner))
+async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: ForgeEvent) -> Result<()> {
+    if let Some(allowed) = &bot.allowed_owners
+        && !allowed.iter().any(|a| a.eq_ignore_ascii_case(event.owner()))
     {
-        tracing::info!(%owner, "not on SPECBUILDER_ALLOWED_OWNERS; nothing done");
+        tracing::info!(owner = %event.owner(), "not on SPECBUILDER_ALLOWED_OWNERS; nothing done");
         return Ok(());
     }
     match (job.kind.as_str(), event) {
-        ("close", Event::Issues(event)) => {
-            end_conversation(bot, &event.repository, "closed", Some(event.issue.number as i64), None).await
+        ("close", ForgeEvent::IssueClosed { repo, number }) => {
+            end_conversation(bot, &repo, "closed", Some(Thread::Issue(number)), None).await
         }
-        ("close", Event::PullRequest(event)) => {
-            let repo = &event.repository;
-            let installation = event.installation.as_ref().map(|i| i.id).unwrap_or_default();
-            let forge = GitHubForge::new(bot.github.clone(), installation, &repo.owner.login, &repo.name);
-            review::closed(bot, &forge, &repo.owner.login, &repo.name, event.number).await?;
-            if event.pull_request.merged != Some(true) {
+        ("close", ForgeEvent::ChangeRequest(event)) => {
+            let forge = bot.hosts.forge(&event.repo)?;
+            review::closed(bot, &forge, &event.repo, event.number).await?;
+            if event.change != (Change::Closed { merged: true }) {
                 return Ok(());
             }
-            end_conversation(bot, repo, "merged", None, Some(&event.pull_request.head.name)).await
+            end_conversation(bot, &event.repo, "merged", None, Some(&event.head_branch)).await
         }
-        ("comment", Event::IssueComment(event)) => {
+        ("comment", ForgeEvent::Comment(event)) => {
             Box::pin(Conversation::for_comment(bot, queue, job, &event).await?.handle()).await
         }
-        ("check", Event::PullRequest(event)) => checks::check_pull_request(bot, queue, job, &event).await,
-        ("check", Event::CheckRun(event)) => {
-            // The run names its pull requests; check the first again.
-            let payload = stored_payload(bot, job).await?;
-            let pull = &payload["check_run"]["pull_requests"][0];
-            let (Some(head), Some(base), Some(number)) =
-                (pull["head"]["sha"].as_str(), pull["base"]["sha"].as_str(), pull["number"].as_u64())
-            else {
-                return Ok(());
-            };
-            let context = review::PullContext::new(&event.repository, number);
-            let installation = event.installation.map(|i| i.id).unwrap_or_default();
-            let forge = GitHubForge::new(
-                bot.github.clone(),
-                installation,
-                &event.repository.owner.login,
-                &event.repository.name,
-            );
-            checks::check(bot, queue, job, &forge, head, base, Some(&context)).await.map(drop)
+        ("check", ForgeEvent::ChangeRequest(event)) => {
+            let forge = bot.hosts.forge(&event.repo)?;
+            let context = review::PullContext::new(&event.repo, event.number);
+            checks::check(bot, queue, job, &forge, &event.head, &event.base, Some(&context)).await.map(drop)
         }
-        ("installation", Event::Installation(event)) => {
+        ("installation", ForgeEvent::Installation { id, account, active }) => {
             sqlx::query(
                 "INSERT INTO installations (id, account) VALUES ($1, $2)
                  ON CONFLICT (id) DO UPDATE SET account = EXCLUDED.account,
                    suspended_at = CASE WHEN $3 THEN now() ELSE NULL END",
             )
-            .bind(event.installation.id as i64)
-            .bind(&event.installation.account.login)
-            .bind(matches!(event.action.as_str(), "deleted" | "suspend"))
+            .bind(id as i64)
+            .bind(&account)
+            .bind(!active)
             .execute(&bot.pool)
             .await?;
             Ok(())
@@ -202,34 +191,30 @@ async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: Event) -> Result<(
     }
 }
 
-/// Ends the open conversation of an issue (closed) or of a project branch (merged): it is no
+/// Ends the open conversation of a thread (closed) or of a project branch (merged): it is no
 /// longer reconciled.
 async fn end_conversation(
     bot: &Bot,
-    repo: &github_app::events::Repository,
+    repo: &RepoId,
     state: &str,
-    issue: Option<i64>,
+    thread: Option<Thread>,
     branch: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE conversations SET state = $3, updated_at = now()
-         WHERE owner = $1 AND repo = $2 AND state = 'open' AND (issue_number = $4 OR branch = $5)",
+        "UPDATE conversations SET state = $4, updated_at = now()
+         WHERE host = $1 AND owner = $2 AND repo = $3 AND state = 'open'
+           AND ((thread_kind = $5 AND issue_number = $6) OR branch = $7)",
     )
-    .bind(&repo.owner.login)
+    .bind(repo.host.as_str())
+    .bind(&repo.owner)
     .bind(&repo.name)
     .bind(state)
-    .bind(issue)
+    .bind(thread.map(Thread::kind))
+    .bind(thread.map(|t| t.number() as i64))
     .bind(branch)
     .execute(&bot.pool)
     .await?;
     Ok(())
-}
-
-async fn stored_payload(bot: &Bot, job: &Job) -> Result<Value> {
-    Ok(sqlx::query_scalar("SELECT payload FROM deliveries WHERE id = $1")
-        .bind(&job.delivery_id)
-        .fetch_one(&bot.pool)
-        .await?)
 }
 
 /// Runs `step` once per job: a run after a crash gets the recorded result instead.

@@ -3,7 +3,7 @@
 //! facts a rule relates: each names the other, and goes when the overlap ends.
 
 use super::{Bot, Result, once};
-use crate::forge::Forge;
+use crate::forge::{Forge, RepoId, Thread};
 use crate::review::markdown::{self, Links};
 use crate::review::overlap::{self, Footprint};
 use crate::review::{NoHistory, Review, Side};
@@ -12,23 +12,19 @@ use crate::source::Snapshot;
 use spec_format::Workspace;
 use sqlx::Row;
 
-/// The repository a pull request is in, as the host names it.
+/// A change request, and the repository it is in.
 pub(super) struct PullContext {
-    pub owner: String,
-    pub repo: String,
+    pub repo: RepoId,
     pub number: u64,
-    /// The repository's web page, for links to decision files.
-    pub web: Option<String>,
 }
 
 impl PullContext {
-    pub(super) fn new(repository: &github_app::events::Repository, number: u64) -> PullContext {
-        PullContext {
-            owner: repository.owner.login.clone(),
-            repo: repository.name.clone(),
-            number,
-            web: repository.html_url.clone(),
-        }
+    pub(super) fn new(repo: &RepoId, number: u64) -> PullContext {
+        PullContext { repo: repo.clone(), number }
+    }
+
+    fn thread(&self) -> Thread {
+        Thread::ChangeRequest(self.number)
     }
 }
 
@@ -60,27 +56,29 @@ pub(super) async fn publish(
     pull: &PullContext,
     review: &Review,
 ) -> Result<()> {
-    let links = pull.web.as_ref().map(|web| Links { web: web.clone(), gitlab: false });
+    let links = pull.repo.web_url.as_ref().map(|web| Links::for_host(pull.repo.host, web));
     let rerun = format!("specbuilder review --base {} --head {}", short(&review.base), short(&review.head));
     let body = markdown::render(review, links.as_ref(), &rerun);
     once(queue, job, &format!("review:{}", review.head), async {
-        Ok(forge.upsert_comment(pull.number, "review", &body, None).await?)
+        Ok(forge.upsert_comment(pull.thread(), "review", &body, None).await?)
     })
     .await?;
     let footprint = serde_json::to_value(review.footprint()).unwrap_or_default();
     sqlx::query(
-        "INSERT INTO change_requests (owner, repo, number, head_sha, footprint, open) VALUES ($1, $2, $3, $4, $5, true)
-         ON CONFLICT (owner, repo, number) DO UPDATE
+        "INSERT INTO change_requests (host, owner, repo, number, head_sha, footprint, open)
+         VALUES ($6, $1, $2, $3, $4, $5, true)
+         ON CONFLICT (host, owner, repo, number) DO UPDATE
            SET head_sha = EXCLUDED.head_sha, footprint = EXCLUDED.footprint, open = true, updated_at = now()",
     )
-    .bind(&pull.owner)
-    .bind(&pull.repo)
+    .bind(&pull.repo.owner)
+    .bind(&pull.repo.name)
     .bind(pull.number as i64)
     .bind(&review.head)
     .bind(footprint)
+    .bind(pull.repo.host.as_str())
     .execute(&bot.pool)
     .await?;
-    refresh_overlaps(bot, forge, &pull.owner, &pull.repo).await
+    refresh_overlaps(bot, forge, &pull.repo).await
 }
 
 /// A push left the pull request without spec changes: a review comment posted before says so,
@@ -95,12 +93,13 @@ pub(super) async fn untouched(
 ) -> Result<()> {
     let reviewed = sqlx::query(
         "UPDATE change_requests SET head_sha = $4, footprint = '{}', updated_at = now()
-         WHERE owner = $1 AND repo = $2 AND number = $3",
+         WHERE owner = $1 AND repo = $2 AND number = $3 AND host = $5",
     )
-    .bind(&pull.owner)
-    .bind(&pull.repo)
+    .bind(&pull.repo.owner)
+    .bind(&pull.repo.name)
     .bind(pull.number as i64)
     .bind(head)
+    .bind(pull.repo.host.as_str())
     .execute(&bot.pool)
     .await?;
     if reviewed.rows_affected() == 0 {
@@ -111,59 +110,54 @@ pub(super) async fn untouched(
 This pull request no longer changes any spec file.
 ";
     once(queue, job, &format!("review:{head}"), async {
-        Ok(forge.upsert_comment(pull.number, "review", body, None).await?)
+        Ok(forge.upsert_comment(pull.thread(), "review", body, None).await?)
     })
     .await?;
-    refresh_overlaps(bot, forge, &pull.owner, &pull.repo).await
+    refresh_overlaps(bot, forge, &pull.repo).await
 }
 
-/// A pull request was merged or closed: it overlaps nothing any more.
-pub(super) async fn closed(bot: &Bot, forge: &impl Forge, owner: &str, repo: &str, number: u64) -> Result<()> {
-    let updated = sqlx::query(
-        "UPDATE change_requests SET open = false, updated_at = now() WHERE owner = $1 AND repo = $2 AND number = $3 AND open",
+/// A change request was merged or closed: it overlaps nothing any more.
+pub(super) async fn closed(bot: &Bot, forge: &impl Forge, repo: &RepoId, number: u64) -> Result<()> {
+    let note: Option<String> = sqlx::query_scalar(
+        "UPDATE change_requests SET open = false, updated_at = now()
+         WHERE host = $1 AND owner = $2 AND repo = $3 AND number = $4 AND open RETURNING note",
     )
-    .bind(owner)
-    .bind(repo)
-    .bind(number as i64)
-    .execute(&bot.pool)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Ok(()); // never touched specs, or closed already
-    }
-    if let Some(note) = sqlx::query_scalar::<_, String>(
-        "SELECT note FROM change_requests WHERE owner = $1 AND repo = $2 AND number = $3",
-    )
-    .bind(owner)
-    .bind(repo)
+    .bind(repo.host.as_str())
+    .bind(&repo.owner)
+    .bind(&repo.name)
     .bind(number as i64)
     .fetch_optional(&bot.pool)
-    .await?
-        && !note.is_empty()
-    {
-        forge.remove_comment(number, "overlap").await?;
-        set_note(bot, owner, repo, number, "").await?;
+    .await?;
+    let Some(note) = note else {
+        return Ok(()); // never touched specs, or closed already
+    };
+    if !note.is_empty() {
+        forge.remove_comment(Thread::ChangeRequest(number), "overlap").await?;
+        set_note(bot, repo, number, "").await?;
     }
-    refresh_overlaps(bot, forge, owner, repo).await
+    refresh_overlaps(bot, forge, repo).await
 }
 
-/// Recomputes every open pull request's overlap note in the repository and changes on the host
-/// only the notes that differ. One refresh per repository at a time (an advisory lock), so two
-/// pushes never post the same note twice.
-async fn refresh_overlaps(bot: &Bot, forge: &impl Forge, owner: &str, repo: &str) -> Result<()> {
+/// Recomputes every open change request's overlap note in the repository and changes on the
+/// host only the notes that differ. One refresh per repository at a time (an advisory lock), so
+/// two pushes never post the same note twice.
+async fn refresh_overlaps(bot: &Bot, forge: &impl Forge, repo: &RepoId) -> Result<()> {
     let mut lock = bot.pool.acquire().await?;
-    let key = format!("change_requests/{owner}/{repo}");
+    let key = format!("change_requests/{}", repo.key());
     sqlx::query("SELECT pg_advisory_lock(hashtext($1))").bind(&key).execute(&mut *lock).await?;
-    let result = refresh_locked(bot, forge, owner, repo).await;
+    let result = refresh_locked(bot, forge, repo).await;
     sqlx::query("SELECT pg_advisory_unlock(hashtext($1))").bind(&key).execute(&mut *lock).await?;
     result
 }
 
-async fn refresh_locked(bot: &Bot, forge: &impl Forge, owner: &str, repo: &str) -> Result<()> {
+async fn refresh_locked(bot: &Bot, forge: &impl Forge, repo: &RepoId) -> Result<()> {
     let rows = sqlx::query(
-        "SELECT number, footprint, note FROM change_requests WHERE owner = $1 AND repo = $2 AND open ORDER BY number",
+        "SELECT number, footprint, note FROM change_requests
+         WHERE host = $1 AND owner = $2 AND repo = $3 AND open ORDER BY number",
     )
-    .bind(owner)
-    .bind(repo)
+    .bind(repo.host.as_str())
+    .bind(&repo.owner)
+    .bind(&repo.name)
     .fetch_all(&bot.pool)
     .await?;
     let open: Vec<(u64, Footprint, String)> = (rows.iter())
@@ -175,26 +169,28 @@ async fn refresh_locked(bot: &Bot, forge: &impl Forge, owner: &str, repo: &str) 
     for (number, mine, posted) in &open {
         let overlaps: Vec<overlap::Overlap> = (open.iter())
             .filter(|(other, _, _)| other != number)
-            .filter_map(|(other, theirs, _)| overlap::between(&format!("#{other}"), mine, theirs))
+            .filter_map(|(other, theirs, _)| overlap::between(&repo.host.change_request_ref(*other), mine, theirs))
             .collect();
         let note = note(&overlaps);
         if &note == posted {
             continue;
         }
+        let thread = Thread::ChangeRequest(*number);
         if note.is_empty() {
-            forge.remove_comment(*number, "overlap").await?;
+            forge.remove_comment(thread, "overlap").await?;
         } else {
-            forge.upsert_comment(*number, "overlap", &note, None).await?;
+            forge.upsert_comment(thread, "overlap", &note, None).await?;
         }
-        set_note(bot, owner, repo, *number, &note).await?;
+        set_note(bot, repo, *number, &note).await?;
     }
     Ok(())
 }
 
-async fn set_note(bot: &Bot, owner: &str, repo: &str, number: u64, note: &str) -> Result<()> {
-    sqlx::query("UPDATE change_requests SET note = $4 WHERE owner = $1 AND repo = $2 AND number = $3")
-        .bind(owner)
-        .bind(repo)
+async fn set_note(bot: &Bot, repo: &RepoId, number: u64, note: &str) -> Result<()> {
+    sqlx::query("UPDATE change_requests SET note = $5 WHERE host = $1 AND owner = $2 AND repo = $3 AND number = $4")
+        .bind(repo.host.as_str())
+        .bind(&repo.owner)
+        .bind(&repo.name)
         .bind(number as i64)
         .bind(note)
         .execute(&bot.pool)

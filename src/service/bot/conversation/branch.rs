@@ -119,8 +119,11 @@ impl Conversation<'_> {
     pub(super) async fn merge(&self) -> Result<()> {
         let Some(project) = &self.project else { return self.no_project().await };
         let title = format!("Spec: {}", project.slug);
-        let body =
-            format!("The specification of `{}`, from the conversation in #{}.", project.slug, self.event.issue.number);
+        let body = format!(
+            "The specification of `{}`, from the conversation in {}.",
+            project.slug,
+            self.event.thread.reference(self.event.repo.host)
+        );
         let opened: Option<(u64, String)> = once(self.queue, self.job, "pull", async {
             match self.forge.open_change_request(&project.branch, &project.base_branch, &title, &body).await {
                 Ok(request) => Ok(Some((request.number, request.url))),

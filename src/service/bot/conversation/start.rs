@@ -35,8 +35,8 @@ impl Conversation<'_> {
                 return self.refuse_secret("idea", &found).await;
             }
         }
-        let repo = &self.event.repository;
-        let base = repo.default_branch.clone().unwrap_or_else(|| "main".into());
+        let repo = &self.event.repo;
+        let base = repo.default_branch().to_owned();
         let Some(base_head) = self.forge.branch_head(&base).await? else {
             return Err(Failure::Fail(format!("the default branch `{base}` does not exist")));
         };
@@ -58,7 +58,7 @@ impl Conversation<'_> {
             return self.say("invalid", &text).await;
         }
         let branch_name = crate::store::project_branch(slug);
-        let project = options.project(&template.id, depth, Some(&self.event.issue.title));
+        let project = options.project(&template.id, depth, Some(&self.event.title));
         let path = format!("specs/{slug}/project.md");
         let files = vec![(path.clone(), write::project(&project).into_bytes())];
         let message = format!("spec({slug}): start the project from template {}", template.id);
@@ -75,25 +75,29 @@ impl Conversation<'_> {
             return self.say("exists", &format!("Branch `{branch_name}` exists already; pick another slug.")).await;
         };
         sqlx::query(
-            "INSERT INTO conversations (installation_id, owner, repo, issue_number, slug, branch, base_branch)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            "INSERT INTO conversations
+               (host, installation_id, owner, repo, thread_kind, issue_number, slug, branch, base_branch)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
         )
-        .bind(self.event.installation.as_ref().map(|i| i.id as i64).unwrap_or_default())
-        .bind(&repo.owner.login)
+        .bind(repo.host.as_str())
+        .bind(repo.installation as i64)
+        .bind(&repo.owner)
         .bind(&repo.name)
-        .bind(self.event.issue.number as i64)
+        .bind(self.event.thread.kind())
+        .bind(self.event.thread.number() as i64)
         .bind(slug)
         .bind(&branch_name)
         .bind(&base)
         .execute(&self.bot.pool)
         .await?;
         sqlx::query(
-            "INSERT INTO repositories (installation_id, owner, name, default_branch) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (owner, name) DO UPDATE SET installation_id = EXCLUDED.installation_id,
+            "INSERT INTO repositories (host, installation_id, owner, name, default_branch) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (host, owner, name) DO UPDATE SET installation_id = EXCLUDED.installation_id,
                default_branch = EXCLUDED.default_branch",
         )
-        .bind(self.event.installation.as_ref().map(|i| i.id as i64).unwrap_or_default())
-        .bind(&repo.owner.login)
+        .bind(repo.host.as_str())
+        .bind(repo.installation as i64)
+        .bind(&repo.owner)
         .bind(&repo.name)
         .bind(&base)
         .execute(&self.bot.pool)

@@ -9,14 +9,13 @@ use crate::service::bot::{checks, review::PullContext};
 impl Conversation<'_> {
     /// `/spec review`: checks the pull request again and posts its review comment.
     pub(super) async fn review(&self) -> Result<()> {
-        if self.event.issue.pull_request.is_none() {
+        let Some(number) = self.event.change_request else {
             return self
                 .say("review", "`/spec review` works on a pull request: it says what the change means for the spec.")
                 .await;
-        }
-        let number = self.event.issue.number;
+        };
         let ends = self.forge.change_request(number).await?;
-        let context = PullContext::new(&self.event.repository, number);
+        let context = PullContext::new(&self.event.repo, number);
         let reviewed =
             checks::check(self.bot, self.queue, self.job, &self.forge, &ends.head.0, &ends.base.0, Some(&context))
                 .await?;
@@ -29,7 +28,7 @@ impl Conversation<'_> {
     /// `/spec export issues`: the project's tickets (as committed on its branch, else on the
     /// default branch) pushed to the repository's issues.
     pub(super) async fn export(&self, options: &ExportOptions) -> Result<()> {
-        let default_branch = self.event.repository.default_branch.clone().unwrap_or_else(|| "main".to_owned());
+        let default_branch = self.event.repo.default_branch().to_owned();
         let (slug, rev) = match (&self.project, &options.project) {
             (Some(p), None) => (p.slug.clone(), p.branch.clone()),
             (_, Some(slug)) => (slug.clone(), default_branch),
