@@ -20,9 +20,18 @@ impl WebhookSecrets {
         Ok(WebhookSecrets(secrets))
     }
 
+    /// No secret: every delivery is refused ([`SignatureError::NoSecret`]), for a service that does
+    /// not serve GitHub.
+    pub fn unconfigured() -> WebhookSecrets {
+        WebhookSecrets(Vec::new())
+    }
+
     /// Checks `header` (`sha256=<64 hex digits>`) against the body with every secret. Each
     /// comparison is constant-time (`Mac::verify_slice`); which secret matched is not revealed.
     pub fn verify(&self, body: &[u8], header: Option<&str>) -> Result<(), SignatureError> {
+        if self.0.is_empty() {
+            return Err(SignatureError::NoSecret);
+        }
         let header = header.ok_or(SignatureError::Missing)?;
         let hex_digest = header.trim().strip_prefix("sha256=").ok_or(SignatureError::Malformed)?;
         let expected = hex::decode(hex_digest).map_err(|_| SignatureError::Malformed)?;
@@ -41,7 +50,8 @@ impl WebhookSecrets {
 
     /// The header GitHub would send for `body` with the first secret (for tests and tools).
     pub fn sign(&self, body: &[u8]) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0[0]).expect("HMAC takes keys of any length");
+        let key = self.0.first().map(Vec::as_slice).unwrap_or_default();
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
         mac.update(body);
         format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
     }

@@ -14,7 +14,9 @@ pub enum Event {
     Issue(IssueEvent),
     Push(PushEvent),
     /// A kind the integration does not act on (pipelines, tag pushes, ...); acknowledged.
-    Other { kind: String },
+    Other {
+        kind: String,
+    },
 }
 
 impl Event {

@@ -111,7 +111,8 @@ where
             .ok_or(Rejection::MissingHeader("Idempotency-Key"))?
             .trim()
             .to_owned();
-        let event = Event::parse(&body).map_err(|e| Rejection::BadPayload { event: name.clone(), reason: e.to_string() })?;
+        let event =
+            Event::parse(&body).map_err(|e| Rejection::BadPayload { event: name.clone(), reason: e.to_string() })?;
         Ok(GitLabWebhook { delivery, name, event, body })
     }
 }

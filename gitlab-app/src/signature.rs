@@ -51,6 +51,12 @@ impl WebhookVerifier {
         Ok(WebhookVerifier { tokens, signing })
     }
 
+    /// No token: every delivery is refused ([`SignatureError::NoSecret`]), for a service that does
+    /// not serve GitLab.
+    pub fn unconfigured() -> WebhookVerifier {
+        WebhookVerifier { tokens: Vec::new(), signing: Vec::new() }
+    }
+
     /// Whether deliveries must be signed.
     pub fn signs(&self) -> bool {
         !self.signing.is_empty()
@@ -60,6 +66,9 @@ impl WebhookVerifier {
     /// `now` is seconds since the Unix epoch. Every secret is tried (no early return), so timing
     /// does not tell which matched.
     pub fn verify(&self, presented: &Presented, body: &[u8], now: u64) -> Result<(), SignatureError> {
+        if self.tokens.is_empty() {
+            return Err(SignatureError::NoSecret);
+        }
         let token = presented.token.ok_or(SignatureError::MissingToken)?;
         let given: [u8; 32] = Sha256::digest(token.trim()).into();
         let matched = self.tokens.iter().fold(0u8, |found, t| found | t.ct_eq(&given).unwrap_u8());
@@ -187,11 +196,17 @@ mod tests {
             verifier.verify(&presented("t", "id", "soon", &signature), b"{}", 100),
             Err(SignatureError::MalformedSignature)
         );
-        assert_eq!(verifier.verify(&presented("t", "id", "100", "v2,abc"), b"{}", 100), Err(SignatureError::MalformedSignature));
+        assert_eq!(
+            verifier.verify(&presented("t", "id", "100", "v2,abc"), b"{}", 100),
+            Err(SignatureError::MalformedSignature)
+        );
         // Several signatures (a key being rotated on GitLab's side): one matching is enough.
         let both = format!("v1,AAAA {signature}");
         assert_eq!(verifier.verify(&presented("t", "id", "100", &both), b"{}", 100), Ok(()));
         // The right signature never excuses a wrong token.
-        assert_eq!(verifier.verify(&presented("x", "id", "100", &signature), b"{}", 100), Err(SignatureError::WrongToken));
+        assert_eq!(
+            verifier.verify(&presented("x", "id", "100", &signature), b"{}", 100),
+            Err(SignatureError::WrongToken)
+        );
     }
 }

@@ -27,7 +27,8 @@ fn every_recorded_payload_parses_into_its_variant() {
         ("tag_push.json", "other"),
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/webhooks");
-    let on_disk = std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().path().extension() == Some("json".as_ref()));
+    let on_disk =
+        std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().path().extension() == Some("json".as_ref()));
     assert_eq!(on_disk.count(), kinds.len(), "every fixture is listed here");
     for (file, kind) in kinds {
         let event = Event::parse(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -98,9 +99,11 @@ async fn send(verifier: WebhookVerifier, headers: &[(&str, &str)], body: Vec<u8>
 async fn the_token_is_required_and_the_delivery_id_read() {
     let verifier = WebhookVerifier::new("s3cret,old", None).unwrap();
     let body = fixture("note_issue.json");
-    let headers =
-        [("x-gitlab-token", "old"), ("x-gitlab-event", "Note Hook"), ("idempotency-key", "0b1d6a2e-4b7f")];
-    assert_eq!(send(verifier.clone(), &headers, body.clone()).await, (StatusCode::ACCEPTED, "0b1d6a2e-4b7f Note Hook".into()));
+    let headers = [("x-gitlab-token", "old"), ("x-gitlab-event", "Note Hook"), ("idempotency-key", "0b1d6a2e-4b7f")];
+    assert_eq!(
+        send(verifier.clone(), &headers, body.clone()).await,
+        (StatusCode::ACCEPTED, "0b1d6a2e-4b7f Note Hook".into())
+    );
     let uuid_only = [("x-gitlab-token", "s3cret"), ("x-gitlab-event", "Note Hook"), ("x-gitlab-event-uuid", "e-1")];
     assert_eq!(send(verifier.clone(), &uuid_only, body.clone()).await.1, "e-1 Note Hook");
     let wrong = [("x-gitlab-token", "guess"), ("x-gitlab-event", "Note Hook"), ("idempotency-key", "k")];
@@ -110,7 +113,10 @@ async fn the_token_is_required_and_the_delivery_id_read() {
     let no_id = [("x-gitlab-token", "s3cret"), ("x-gitlab-event", "Note Hook")];
     assert_eq!(send(verifier.clone(), &no_id, body.clone()).await.0, StatusCode::BAD_REQUEST);
     let bad = [("x-gitlab-token", "s3cret"), ("x-gitlab-event", "Note Hook"), ("idempotency-key", "k")];
-    assert_eq!(send(verifier.clone(), &bad, b"{\"object_kind\":\"note\"}".to_vec()).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        send(verifier.clone(), &bad, b"{\"object_kind\":\"note\"}".to_vec()).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let huge = vec![b' '; gitlab_app::ingress::MAX_BODY_BYTES + 1];
     assert_eq!(send(verifier, &bad, huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -129,7 +135,10 @@ async fn signed_hooks_need_a_fresh_matching_signature() {
         ("webhook-timestamp", at.as_str()),
         ("webhook-signature", signature.as_str()),
     ];
-    assert_eq!(send(verifier.clone(), &signed, body.clone()).await, (StatusCode::ACCEPTED, "msg_1 Merge Request Hook".into()));
+    assert_eq!(
+        send(verifier.clone(), &signed, body.clone()).await,
+        (StatusCode::ACCEPTED, "msg_1 Merge Request Hook".into())
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(send(verifier.clone(), &signed, tampered).await.0, StatusCode::UNAUTHORIZED);

@@ -7,6 +7,7 @@
 
 pub mod event;
 pub mod github;
+pub mod gitlab;
 mod hosts;
 mod local;
 

@@ -1,7 +1,7 @@
-//! `specbuilder serve`: the GitHub App users install. Webhooks are verified, stored and queued
-//! in milliseconds; workers (in this and any other `serve` process on the same database) run
-//! the jobs: the conversation in comments, commits to the spec branch, pull requests and check
-//! runs.
+//! `specbuilder serve`: the GitHub App and the GitLab integration users install. Webhooks are
+//! verified, stored and queued in milliseconds; workers (in this and any other `serve` process
+//! on the same database) run the jobs: the conversation in comments, commits to the spec branch,
+//! pull and merge requests, and checks.
 
 pub mod bot;
 pub mod config;
@@ -20,6 +20,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use config::ServiceConfig;
 use github_app::{AppConfig, GitHubApp, WebhookSecrets};
+use gitlab_app::WebhookVerifier;
 use metrics::Metrics;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -29,7 +30,10 @@ use tokio::sync::Notify;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
-    pub secrets: WebhookSecrets,
+    /// GitHub's webhook secrets; `None`: GitHub is not served.
+    pub secrets: Option<WebhookSecrets>,
+    /// GitLab's webhook tokens; `None`: GitLab is not served.
+    pub gitlab: Option<WebhookVerifier>,
     pub metrics: Arc<Metrics>,
     /// Wakes an idle worker when a job is queued.
     pub wake: Arc<Notify>,
@@ -61,9 +65,17 @@ impl Drop for Running {
     }
 }
 
+// A host's route is mounted only when it is configured; were it reached otherwise, an
+// unconfigured verifier refuses every delivery.
 impl FromRef<AppState> for WebhookSecrets {
     fn from_ref(state: &AppState) -> WebhookSecrets {
-        state.secrets.clone()
+        state.secrets.clone().unwrap_or_else(WebhookSecrets::unconfigured)
+    }
+}
+
+impl FromRef<AppState> for WebhookVerifier {
+    fn from_ref(state: &AppState) -> WebhookVerifier {
+        state.gitlab.clone().unwrap_or_else(WebhookVerifier::unconfigured)
     }
 }
 
@@ -72,14 +84,21 @@ pub fn router(state: AppState) -> Router {
     webhooks(state.clone()).merge(admin(state))
 }
 
-/// The webhook route, rate-limited per client address before any signature work.
+/// The webhook routes of the hosts served, rate-limited per client address before any
+/// signature work.
 pub fn webhooks(state: AppState) -> Router {
     let limit = axum::middleware::from_fn_with_state(state.per_ip.clone(), http::rate_limit);
-    Router::new()
-        .route("/webhooks/github", post(ingress::github))
-        .route_layer(limit)
-        .layer(axum::middleware::from_fn(request_id))
-        .with_state(state)
+    let mut routes = Router::new();
+    if state.secrets.is_some() {
+        routes = routes.route("/webhooks/github", post(ingress::github));
+    }
+    if state.gitlab.is_some() {
+        routes = routes.route("/webhooks/gitlab", post(ingress::gitlab));
+    }
+    if state.secrets.is_some() || state.gitlab.is_some() {
+        routes = routes.route_layer(limit); // axum refuses a route layer over no routes
+    }
+    routes.layer(axum::middleware::from_fn(request_id)).with_state(state)
 }
 
 /// Health, readiness and metrics: on their own address when `SPECBUILDER_ADMIN_ADDR` is set.
@@ -146,7 +165,8 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("GITHUB_PRIVATE_KEY: {e}"))?;
     let state = AppState {
         pool: pool.clone(),
-        secrets,
+        secrets: Some(secrets),
+        gitlab: None,
         metrics: Arc::default(),
         wake: Arc::default(),
         per_ip: http::PerIp::per_minute(config.rate_limit_per_minute),

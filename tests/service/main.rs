@@ -81,7 +81,8 @@ impl Service {
         github.policy.backoff = std::time::Duration::from_millis(10);
         let state = AppState {
             pool: pool.clone(),
-            secrets: WebhookSecrets::from_list(SECRET).unwrap(),
+            secrets: Some(WebhookSecrets::from_list(SECRET).unwrap()),
+            gitlab: None,
             metrics: Arc::default(),
             wake: Arc::default(),
             per_ip: None,
@@ -97,7 +98,7 @@ impl Service {
     /// Sends a signed delivery; returns the status and the JSON answer.
     async fn deliver(&self, event: &str, id: &str, payload: &Value) -> (StatusCode, Value) {
         let body = payload.to_string();
-        let signature = self.state.secrets.sign(body.as_bytes());
+        let signature = self.state.secrets.as_ref().unwrap().sign(body.as_bytes());
         self.send(event, id, body, Some(signature)).await
     }
 
@@ -331,6 +332,7 @@ mod replies;
 use replies::recommended;
 
 mod conversation;
+mod gitlab;
 mod hostile;
 mod review;
 mod shutdown;
