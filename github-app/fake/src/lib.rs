@@ -16,6 +16,8 @@ use axum::response::{IntoResponse, Response};
 use contract::Contract;
 pub use issues::Issue;
 use payloads::{check_run_json, comment_json, error, user};
+/// The bare repository behind the fake, for other fakes (GitLab's) to serve their own API over.
+pub use repository::Bare;
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

@@ -24,6 +24,12 @@ fn validation(message: &str) -> Value {
     json!({ "message": message, "documentation_url": DOCS })
 }
 
+impl Default for Bare {
+    fn default() -> Self {
+        Bare::new()
+    }
+}
+
 impl Bare {
     /// A repository whose `main` holds a README.
     pub fn new() -> Bare {
@@ -136,6 +142,96 @@ impl Bare {
     /// A branch name or a commit id.
     fn resolve(&self, rev: &str) -> Option<ObjectId> {
         self.head_id(rev).or_else(|| self.object_id(rev))
+    }
+
+    /// A branch name or a commit id, as the commit id it names (hex).
+    pub fn resolve_hex(&self, rev: &str) -> Option<String> {
+        self.resolve(rev).map(|id| id.to_string())
+    }
+
+    /// The blob at `path` in `rev`: its id and bytes.
+    pub fn blob_at(&self, rev: &str, path: &str) -> Option<(String, Vec<u8>)> {
+        let repo = self.repo();
+        let tree = repo.find_commit(self.resolve(rev)?).ok()?.tree().ok()?;
+        let entry = tree.lookup_entry_by_path(path.trim_matches('/')).ok()??;
+        if !entry.mode().is_blob() {
+            return None;
+        }
+        let id = entry.oid().to_owned();
+        Some((id.to_string(), repo.find_blob(id).ok()?.data.clone()))
+    }
+
+    /// Every blob under `dir` (the whole tree when empty) in `rev` as (path, blob id), sorted;
+    /// `None` when `rev` does not exist.
+    pub fn blobs_under(&self, rev: &str, dir: &str) -> Option<Vec<(String, String)>> {
+        let repo = self.repo();
+        let tree = repo.find_commit(self.resolve(rev)?).ok()?.tree().ok()?;
+        let dir = dir.trim_matches('/');
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let mut blobs: Vec<(String, String)> = (tree.traverse().breadthfirst.files().ok()?.into_iter())
+            .filter(|r| r.mode.is_blob())
+            .map(|r| (r.filepath.to_string(), r.oid.to_string()))
+            .filter(|(path, _)| path.starts_with(&prefix))
+            .collect();
+        blobs.sort();
+        Some(blobs)
+    }
+
+    /// The newest commit reachable from `rev` that changed `path` (as GitLab's file API names
+    /// `last_commit_id`), if the file is there.
+    pub fn last_change(&self, rev: &str, path: &str) -> Option<String> {
+        let repo = self.repo();
+        let blob = |commit: ObjectId| -> Option<ObjectId> {
+            let tree = repo.find_commit(commit).ok()?.tree().ok()?;
+            Some(tree.lookup_entry_by_path(path).ok()??.oid().to_owned())
+        };
+        let start = self.resolve(rev)?;
+        let mut at = start;
+        let now = blob(at)?;
+        loop {
+            let parent = repo.find_commit(at).ok()?.parent_ids().next().map(|p| p.detach());
+            match parent {
+                Some(parent) if blob(parent) == Some(now) => at = parent,
+                _ => return Some(at.to_string()),
+            }
+        }
+    }
+
+    /// The commit's parents, first first.
+    pub fn parents(&self, id: &str) -> Vec<String> {
+        let repo = self.repo();
+        let Some(id) = self.object_id(id) else { return Vec::new() };
+        repo.find_commit(id).map(|c| c.parent_ids().map(|p| p.to_string()).collect()).unwrap_or_default()
+    }
+
+    /// Writes a commit on top of `parent` with `changes` (bytes, or `None` to delete) and
+    /// moves `branch` to it; its id.
+    pub fn commit_changes(
+        &mut self,
+        branch: &str,
+        parent: &str,
+        changes: &[(String, Option<Vec<u8>>)],
+        message: &str,
+    ) -> Option<String> {
+        let repo = self.repo();
+        let parent = self.resolve(parent)?;
+        let base = repo.find_commit(parent).ok()?.tree_id().ok()?.detach();
+        let mut editor = repo.edit_tree(base).ok()?;
+        for (path, content) in changes {
+            match content {
+                Some(bytes) => {
+                    let blob = repo.write_blob(bytes).ok()?.detach();
+                    editor.upsert(path.as_str(), EntryKind::Blob, blob).ok()?;
+                }
+                None => {
+                    editor.remove(path.as_str()).ok()?;
+                }
+            }
+        }
+        let tree = editor.write().ok()?.detach();
+        let id = self.write_commit(tree, vec![parent], message);
+        self.set_ref(branch, id);
+        Some(id.to_string())
     }
 
     fn commit_json(&self, id: ObjectId) -> Option<Value> {
