@@ -73,9 +73,9 @@ async fn the_github_forge_commits_reads_and_detects_conflicts_through_the_api() 
     let capabilities = forge.capabilities();
     assert!(capabilities.comments && capabilities.change_requests && capabilities.checks);
     fake.state.lock().unwrap().roles.insert("dana".into(), "maintain".into());
-    assert_eq!(forge.permission("dana").await.unwrap(), Permission::Maintain);
-    assert!(forge.permission("dana").await.unwrap().can_write());
-    assert!(!forge.permission("eve").await.unwrap().can_write(), "readers may not answer");
+    assert_eq!(forge.permission("dana", None).await.unwrap(), Permission::Maintain);
+    assert!(forge.permission("dana", None).await.unwrap().can_write());
+    assert!(!forge.permission("eve", None).await.unwrap().can_write(), "readers may not answer");
 
     forge.upsert_comment(Thread::Issue(12), "q/auth.signup", "Who can sign up?", None).await.unwrap();
     forge.upsert_comment(Thread::Issue(12), "q/auth.signup", "Who can sign up? (edited)", None).await.unwrap();
@@ -83,6 +83,7 @@ async fn the_github_forge_commits_reads_and_detects_conflicts_through_the_api() 
     let request = forge.open_change_request("spec/tracker", "main", "Spec: tracker", "Ready").await.unwrap();
     assert_eq!(request.number, 1);
     let check = Check {
+        change_request: None,
         name: "Spec Builder".into(),
         commit: forge.branch_head("spec/tracker").await.unwrap().unwrap(),
         passed: false,
@@ -118,7 +119,7 @@ async fn the_local_forge_behaves_the_same_on_a_repository_on_disk() {
     })
     .await;
 
-    assert_eq!(forge.permission("anyone").await.unwrap(), Permission::Admin, "your own repository");
+    assert_eq!(forge.permission("anyone", None).await.unwrap(), Permission::Admin, "your own repository");
     assert!(!forge.capabilities().comments);
     let error = forge.upsert_comment(Thread::Issue(1), "q/x", "hello", None).await.unwrap_err();
     assert!(matches!(error, ForgeError::Unsupported { .. }), "{error:?}");

@@ -362,7 +362,7 @@ pub const MARKER_PREFIX: &str = "<!-- specbuilder:topic=";
 
 /// The hidden marker of part `i` of a topic's comment. Topics are sanitised so a marker can never
 /// close early or be forged from user text that merely mentions it.
-pub(crate) fn marker(topic: &str, i: usize) -> String {
+pub fn marker(topic: &str, i: usize) -> String {
     let topic: String =
         topic.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')).collect();
     if i == 0 { format!("{MARKER_PREFIX}{topic} -->") } else { format!("{MARKER_PREFIX}{topic}#{} -->", i + 1) }

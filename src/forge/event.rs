@@ -121,6 +121,7 @@ pub struct ThreadComment {
     pub id: u64,
     pub body: String,
     pub author: String,
+    pub author_id: Option<u64>,
     /// Written by a bot (ourselves included) or by the host itself (a system note).
     pub by_bot: bool,
     pub url: Option<String>,
@@ -159,6 +160,9 @@ pub struct CommentEvent {
     /// Who acted: the author of a new comment, whoever edited an edited one. Permission is
     /// checked, and the answer recorded, against them.
     pub actor: String,
+    /// The actor's numeric id on the host, when the event carries it.
+    #[serde(default)]
+    pub actor_id: Option<u64>,
     pub edited: bool,
 }
 

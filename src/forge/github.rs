@@ -107,7 +107,8 @@ impl Forge for GitHubForge {
                 let by_bot = c.user.r#type == "Bot"
                     || c.user.login.ends_with("[bot]")
                     || body.contains(github_app::client::MARKER_PREFIX);
-                ThreadComment { id: c.id.0, body, author: c.user.login, by_bot, url: Some(c.html_url.to_string()) }
+                let (author, author_id) = (c.user.login, Some(c.user.id.0));
+                ThreadComment { id: c.id.0, body, author, author_id, by_bot, url: Some(c.html_url.to_string()) }
             })
             .collect())
     }
@@ -139,8 +140,8 @@ impl Forge for GitHubForge {
         Ok(self.app.update_issue(self.installation, &self.repo, number, &github_draft(draft)).await?)
     }
 
-    async fn permission(&self, user: &str) -> Result<Permission, ForgeError> {
-        let role = self.app.permission(self.installation, &self.repo.owner, &self.repo.name, user).await?;
+    async fn permission(&self, login: &str, _: Option<u64>) -> Result<Permission, ForgeError> {
+        let role = self.app.permission(self.installation, &self.repo.owner, &self.repo.name, login).await?;
         Ok(Permission::from_role(&role))
     }
 
@@ -201,6 +202,7 @@ pub fn event(event: &github_app::Event) -> Option<ForgeEvent> {
                 body: e.comment.body.clone().unwrap_or_default(),
                 url: e.comment.html_url.clone(),
                 actor: e.sender.login.clone(),
+                actor_id: Some(e.sender.id),
                 edited: e.action == "edited",
             })
         }

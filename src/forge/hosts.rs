@@ -4,20 +4,22 @@
 use super::event::Host;
 use super::{
     Capabilities, ChangeRequest, ChangeRequestEnds, Check, CommitId, FileEntry, FileWrite, Forge, ForgeError,
-    GitHubForge, Head, IssueDraft, Permission, RepoId, Thread, ThreadComment, TrackerIssue,
+    GitHubForge, GitLabForge, Head, IssueDraft, Permission, RepoId, Thread, ThreadComment, TrackerIssue,
 };
 use github_app::GitHubApp;
+use gitlab_app::GitLab;
 use std::sync::Arc;
 
 /// The hosts this service speaks to; a host left out is not served.
 #[derive(Clone, Default)]
 pub struct Hosts {
     pub github: Option<Arc<GitHubApp>>,
+    pub gitlab: Option<Arc<GitLab>>,
 }
 
 impl From<Arc<GitHubApp>> for Hosts {
     fn from(app: Arc<GitHubApp>) -> Hosts {
-        Hosts { github: Some(app) }
+        Hosts { github: Some(app), gitlab: None }
     }
 }
 
@@ -29,9 +31,12 @@ impl Hosts {
                 Some(app) => {
                     Ok(HostedForge::GitHub(GitHubForge::new(app.clone(), repo.installation, &repo.owner, &repo.name)))
                 }
-                None => Err(ForgeError::Host("this service is not configured for GitHub".into())),
+                None => Err(ForgeError::Unsupported { forge: "this service", what: "GitHub configuration" }),
             },
-            Host::GitLab => Err(ForgeError::Host("this service is not configured for GitLab".into())),
+            Host::GitLab => match &self.gitlab {
+                Some(client) => Ok(HostedForge::GitLab(GitLabForge::new(client.clone(), repo.installation))),
+                None => Err(ForgeError::Unsupported { forge: "this service", what: "GitLab configuration" }),
+            },
         }
     }
 }
@@ -39,6 +44,7 @@ impl Hosts {
 /// One repository's forge, whichever host it is on.
 pub enum HostedForge {
     GitHub(GitHubForge),
+    GitLab(GitLabForge),
 }
 
 /// Calls the same method on whichever forge this is.
@@ -46,6 +52,7 @@ macro_rules! each {
     ($self:ident, $forge:ident => $call:expr) => {
         match $self {
             HostedForge::GitHub($forge) => $call,
+            HostedForge::GitLab($forge) => $call,
         }
     };
 }
@@ -121,8 +128,8 @@ impl Forge for HostedForge {
         each!(self, f => f.update_issue(number, draft).await)
     }
 
-    async fn permission(&self, user: &str) -> Result<Permission, ForgeError> {
-        each!(self, f => f.permission(user).await)
+    async fn permission(&self, login: &str, id: Option<u64>) -> Result<Permission, ForgeError> {
+        each!(self, f => f.permission(login, id).await)
     }
 
     async fn publish_check(&self, check: &Check) -> Result<(), ForgeError> {

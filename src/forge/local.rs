@@ -139,7 +139,7 @@ impl Forge for LocalForge {
         Err(Self::unsupported("an issue tracker (`specbuilder export --issues` writes the plan instead)"))
     }
 
-    async fn permission(&self, _: &str) -> Result<Permission, ForgeError> {
+    async fn permission(&self, _: &str, _: Option<u64>) -> Result<Permission, ForgeError> {
         Ok(Permission::Admin)
     }
 

@@ -5,6 +5,7 @@
 //! A forge may not offer everything (a local repository has no comments or pull requests); its
 //! [`Capabilities`] say what it has, and the rest answers [`ForgeError::Unsupported`].
 
+mod comment;
 pub mod event;
 pub mod github;
 pub mod gitlab;
@@ -13,6 +14,7 @@ mod local;
 
 pub use event::{ForgeEvent, Host, RepoId, Thread, ThreadComment};
 pub use github::GitHubForge;
+pub use gitlab::GitLabForge;
 pub use hosts::{HostedForge, Hosts};
 pub use local::LocalForge;
 
@@ -123,6 +125,8 @@ impl Permission {
 pub struct Check {
     pub name: String,
     pub commit: CommitId,
+    /// The change request checked, if any: a host may comment on its lines too.
+    pub change_request: Option<u64>,
     pub passed: bool,
     pub title: String,
     pub summary: String,
@@ -160,6 +164,10 @@ pub enum ForgeError {
     /// The host asked us to come back later.
     #[error("rate-limited: try again in {} s", after.as_secs())]
     RateLimited { after: std::time::Duration },
+    /// Someone committed between our read and our commit on a host that cannot refuse a moved
+    /// branch: our commit went on top of theirs, and both are kept. Read the branch again.
+    #[error("branch `{branch}` moved while we committed; our commit {commit} is on top of the other one, both kept")]
+    CommittedOverOthers { branch: String, commit: String },
     #[error("{forge} has no {what}")]
     Unsupported { forge: &'static str, what: &'static str },
     #[error("{0}")]
@@ -237,8 +245,9 @@ pub trait Forge {
     /// Replaces an issue's title, body and labels; its state stays as people left it.
     fn update_issue(&self, number: u64, draft: &IssueDraft) -> impl Future<Output = Result<(), ForgeError>> + Send;
 
-    /// What `user` may do in the repository.
-    fn permission(&self, user: &str) -> impl Future<Output = Result<Permission, ForgeError>> + Send;
+    /// What the user `login` (whose numeric id is `id`, when the event said) may do in the
+    /// repository.
+    fn permission(&self, login: &str, id: Option<u64>) -> impl Future<Output = Result<Permission, ForgeError>> + Send;
 
     /// Reports a validation run on a commit.
     fn publish_check(&self, check: &Check) -> impl Future<Output = Result<(), ForgeError>> + Send;

@@ -155,28 +155,33 @@ async fn ready(State(state): State<AppState>) -> axum::response::Response {
 /// Runs the service until Ctrl-C or SIGTERM: the HTTP listener and `config.workers` workers.
 pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
     let pool = db::connect(&config.database_url, (config.workers as u32 + 8).max(10)).await?;
-    let secrets = WebhookSecrets::from_list(&config.github_webhook_secret)
-        .map_err(|e| anyhow::anyhow!("GITHUB_WEBHOOK_SECRET: {e}"))?;
-    let github = GitHubApp::new(&AppConfig {
-        api_url: config.github_api_url.clone(),
-        app_id: config.github_app_id,
-        private_key_pem: config.github_private_key.clone(),
-    })
-    .map_err(|e| anyhow::anyhow!("GITHUB_PRIVATE_KEY: {e}"))?;
+    let hosts = connect_hosts(&config).await?;
+    let secrets = match &config.github {
+        Some(github) => Some(
+            WebhookSecrets::from_list(&github.webhook_secret)
+                .map_err(|e| anyhow::anyhow!("GITHUB_WEBHOOK_SECRET: {e}"))?,
+        ),
+        None => None,
+    };
+    let gitlab = match &config.gitlab {
+        Some(gitlab) => Some(
+            WebhookVerifier::new(&gitlab.webhook_secret, gitlab.signing_token.as_deref())
+                .map_err(|e| anyhow::anyhow!("GITLAB_WEBHOOK_SECRET or GITLAB_WEBHOOK_SIGNING_TOKEN: {e}"))?,
+        ),
+        None => None,
+    };
     let state = AppState {
         pool: pool.clone(),
-        secrets: Some(secrets),
-        gitlab: None,
+        secrets,
+        gitlab,
         metrics: Arc::default(),
         wake: Arc::default(),
         per_ip: http::PerIp::per_minute(config.rate_limit_per_minute),
         workers: Arc::default(),
     };
     state.workers.expected.store(config.workers, std::sync::atomic::Ordering::Relaxed);
-    let bot = Arc::new(bot::Bot {
-        allowed_owners: config.allowed_owners.clone(),
-        ..bot::Bot::new(pool.clone(), Arc::new(github))
-    });
+    let bot =
+        Arc::new(bot::Bot { allowed_owners: config.allowed_owners.clone(), ..bot::Bot::new(pool.clone(), hosts) });
     // Cancelled once at shutdown; unlike a notification it is seen by whoever looks later, too.
     let stop = worker::Stop::default();
     let mut workers = Vec::new();
@@ -234,7 +239,11 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
         }
         None => router(state),
     };
-    tracing::info!(addr = %config.addr, workers = config.workers, "serving");
+    let served: Vec<&str> = [config.github.as_ref().map(|_| "GitHub"), config.gitlab.as_ref().map(|_| "GitLab")]
+        .into_iter()
+        .flatten()
+        .collect();
+    tracing::info!(addr = %config.addr, workers = config.workers, hosts = %served.join(" and "), "serving");
     let signal = {
         let stopping = stopping.clone();
         async move {
@@ -263,6 +272,42 @@ pub async fn serve(config: ServiceConfig) -> anyhow::Result<()> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// A client for each host configured: GitHub's app key is read, GitLab is asked who the token
+/// is (a wrong URL or token fails here, at start, rather than at the first comment).
+async fn connect_hosts(config: &ServiceConfig) -> anyhow::Result<crate::forge::Hosts> {
+    let github = match &config.github {
+        Some(github) => {
+            let app = GitHubApp::new(&AppConfig {
+                api_url: github.api_url.clone(),
+                app_id: github.app_id,
+                private_key_pem: github.private_key.clone(),
+            })
+            .map_err(|e| anyhow::anyhow!("GITHUB_PRIVATE_KEY: {e}"))?;
+            Some(Arc::new(app))
+        }
+        None => None,
+    };
+    let gitlab = match &config.gitlab {
+        Some(gitlab) => {
+            if gitlab.insecure {
+                tracing::warn!(url = %gitlab.url, "GITLAB_INSECURE_SKIP_TLS_VERIFY: any certificate is accepted; for labs only");
+            }
+            let client = gitlab_app::GitLab::connect(&gitlab_app::ClientConfig {
+                url: gitlab.url.clone(),
+                token: gitlab.token.clone(),
+                ca_cert_pem: gitlab.ca_cert.as_ref().map(|c| c.as_bytes().to_vec()),
+                accept_invalid_certs: gitlab.insecure,
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("GitLab at GITLAB_URL {}: {e}", gitlab.url))?;
+            tracing::info!(url = %gitlab.url, user = %client.user.username, "GitLab answers");
+            Some(Arc::new(client))
+        }
+        None => None,
+    };
+    Ok(crate::forge::Hosts { github, gitlab })
 }
 
 async fn shutdown() {

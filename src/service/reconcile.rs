@@ -73,6 +73,7 @@ async fn queue_missed(bot: &Bot) -> anyhow::Result<usize> {
                 body: comment.body,
                 url: comment.url,
                 actor: comment.author,
+                actor_id: comment.author_id,
                 edited: false,
             });
             let (kind, key) = event.job();

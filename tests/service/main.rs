@@ -333,6 +333,7 @@ use replies::recommended;
 
 mod conversation;
 mod gitlab;
+mod gitlab_story;
 mod hostile;
 mod review;
 mod shutdown;

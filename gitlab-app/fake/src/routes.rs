@@ -213,6 +213,15 @@ fn route(state: &mut State, root: &str, template: &str, call: &Call) -> Response
             let id = format!("{:040x}", state.next_id);
             let body = call.param("body").unwrap_or_default().to_owned();
             state.discussions.push(Discussion { id: id.clone(), iid, body: body.clone(), position: position.clone() });
+            // A discussion's first note is one of the merge request's notes, as on GitLab.
+            let note = Note {
+                id: state.next_id,
+                on: ("merge_requests", iid),
+                body: body.clone(),
+                author: BOT_USERNAME.into(),
+                system: false,
+            };
+            state.notes.push(note);
             answer(
                 201,
                 json!({ "id": id, "individual_note": false,

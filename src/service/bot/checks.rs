@@ -10,10 +10,11 @@ use spec_format::Severity;
 const MAX_ANNOTATIONS: usize = 500;
 
 /// A failed check that says why nothing was checked.
-fn failed(head: &str, title: &str, summary: &str) -> Check {
+fn failed(head: &str, pull: Option<&PullContext>, title: &str, summary: &str) -> Check {
     Check {
         name: "Spec Builder".into(),
         commit: CommitId(head.to_owned()),
+        change_request: pull.map(|p| p.number),
         passed: false,
         title: title.to_owned(),
         summary: summary.to_owned(),
@@ -46,7 +47,7 @@ pub(super) async fn check(
         Ok(Some(read)) => read,
         Ok(None) => return Ok(false), // no specs here: not ours to check
         Err(ForgeError::TooLarge(why)) => {
-            let check = failed(head, "Too large to check", &format!("Nothing was checked: {why}."));
+            let check = failed(head, pull, "Too large to check", &format!("Nothing was checked: {why}."));
             once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await?;
             return Ok(false);
         }
@@ -73,8 +74,12 @@ pub(super) async fn check(
         Ok(Ok(judged)) => judged,
         _ => {
             tracing::error!(head, "checking a pull request panicked");
-            let check =
-                failed(head, "Could not be checked", "A spec file made the checker fail; the maintainers were told.");
+            let check = failed(
+                head,
+                pull,
+                "Could not be checked",
+                "A spec file made the checker fail; the maintainers were told.",
+            );
             once(queue, job, &format!("check:{head}"), async { Ok(forge.publish_check(&check).await?) }).await?;
             return Ok(false);
         }
@@ -113,6 +118,7 @@ pub(super) async fn check(
     let check = Check {
         name: "Spec Builder".into(),
         commit: CommitId(head.to_owned()),
+        change_request: pull.map(|p| p.number),
         passed: summary.errors == 0,
         title: format!("{} errors, {} warnings", summary.errors, summary.warnings),
         summary: format!("Checked {files} spec files against the base ({}).{dropped}", &base[..base.len().min(12)]),

@@ -176,7 +176,7 @@ impl<'a> Conversation<'a> {
         if let Some(permission) = self.bot.permissions.get(&key) {
             return Ok(permission.can_write());
         }
-        let permission = self.forge.permission(self.login()).await?;
+        let permission = self.forge.permission(self.login(), self.event.actor_id).await?;
         self.bot.permissions.put(key, permission);
         Ok(permission.can_write())
     }
@@ -343,7 +343,20 @@ impl<'a> Conversation<'a> {
         }
         if let Some(done) = branch.decision(&key)?.filter(|d| d.decision().status.is_in_force()) {
             if rerun {
-                // This job committed it before it was stopped: finish what came after.
+                // This job committed it before it was stopped, or on a host that cannot refuse a
+                // moved branch, on top of someone else's commit: both are kept, and if together
+                // they contradict, the conversation says so. Then what came after.
+                if let Prepared::Contradiction { findings, .. } = branch.prepare(done.decision())? {
+                    let proposed =
+                        done.decision().answer.as_ref().map(|a| format!("{key} = {a}")).unwrap_or(key.clone());
+                    let text = format!(
+                        "Someone else committed to `{}` while I recorded `{key}`; both commits are kept, but \
+                         together they contradict.\n\n{}",
+                        branch.branch,
+                        render::side_by_side(&findings, &proposed)
+                    );
+                    self.say("moved", &text).await?;
+                }
                 self.index(&branch, done.decision(), &head.0).await?;
                 let (branch, head) = self.assume(branch, head).await?;
                 self.ask_next(&branch).await?;

@@ -121,6 +121,14 @@ pub async fn snapshot(
         })
         .buffer_unordered(READS_IN_FLIGHT);
     let mut files: Vec<RepoFile> = read.try_filter_map(|file| async move { Ok(file) }).try_collect().await?;
+    // A host whose listing has no sizes (GitLab's tree) is held to the same limits as read.
+    if let Some(big) = files.iter().find(|f| f.bytes.len() as u64 > limits.max_file_bytes) {
+        return Err(ForgeError::TooLarge(format!("{} is {} bytes; {}", big.path, big.bytes.len(), limits.describe())));
+    }
+    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    if total > limits.max_bytes {
+        return Err(ForgeError::TooLarge(format!("{total} bytes of spec files; {}", limits.describe())));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Snapshot { files, ..Snapshot::default() })
 }

@@ -76,10 +76,13 @@ pub fn status(slug: &str, progress: &[TargetProgress], decided: usize, next: Opt
 
 /// A contradiction: the refused answer and each decision it contradicts, side by side.
 pub fn contradiction(key: &str, findings: &[Finding], proposed: &str) -> String {
-    let mut out = format!(
-        "This answer to `{key}` contradicts earlier decisions, so nothing was committed.\n\n\
-         | your answer | contradicts |\n|---|---|\n"
-    );
+    let intro = format!("This answer to `{key}` contradicts earlier decisions, so nothing was committed.");
+    format!("{intro}\n\n{}", side_by_side(findings, proposed))
+}
+
+/// The answer and each decision it contradicts, as a table, with what to do.
+pub fn side_by_side(findings: &[Finding], proposed: &str) -> String {
+    let mut out = String::from("| your answer | contradicts |\n|---|---|\n");
     for finding in findings.iter().filter(|f| f.severity == spec_format::Severity::Error) {
         let theirs: Vec<String> = (finding.related.iter())
             .map(|r| {

@@ -140,7 +140,8 @@ impl Conversation<'_> {
                     .execute(&self.bot.pool)
                     .await?;
                 self.audit("merge", json!({ "pull": number })).await?;
-                self.say("merge", &format!("Opened #{number} to merge `{}`: {url}", project.branch)).await
+                let opened = self.event.repo.host.change_request_ref(number);
+                self.say("merge", &format!("Opened {opened} to merge `{}`: {url}", project.branch)).await
             }
             None => self.say("merge", "A pull request for this branch is open already.").await,
         }
