@@ -22,6 +22,9 @@ use tower::ServiceExt;
 #[path = "../tests/service/replies.rs"]
 mod replies;
 
+#[path = "service/gitlab.rs"]
+mod gitlab;
+
 const SECRET: &str = "bench secret";
 
 /// The service's state and bot against the fake GitHub, with the defaults `serve` uses.
@@ -90,35 +93,57 @@ async fn ingest(deliveries: usize, connections: usize) -> (f64, Duration, Durati
         per_ip: specbuilder::service::http::PerIp::per_minute(u32::MAX),
         workers: Arc::default(),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/webhooks/github", listener.local_addr().unwrap());
-    let limits = specbuilder::service::http::Limits::default();
-    tokio::spawn(specbuilder::service::http::serve(listener, router(state.clone()), limits, std::future::pending()));
-    let bodies: Vec<(String, String)> = (0..deliveries)
+    let requests: Vec<Delivery> = (0..deliveries)
         .map(|i| {
             let body = comment("dana", "/spec status", i as u64).to_string();
             let signature = state.secrets.as_ref().unwrap().sign(body.as_bytes());
-            (body, signature)
+            let headers = vec![
+                ("x-github-event", "issue_comment".to_owned()),
+                ("x-github-delivery", format!("bench-{i}")),
+                ("x-hub-signature-256", signature),
+            ];
+            (headers, body)
         })
         .collect();
-    let bodies = Arc::new(bodies);
+    let measured = hammer(&state, "/webhooks/github", requests, connections).await;
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&state.pool).await.unwrap();
+    assert_eq!(stored as usize, deliveries, "every delivery queued its job");
+    measured
+}
+
+/// A request's headers and body.
+type Delivery = (Vec<(&'static str, String)>, String);
+
+/// Serves `state` on loopback and sends `requests` to `path` over HTTP/1.1 keep-alive from
+/// `connections` concurrent clients, each answered 202 (asserted): deliveries per second, and
+/// the p50 and p99 latencies.
+async fn hammer(
+    state: &AppState,
+    path: &str,
+    requests: Vec<Delivery>,
+    connections: usize,
+) -> (f64, Duration, Duration) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}{path}", listener.local_addr().unwrap());
+    let limits = specbuilder::service::http::Limits::default();
+    tokio::spawn(specbuilder::service::http::serve(listener, router(state.clone()), limits, std::future::pending()));
+    let total = requests.len();
+    let requests = Arc::new(requests);
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<http_body_util::Full<bytes::Bytes>>();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..connections {
-        let (client, bodies, url) = (client.clone(), bodies.clone(), url.clone());
+        let (client, requests, url) = (client.clone(), requests.clone(), url.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            for i in (c..bodies.len()).step_by(connections) {
-                let (body, signature) = &bodies[i];
-                let request = hyper::Request::post(&url)
-                    .header("content-type", "application/json")
-                    .header("x-github-event", "issue_comment")
-                    .header("x-github-delivery", format!("bench-{i}"))
-                    .header("x-hub-signature-256", signature)
-                    .body(http_body_util::Full::new(bytes::Bytes::from(body.clone())))
-                    .unwrap();
+            for i in (c..requests.len()).step_by(connections) {
+                let (headers, body) = &requests[i];
+                let mut request = hyper::Request::post(&url).header("content-type", "application/json");
+                for (name, value) in headers {
+                    request = request.header(*name, value);
+                }
+                let request = request.body(http_body_util::Full::new(bytes::Bytes::from(body.clone()))).unwrap();
                 let sent = Instant::now();
                 let response = client.request(request).await.unwrap();
                 assert_eq!(response.status(), 202);
@@ -134,9 +159,7 @@ async fn ingest(deliveries: usize, connections: usize) -> (f64, Duration, Durati
     }
     let elapsed = started.elapsed();
     latencies.sort();
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&state.pool).await.unwrap();
-    assert_eq!(stored as usize, deliveries, "every delivery queued its job");
-    (deliveries as f64 / elapsed.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99))
+    (total as f64 / elapsed.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99))
 }
 
 /// From an answer's delivery (signed, through the router) to its commit and the next question
@@ -313,6 +336,9 @@ fn main() {
     let (cold, warm, spec_files) = runtime.block_on(pull_request_check(if quick { 100 } else { 1_000 }));
     let (review_first, review_p50, review_p95, pushes) =
         runtime.block_on(pull_request_review(1_000, if quick { 4 } else { 11 }));
+    let (lab_rate, lab_p50, lab_p99) = runtime.block_on(gitlab::ingest(deliveries, connections));
+    let (lab_answer_p50, lab_answer_p99, lab_samples) =
+        runtime.block_on(gitlab::answer_to_question(if quick { 20 } else { 200 }));
     println!("| what | figure | target |");
     println!("| --- | --- | --- |");
     println!(
@@ -334,5 +360,14 @@ fn main() {
         ms(review_first),
         ms(review_p50),
         ms(review_p95)
+    );
+    println!(
+        "| GitLab webhook ingest, {deliveries} token-checked Note Hooks, {connections} connections | {lab_rate:.0} deliveries/s | ≥ 2,000/s |"
+    );
+    println!("| GitLab ingest latency p50 / p99 | {} / {} | p99 < 50 ms |", ms(lab_p50), ms(lab_p99));
+    println!(
+        "| GitLab: note delivered → committed → next question posted (the fake GitLab under a sub-path), {lab_samples} answers that each commit, p50 / p99 | {} / {} | p50 < 100 ms |",
+        ms(lab_answer_p50),
+        ms(lab_answer_p99)
     );
 }
