@@ -367,3 +367,26 @@ fn an_answer_revises_the_assumptions_it_clashes_with() {
     assert_eq!(change.status.code(), Some(1), "a person's answer is never revised away");
     assert!(String::from_utf8_lossy(&change.stdout).contains("internal-is-not-billed"), "{change:?}");
 }
+
+/// `serve` says which host is missing what, before it touches a database or the network.
+#[test]
+fn serve_names_the_variable_a_half_configured_host_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |vars: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_specbuilder"));
+        command.arg("serve").current_dir(dir.path()).env("NO_COLOR", "1");
+        for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("GITHUB_") || n.starts_with("GITLAB_")) {
+            command.env_remove(name);
+        }
+        command.envs(vars.iter().copied());
+        let out = command.output().unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(serve(&[]).contains("no host is configured"), "{}", serve(&[]));
+    let half = serve(&[("GITLAB_TOKEN", "glpat-x")]);
+    assert!(half.contains("GitLab is half-configured: GITLAB_WEBHOOK_SECRET is not set"), "{half}");
+    assert!(!half.contains("glpat-x"), "the token is never echoed: {half}");
+    let half = serve(&[("GITHUB_WEBHOOK_SECRET", "s")]);
+    assert!(half.contains("GitHub is half-configured: GITHUB_APP_ID is not set"), "{half}");
+}

@@ -1,4 +1,4 @@
-//! `specbuilder serve`: run the GitHub App service.
+//! `specbuilder serve`: run the GitHub App and the GitLab integration.
 
 use super::Outcome;
 use crate::service::{self, config::ServiceConfig};
@@ -7,17 +7,31 @@ use clap::Args;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// Run the GitHub App: webhooks in, questions and answers as comments, decisions committed to
-/// `spec/<slug>` branches, merges as pull requests, validation as the "Spec Builder" check run.
+/// Run the GitHub App, the GitLab integration, or both: webhooks in, questions and answers as
+/// comments, decisions committed to `spec/<slug>` branches, merges as pull or merge requests,
+/// validation as the "Spec Builder" check run or commit status.
 ///
 /// Configuration comes from the environment; each variable may also be set in the `[service]`
-/// table of the config file (the environment wins):
+/// table of the config file (the environment wins). Configure GitHub, GitLab or both; a host
+/// with only some of its required variables is an error naming the missing one:
 ///   SPECBUILDER_ADDR        where to listen (default 127.0.0.1:8080)
 ///   DATABASE_URL            PostgreSQL; migrations are applied at start
-///   GITHUB_APP_ID           the app's id
-///   GITHUB_PRIVATE_KEY      the app's private key: PEM text, or the path of a PEM file
-///   GITHUB_WEBHOOK_SECRET   the webhook secret; several, comma-separated, while rotating
+/// GitHub:
+///   GITHUB_APP_ID           the app's id (required for GitHub)
+///   GITHUB_PRIVATE_KEY      the app's private key: PEM text, or the path of a PEM file (required)
+///   GITHUB_WEBHOOK_SECRET   the webhook secret; several, comma-separated, while rotating (required)
 ///   GITHUB_API_URL          default https://api.github.com (GHES: https://HOST/api/v3)
+/// GitLab:
+///   GITLAB_TOKEN            a project or group access token (api scope, Developer), or a bot
+///                           user's token (required for GitLab)
+///   GITLAB_WEBHOOK_SECRET   the hook's secret token; several, comma-separated, while rotating
+///                           (required)
+///   GITLAB_URL              default https://gitlab.com; a sub-path is fine
+///                           (https://host/gitlab); http:// only for a loopback or lab instance
+///   GITLAB_WEBHOOK_SIGNING_TOKEN  whsec_...: deliveries must then be signed
+///   GITLAB_CA_CERT          a PEM file of a private CA
+///   GITLAB_INSECURE_SKIP_TLS_VERIFY  true: accept any certificate (labs only; warned at start)
+/// The service:
 ///   SPECBUILDER_WORKERS     background workers in this process (default 4)
 ///   SPECBUILDER_RECONCILE_SECS  how often to look for comments whose webhook never came
 ///                           (default 300)
@@ -33,17 +47,20 @@ use std::path::PathBuf;
 ///                           (default 20); the process then exits 0
 ///   RUST_LOG                log filter (default info); logs are JSON lines on stderr
 ///
-/// Endpoints: POST /webhooks/github, GET /healthz, GET /readyz (database reachable),
+/// Endpoints: POST /webhooks/github, POST /webhooks/gitlab (each when its host is configured),
+/// GET /healthz, GET /readyz (database reachable),
 /// GET /metrics (Prometheus). Several `serve` processes may share one database: jobs are
 /// claimed with SKIP LOCKED and one project's jobs run one at a time.
 ///
 /// Example:
 ///   DATABASE_URL=postgres://localhost/specbuilder GITHUB_APP_ID=123 \
 ///   GITHUB_PRIVATE_KEY=app.pem GITHUB_WEBHOOK_SECRET=s3cret specbuilder serve
+///   DATABASE_URL=postgres://localhost/specbuilder GITLAB_URL=https://git.example.com/gitlab \
+///   GITLAB_TOKEN=glpat-... GITLAB_WEBHOOK_SECRET=s3cret specbuilder serve
 #[derive(Debug, Args)]
 #[command(
     verbatim_doc_comment,
-    about = "Run the GitHub App: questions and answers as comments, decisions committed, the \"Spec Builder\" check"
+    about = "Run the GitHub App and/or GitLab integration: questions and answers as comments, decisions committed, the \"Spec Builder\" check"
 )]
 pub struct ServeArgs {
     /// The config file whose `[service]` table is read, if it exists.

@@ -26,18 +26,10 @@ pub async fn github(
     let webhook = match webhook {
         Ok(webhook) => webhook,
         Err(rejection) => {
-            state.metrics.deliveries.get_or_create(&DeliveryLabels { event: "-".into(), outcome: "rejected" }).inc();
-            // The class only: the full reason can quote what the sender wrote. GitHub's event
-            // names are snake_case words; its delivery ids are UUIDs.
+            // GitHub's event names are snake_case words; its delivery ids are UUIDs.
             let event = header(&headers, "x-github-event", |c| c.is_ascii_lowercase() || c == '_');
             let delivery = header(&headers, "x-github-delivery", |c| c.is_ascii_hexdigit() || c == '-');
-            tracing::warn!(
-                reason = rejection.class(),
-                status = rejection.status().as_u16(),
-                %event,
-                %delivery,
-                "webhook refused"
-            );
+            refused(&state, Host::GitHub, (rejection.class(), rejection.status()), &event, &delivery);
             return rejection.into_response();
         }
     };
@@ -62,17 +54,10 @@ pub async fn gitlab(
     let webhook = match webhook {
         Ok(webhook) => webhook,
         Err(rejection) => {
-            state.metrics.deliveries.get_or_create(&DeliveryLabels { event: "-".into(), outcome: "rejected" }).inc();
             // GitLab's event names are words ("Note Hook"); its delivery ids are UUIDs.
             let event = header(&headers, "x-gitlab-event", |c| c.is_ascii_alphabetic() || c == ' ');
             let delivery = header(&headers, "idempotency-key", |c| c.is_ascii_hexdigit() || c == '-');
-            tracing::warn!(
-                reason = rejection.class(),
-                status = rejection.status().as_u16(),
-                %event,
-                %delivery,
-                "gitlab webhook refused"
-            );
+            refused(&state, Host::GitLab, (rejection.class(), rejection.status()), &event, &delivery);
             return rejection.into_response();
         }
     };
@@ -86,6 +71,13 @@ pub async fn gitlab(
         event: crate::forge::gitlab::event(&webhook.event),
     };
     accept(&state, Host::GitLab, inbound, started).await
+}
+
+/// Counts and logs a refused delivery: the kind of refusal only, never the full reason (it can
+/// quote what the sender wrote).
+fn refused(state: &AppState, host: Host, (class, status): (&str, StatusCode), event: &str, delivery: &str) {
+    state.metrics.deliveries.get_or_create(&DeliveryLabels { event: "-".into(), outcome: "rejected" }).inc();
+    tracing::warn!(reason = class, status = status.as_u16(), %host, %event, %delivery, "webhook refused");
 }
 
 /// A header's value for a log line, only when it looks like what the host sends (never what a

@@ -182,6 +182,14 @@ async fn the_conversation_on_gitlab_from_new_to_a_checked_merge_request() {
     assert!(lab.branch_files().contains(&format!("specs/tracker/decisions/{key}.md")), "{log:#?}");
     assert!(lab.branch_files().contains(&"specs/tracker/notes.md".to_owned()));
 
+    // An answer whose Note Hook never came is found by the reconciler and answered.
+    let before = lab.fake.head("spec/tracker");
+    lab.fake.add_note(ISSUE, "dana", "/spec lock auth.accounts");
+    assert_eq!(specbuilder::service::reconcile::run_once(&lab.bot).await.unwrap(), 1);
+    while worker::run_one(&lab.bot, &lab.queue, &lab.state).await.unwrap() {}
+    assert_ne!(lab.fake.head("spec/tracker"), before, "{}", lab.last());
+    assert_eq!(specbuilder::service::reconcile::run_once(&lab.bot).await.unwrap(), 0, "nothing queued twice");
+
     // `/spec merge` opens a merge request; its head gets a green status.
     lab.note("dana", "/spec merge").await;
     assert!(lab.last().contains("Opened !1"), "{}", lab.last());
