@@ -192,3 +192,74 @@ fn every_recorded_github_webhook_becomes_the_product_event_it_means() {
         assert!(seen.get(kind).is_some_and(|n| *n > 0), "no fixture became {kind}: {seen:?}");
     }
 }
+
+/// The GitLab forge against the fake GitLab: a check is a commit status and discussions on the
+/// diff's lines, posted once; what the diff does not show goes in one note that leaves when
+/// nothing is left for it; a moved branch is said, never hidden.
+#[tokio::test]
+async fn the_gitlab_forge_reports_checks_on_the_diff_and_never_hides_a_moved_branch() {
+    use fake_gitlab::{FakeGitLab, PROJECT_ID, TOKEN};
+    use gitlab_app::{ClientConfig, GitLab};
+    use specbuilder::forge::GitLabForge;
+    let fake = FakeGitLab::start().await;
+    let config =
+        ClientConfig { url: fake.url.clone(), token: TOKEN.into(), ca_cert_pem: None, accept_invalid_certs: false };
+    let forge = GitLabForge::new(Arc::new(GitLab::connect(&config).await.unwrap()), PROJECT_ID);
+    let main = forge.branch_head("main").await.unwrap().unwrap();
+    let file = |path: &str, text: &str| FileWrite { path: path.into(), content: Some(text.as_bytes().to_vec()) };
+    let spec = [file("specs/t/decisions/a.md", "one\ntwo\nthree\n")];
+    let head = forge.commit_files("spec/t", &Head::NewFrom(main), &spec, "start").await.unwrap();
+    let mr = forge.open_change_request("spec/t", "main", "Spec: t", "").await.unwrap();
+    assert_eq!(mr.number, 1);
+
+    let annotation = |line: u64, title: &str| CheckAnnotation {
+        path: "specs/t/decisions/a.md".into(),
+        line,
+        error: true,
+        title: title.into(),
+        message: "contradicts b".into(),
+    };
+    let check = |annotations: Vec<CheckAnnotation>| Check {
+        name: "Spec Builder".into(),
+        commit: head.clone(),
+        change_request: Some(1),
+        passed: annotations.is_empty(),
+        title: format!("{} errors", annotations.len()),
+        summary: String::new(),
+        annotations,
+    };
+    forge
+        .publish_check(&check(vec![annotation(2, "SB201 on the diff"), annotation(99, "SB201 off the diff")]))
+        .await
+        .unwrap();
+    assert_eq!(fake.discussions().len(), 1, "one thread, on the line the diff has");
+    let notes = fake.notes(("merge_requests", 1));
+    let summary: Vec<&fake_gitlab::Note> = notes.iter().filter(|n| n.body.contains("off the diff")).collect();
+    assert_eq!(summary.len(), 1, "{notes:?}");
+    assert_eq!(fake.statuses().last().map(|s| s.state.as_str()), Some("failed"));
+
+    forge.publish_check(&check(vec![annotation(2, "SB201 on the diff")])).await.unwrap();
+    assert_eq!(fake.discussions().len(), 1, "not repeated");
+    assert!(!fake.notes(("merge_requests", 1)).iter().any(|n| n.body.contains("off the diff")), "the summary went");
+
+    // Someone commits between read and commit: both commits stay, and the forge says so.
+    fake.move_before_next_commit("spec/t", &[("specs/t/other.md", "theirs\n")]);
+    match forge.commit_files("spec/t", &Head::At(head.clone()), &[file("specs/t/b.md", "b\n")], "mine").await {
+        Err(ForgeError::CommittedOverOthers { commit, .. }) => {
+            assert_eq!(forge.branch_head("spec/t").await.unwrap().map(|c| c.0), Some(commit));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(&fake.log("spec/t")[..2], ["mine", "Someone else's commit"]);
+    // A file changed since it was read is refused: nothing overwritten.
+    let theirs = fake.push("spec/t", &[("specs/t/decisions/a.md", "theirs\n")], "theirs");
+    let stale =
+        forge.commit_files("spec/t", &Head::At(head), &[file("specs/t/decisions/a.md", "mine\n")], "late").await;
+    assert!(matches!(&stale, Err(ForgeError::Moved { actual, .. }) if *actual == theirs), "{stale:?}");
+    assert_eq!(forge.permission("nobody", None).await.unwrap(), Permission::None);
+    let dana = fake.add_member("dana", 30);
+    assert!(forge.permission("dana", Some(dana)).await.unwrap().can_write());
+    let rita = fake.add_member("rita", 20);
+    assert_eq!(forge.permission("rita", Some(rita)).await.unwrap(), Permission::Read);
+    assert_eq!(fake.violations(), Vec::<String>::new());
+}

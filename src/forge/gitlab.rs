@@ -15,6 +15,12 @@ use std::sync::Arc;
 /// GitLab refuses a note over 1,000,000 characters; parts stay below, with room for the marker.
 const NOTE_LIMIT: usize = 1_000_000 - 200;
 
+/// The note listing findings not threaded on the diff.
+const SUMMARY: &str = "check-outside-diff";
+
+/// Discussions started per check: beyond, findings are listed in one note, not a thread each.
+const MAX_DISCUSSIONS: usize = 50;
+
 fn repo(project: &Project) -> RepoId {
     let (owner, name) = project.split();
     RepoId {
@@ -320,7 +326,13 @@ impl Forge for GitLabForge {
         let on = Noteable::MergeRequest(mr.iid);
         let posted = self.own_notes(on).await?;
         let mut outside = Vec::new();
+        let mut started = 0;
         for a in &check.annotations {
+            let line = format!("- `{}` line {}: **{}** — {}", a.path, a.line, a.title, a.message);
+            if started == MAX_DISCUSSIONS {
+                outside.push(line); // past the bound, listed rather than threaded
+                continue;
+            }
             let topic = finding_topic(a);
             let marker = marker(&topic, 0);
             if posted.iter().any(|(_, body)| body.contains(&marker)) {
@@ -335,15 +347,21 @@ impl Forge for GitLabForge {
                 line: a.line.max(1),
             };
             match self.client.diff_discussion(self.project, mr.iid, &place, &text).await {
-                Ok(_) => {}
+                Ok(_) => started += 1,
                 Err(ClientError::RateLimited { wait }) => return Err(ForgeError::RateLimited { after: wait }),
                 // Not a line of the diff: said in the summary instead.
-                Err(_) => outside.push(format!("- `{}` line {}: **{}** — {}", a.path, a.line, a.title, a.message)),
+                Err(_) => outside.push(line),
             }
         }
-        if !outside.is_empty() {
-            let body = format!("**{}** on lines outside this diff:\n\n{}", check.name, outside.join("\n"));
-            self.upsert_comment(Thread::ChangeRequest(mr.iid), "check-outside-diff", &body, None).await?;
+        let thread = Thread::ChangeRequest(mr.iid);
+        if outside.is_empty() {
+            // A summary an earlier push needed goes once nothing is left for it to say.
+            if posted.iter().any(|(_, body)| body.contains(&marker(SUMMARY, 0))) {
+                self.remove_comment(thread, SUMMARY).await?;
+            }
+        } else {
+            let body = format!("**{}**, findings not threaded on the diff:\n\n{}", check.name, outside.join("\n"));
+            self.upsert_comment(thread, SUMMARY, &body, None).await?;
         }
         Ok(())
     }

@@ -148,8 +148,11 @@ async fn load_event(bot: &Bot, job: &Job) -> Result<ForgeEvent> {
 }
 
 async fn dispatch(bot: &Bot, queue: &Queue, job: &Job, event: ForgeEvent) -> Result<()> {
+    // A GitLab namespace may be a subgroup (`acme/platform`): its top-level group counts.
+    let owner = event.owner();
+    let top = owner.split('/').next().unwrap_or(owner);
     if let Some(allowed) = &bot.allowed_owners
-        && !allowed.iter().any(|a| a.eq_ignore_ascii_case(event.owner()))
+        && !allowed.iter().any(|a| a.eq_ignore_ascii_case(owner) || a.eq_ignore_ascii_case(top))
     {
         tracing::info!(owner = %event.owner(), "not on SPECBUILDER_ALLOWED_OWNERS; nothing done");
         return Ok(());
