@@ -3,13 +3,18 @@
 //! is retried for reads, never for writes; writes to one project go one at a time.
 
 use gitlab::api::projects::{issues, members, merge_requests, repository};
-use gitlab::api::{self, ApiError, AsyncQuery, Endpoint, Pagination};
+use gitlab::api::{self, ApiError, AsyncQuery, Pagination};
 use gitlab::{AsyncGitlab, GitlabBuilder, RestError};
 use serde::Deserialize;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod endpoints;
+mod types;
+
+use endpoints::{DeleteNote, DiffDiscussion};
+pub use types::*;
 
 /// Where GitLab is and who we are there.
 #[derive(Clone)]
@@ -86,115 +91,6 @@ fn message(error: &ApiError<RestError>) -> String {
         }
         other => other.to_string(),
     }
-}
-
-/// Who the token acts as.
-#[derive(Clone, Debug, Deserialize)]
-pub struct CurrentUser {
-    pub id: u64,
-    pub username: String,
-}
-
-/// A file of a tree: path and blob id.
-#[derive(Clone, Debug, Deserialize)]
-pub struct TreeEntry {
-    pub path: String,
-    pub id: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-}
-
-/// A file to write, or to delete (`content: None`).
-#[derive(Clone, Debug)]
-pub struct FileChange {
-    pub path: String,
-    pub content: Option<Vec<u8>>,
-}
-
-/// Where a new commit starts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Start {
-    /// On the branch, whose head we read at this commit.
-    At(String),
-    /// A new branch from this commit.
-    NewFrom(String),
-}
-
-/// A commit made, and what it was made on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Committed {
-    pub id: String,
-    pub parent: Option<String>,
-    /// Someone else committed between our read and our commit: ours went on top of theirs
-    /// (both kept). The caller checks the answer again against the branch as it now is.
-    pub moved: bool,
-}
-
-/// An issue's or a merge request's notes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Noteable {
-    Issue(u64),
-    MergeRequest(u64),
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct Note {
-    pub id: u64,
-    #[serde(default)]
-    pub body: String,
-    pub author: CurrentUser,
-    #[serde(default)]
-    pub system: bool,
-}
-
-/// A merge request's two ends.
-#[derive(Clone, Debug, Deserialize)]
-pub struct MergeRequestInfo {
-    pub iid: u64,
-    pub web_url: String,
-    pub state: String,
-    pub source_branch: String,
-    pub target_branch: String,
-    #[serde(default)]
-    pub sha: Option<String>,
-    #[serde(default)]
-    pub diff_refs: Option<DiffRefs>,
-    #[serde(default)]
-    pub head_pipeline: Option<Pipeline>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct DiffRefs {
-    pub base_sha: Option<String>,
-    pub head_sha: Option<String>,
-    pub start_sha: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct Pipeline {
-    pub id: u64,
-}
-
-/// A commit status to set.
-#[derive(Clone, Debug)]
-pub struct Status<'a> {
-    pub sha: &'a str,
-    pub name: &'a str,
-    pub passed: bool,
-    pub description: &'a str,
-    /// The head's latest pipeline, when it has one: the status joins it.
-    pub pipeline: Option<u64>,
-    pub reference: Option<&'a str>,
-}
-
-/// A diff discussion's place: a line of the new side of a merge request's diff.
-#[derive(Clone, Debug)]
-pub struct DiffPlace<'a> {
-    pub base_sha: &'a str,
-    pub start_sha: &'a str,
-    pub head_sha: &'a str,
-    pub path: &'a str,
-    pub line: u64,
 }
 
 /// A GitLab instance, as one token.
@@ -587,61 +483,4 @@ fn message_of_conflict(error: &ApiError<RestError>) -> Option<String> {
 /// "Cannot transition status via :run from :running": the status is in that state already.
 fn status_of_transition(error: &ApiError<RestError>) -> bool {
     status(error) == Some(400) && message(error).contains("Cannot transition status")
-}
-
-/// `DELETE …/notes/:id` (the crate has no builder for merge request notes).
-struct DeleteNote {
-    project: u64,
-    on: Noteable,
-    id: u64,
-}
-
-impl Endpoint for DeleteNote {
-    fn method(&self) -> http::Method {
-        http::Method::DELETE
-    }
-
-    fn endpoint(&self) -> Cow<'static, str> {
-        match self.on {
-            Noteable::Issue(iid) => format!("projects/{}/issues/{iid}/notes/{}", self.project, self.id).into(),
-            Noteable::MergeRequest(iid) => {
-                format!("projects/{}/merge_requests/{iid}/notes/{}", self.project, self.id).into()
-            }
-        }
-    }
-}
-
-/// `POST …/merge_requests/:iid/discussions` with a text `position` on the new side.
-struct DiffDiscussion<'a> {
-    project: u64,
-    iid: u64,
-    place: &'a DiffPlace<'a>,
-    body: &'a str,
-}
-
-impl Endpoint for DiffDiscussion<'_> {
-    fn method(&self) -> http::Method {
-        http::Method::POST
-    }
-
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!("projects/{}/merge_requests/{}/discussions", self.project, self.iid).into()
-    }
-
-    fn body(&self) -> Result<Option<(&'static str, Vec<u8>)>, api::BodyError> {
-        let place = self.place;
-        let body = serde_json::json!({
-            "body": self.body,
-            "position": {
-                "position_type": "text",
-                "base_sha": place.base_sha,
-                "start_sha": place.start_sha,
-                "head_sha": place.head_sha,
-                "new_path": place.path,
-                "old_path": place.path,
-                "new_line": place.line,
-            }
-        });
-        Ok(Some(("application/json", serde_json::to_vec(&body)?)))
-    }
 }
