@@ -202,8 +202,7 @@ async fn the_gitlab_forge_reports_checks_on_the_diff_and_never_hides_a_moved_bra
     use gitlab_app::{ClientConfig, GitLab};
     use specbuilder::forge::GitLabForge;
     let fake = FakeGitLab::start().await;
-    let config =
-        ClientConfig { url: fake.url.clone(), token: TOKEN.into(), ca_cert_pem: None, accept_invalid_certs: false };
+    let config = ClientConfig::new(&fake.url, TOKEN);
     let forge = GitLabForge::new(Arc::new(GitLab::connect(&config).await.unwrap()), PROJECT_ID);
     let main = forge.branch_head("main").await.unwrap().unwrap();
     let file = |path: &str, text: &str| FileWrite { path: path.into(), content: Some(text.as_bytes().to_vec()) };

@@ -59,13 +59,7 @@ pub async fn ingest(deliveries: usize, connections: usize) -> (f64, Duration, Du
 pub async fn answer_to_question(answers: usize) -> (Duration, Duration, usize) {
     let fake = FakeGitLab::start().await;
     let dana = fake.add_member("dana", 30);
-    let config = ClientConfig {
-        url: fake.url.clone(),
-        token: fake_gitlab::TOKEN.into(),
-        ca_cert_pem: None,
-        accept_invalid_certs: false,
-    };
-    let client = GitLab::connect(&config).await.unwrap();
+    let client = GitLab::connect(&ClientConfig::new(&fake.url, fake_gitlab::TOKEN)).await.unwrap();
     let pool = database("gitlab_answer").await;
     let state = gitlab_state(pool.clone());
     let bot = Bot::new(pool.clone(), Hosts { github: None, gitlab: Some(Arc::new(client)) });

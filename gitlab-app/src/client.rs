@@ -30,6 +30,13 @@ pub struct ClientConfig {
     pub accept_invalid_certs: bool,
 }
 
+impl ClientConfig {
+    /// `url` with `token`, the system's CAs and certificates checked.
+    pub fn new(url: impl Into<String>, token: impl Into<String>) -> ClientConfig {
+        ClientConfig { url: url.into(), token: token.into(), ca_cert_pem: None, accept_invalid_certs: false }
+    }
+}
+
 impl std::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         (f.debug_struct("ClientConfig").field("url", &self.url).field("token", &"[redacted]"))
@@ -235,10 +242,11 @@ impl GitLab {
         let read_at = match start {
             Start::At(head) | Start::NewFrom(head) => head.as_str(),
         };
-        let mut last = Vec::with_capacity(changes.len());
-        for change in changes {
-            last.push(self.last_commit_of(project, &change.path, read_at).await?);
-        }
+        // One lookup per file, several at a time: `generate` commits dozens of files at once.
+        use futures_util::{StreamExt, TryStreamExt};
+        let lookups: Vec<_> =
+            changes.iter().map(|change| self.last_commit_of(project, &change.path, read_at)).collect();
+        let last: Vec<Option<String>> = futures_util::stream::iter(lookups).buffered(8).try_collect().await?;
         let mut actions = Vec::with_capacity(changes.len());
         for (change, last) in changes.iter().zip(&last) {
             let kind = match (&change.content, last) {

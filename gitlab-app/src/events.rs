@@ -73,13 +73,18 @@ pub struct User {
 }
 
 impl User {
-    /// Project and group access tokens act as bot users named `project_<id>_bot_<hash>` or
-    /// `group_<id>_bot_<hash>`; the integration never answers them.
+    /// See [`is_token_bot`].
     pub fn is_bot(&self) -> bool {
-        let rest = self.username.strip_prefix("project_").or_else(|| self.username.strip_prefix("group_"));
-        rest.and_then(|r| r.split_once("_bot"))
-            .is_some_and(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        is_token_bot(&self.username)
     }
+}
+
+/// Project and group access tokens act as bot users named `project_<id>_bot_<hash>` or
+/// `group_<id>_bot_<hash>`; the integration never answers them.
+pub fn is_token_bot(username: &str) -> bool {
+    let rest = username.strip_prefix("project_").or_else(|| username.strip_prefix("group_"));
+    rest.and_then(|r| r.split_once("_bot"))
+        .is_some_and(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[derive(Debug, Clone, Deserialize)]

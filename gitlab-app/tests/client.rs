@@ -7,8 +7,7 @@ use gitlab_app::client::{ClientError, DiffPlace, FileChange, Noteable, Start, St
 use gitlab_app::{ClientConfig, GitLab};
 
 async fn connect(fake: &FakeGitLab) -> GitLab {
-    let config =
-        ClientConfig { url: fake.url.clone(), token: TOKEN.into(), ca_cert_pem: None, accept_invalid_certs: false };
+    let config = ClientConfig::new(&fake.url, TOKEN);
     let mut client = GitLab::connect(&config).await.unwrap();
     client.backoff = std::time::Duration::from_millis(5);
     client
@@ -24,10 +23,7 @@ async fn it_connects_under_a_sub_path_and_learns_who_it_is() {
     assert!(fake.url.ends_with("/gitlab"), "{}", fake.url);
     let client = connect(&fake).await;
     assert_eq!(client.user.username, BOT_USERNAME);
-    let wrong = ClientConfig {
-        token: "nope".into(),
-        ..ClientConfig { url: fake.url.clone(), token: String::new(), ca_cert_pem: None, accept_invalid_certs: false }
-    };
+    let wrong = ClientConfig { token: "nope".into(), ..ClientConfig::new(&fake.url, "") };
     assert!(GitLab::connect(&wrong).await.is_err(), "a wrong token fails at start, not at the first answer");
     let bad = ClientConfig { url: "gitlab.example.com".into(), ..wrong };
     assert!(matches!(GitLab::connect(&bad).await, Err(ClientError::BadUrl(_))));

@@ -202,6 +202,11 @@ impl ForgeEvent {
         }
     }
 
+    /// The job's payload: the host's name for the event, and the event (what the worker reads).
+    pub fn job_payload(&self, host_event: &str) -> String {
+        serde_json::json!({ "event": host_event, "product": self }).to_string()
+    }
+
     /// The account the event belongs to.
     pub fn owner(&self) -> &str {
         match self {

@@ -114,6 +114,43 @@ impl GitLabForge {
             .map(|n| (n.id, n.body))
             .collect())
     }
+
+    /// Writes `parts` as the topic's notes, editing those in `existing` (the bot's own notes,
+    /// as listed) and deleting parts a shorter body no longer has; the first part's id.
+    async fn write_parts(
+        &self,
+        on: Noteable,
+        topic: &str,
+        parts: &[String],
+        existing: &[(u64, String)],
+    ) -> Result<u64, ForgeError> {
+        let mut ids = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let marker = marker(topic, i);
+            let text = format!("{part}\n\n{marker}");
+            let id = match existing.iter().find(|(_, body)| body.contains(&marker)) {
+                Some((id, _)) => self.client.edit_note(self.project, on, *id, &text).await?,
+                None => self.client.create_note(self.project, on, &text).await?,
+            };
+            ids.push(id);
+        }
+        let stale = |body: &str| (parts.len()..parts.len() + existing.len()).any(|i| body.contains(&marker(topic, i)));
+        for (id, _) in existing.iter().filter(|(_, body)| stale(body)) {
+            self.client.delete_note(self.project, on, *id).await?;
+        }
+        ids.first().copied().ok_or_else(|| ForgeError::Host("GitLab returned no note".into()))
+    }
+
+    /// Deletes every part of the topic's notes among `existing`; how many.
+    async fn delete_topic(&self, on: Noteable, topic: &str, existing: &[(u64, String)]) -> Result<usize, ForgeError> {
+        let ours = |body: &str| (0..existing.len()).any(|i| body.contains(&marker(topic, i)));
+        let mut removed = 0;
+        for (id, _) in existing.iter().filter(|(_, body)| ours(body)) {
+            self.client.delete_note(self.project, on, *id).await?;
+            removed += 1;
+        }
+        Ok(removed)
+    }
 }
 
 impl From<ClientError> for ForgeError {
@@ -214,34 +251,13 @@ impl Forge for GitLabForge {
             }
         }
         let existing = self.own_notes(on).await?;
-        let mut ids = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            let marker = marker(topic, i);
-            let text = format!("{part}\n\n{marker}");
-            let id = match existing.iter().find(|(_, body)| body.contains(&marker)) {
-                Some((id, _)) => self.client.edit_note(self.project, on, *id, &text).await?,
-                None => self.client.create_note(self.project, on, &text).await?,
-            };
-            ids.push(id);
-        }
-        // Parts a shorter body no longer has go, or they would say old things.
-        let stale = |body: &str| (parts.len()..parts.len() + existing.len()).any(|i| body.contains(&marker(topic, i)));
-        for (id, _) in existing.iter().filter(|(_, body)| stale(body)) {
-            self.client.delete_note(self.project, on, *id).await?;
-        }
-        ids.first().copied().ok_or_else(|| ForgeError::Host("GitLab returned no note".into()))
+        self.write_parts(on, topic, &parts, &existing).await
     }
 
     async fn remove_comment(&self, thread: Thread, topic: &str) -> Result<usize, ForgeError> {
         let on = Self::noteable(thread);
         let existing = self.own_notes(on).await?;
-        let ours = |body: &str| (0..existing.len()).any(|i| body.contains(&marker(topic, i)));
-        let mut removed = 0;
-        for (id, _) in existing.iter().filter(|(_, body)| ours(body)) {
-            self.client.delete_note(self.project, on, *id).await?;
-            removed += 1;
-        }
-        Ok(removed)
+        self.delete_topic(on, topic, &existing).await
     }
 
     async fn comments(&self, thread: Thread) -> Result<Vec<ThreadComment>, ForgeError> {
@@ -249,9 +265,10 @@ impl Forge for GitLabForge {
         let me = self.client.user.id;
         Ok((notes.into_iter())
             .map(|n| {
-                let bot =
-                    gitlab_app::events::User { id: Some(n.author.id), username: n.author.username.clone(), name: None };
-                let by_bot = n.system || n.author.id == me || bot.is_bot() || n.body.contains(MARKER_PREFIX);
+                let by_bot = n.system
+                    || n.author.id == me
+                    || gitlab_app::events::is_token_bot(&n.author.username)
+                    || n.body.contains(MARKER_PREFIX);
                 ThreadComment {
                     id: n.id,
                     body: n.body,
@@ -353,15 +370,12 @@ impl Forge for GitLabForge {
                 Err(_) => outside.push(line),
             }
         }
-        let thread = Thread::ChangeRequest(mr.iid);
         if outside.is_empty() {
             // A summary an earlier push needed goes once nothing is left for it to say.
-            if posted.iter().any(|(_, body)| body.contains(&marker(SUMMARY, 0))) {
-                self.remove_comment(thread, SUMMARY).await?;
-            }
+            self.delete_topic(on, SUMMARY, &posted).await?;
         } else {
             let body = format!("**{}**, findings not threaded on the diff:\n\n{}", check.name, outside.join("\n"));
-            self.upsert_comment(thread, SUMMARY, &body, None).await?;
+            self.write_parts(on, SUMMARY, &split_comment(&body, NOTE_LIMIT), &posted).await?;
         }
         Ok(())
     }

@@ -122,7 +122,7 @@ async fn accept(state: &AppState, host: Host, inbound: Inbound<'_>, started: Ins
 async fn store(state: &AppState, inbound: &Inbound<'_>) -> sqlx::Result<(&'static str, Response)> {
     let hash = Sha256::digest(inbound.body).to_vec();
     let payload = String::from_utf8_lossy(inbound.body);
-    let job = (inbound.event.as_ref()).map(|e| (e.job(), json!({ "event": inbound.name, "product": e }).to_string()));
+    let job = inbound.event.as_ref().map(|e| (e.job(), e.job_payload(&inbound.name)));
     let id = &inbound.delivery;
     let delivery = NewDelivery {
         id,

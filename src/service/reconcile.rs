@@ -8,7 +8,6 @@ use super::bot::Bot;
 use super::jobs::{self, NewDelivery, NewJob};
 use crate::forge::event::{CommentEvent, ForgeEvent};
 use crate::forge::{Forge, Host, RepoId, Thread};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -77,7 +76,7 @@ async fn queue_missed(bot: &Bot) -> anyhow::Result<usize> {
                 edited: false,
             });
             let (kind, key) = event.job();
-            let payload = json!({ "event": "comment", "product": event }).to_string();
+            let payload = event.job_payload("comment");
             let delivery_id = format!("reconciled-{}-{id}", host);
             let delivery = NewDelivery {
                 id: &delivery_id,

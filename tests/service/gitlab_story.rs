@@ -29,13 +29,7 @@ impl Lab {
     async fn start() -> Lab {
         let fake = FakeGitLab::start().await;
         let pool = database().await;
-        let config = ClientConfig {
-            url: fake.url.clone(),
-            token: fake_gitlab::TOKEN.into(),
-            ca_cert_pem: None,
-            accept_invalid_certs: false,
-        };
-        let client = GitLab::connect(&config).await.unwrap();
+        let client = GitLab::connect(&ClientConfig::new(&fake.url, fake_gitlab::TOKEN)).await.unwrap();
         let state = AppState {
             pool: pool.clone(),
             secrets: None,

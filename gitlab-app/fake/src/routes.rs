@@ -235,7 +235,7 @@ fn route(state: &mut State, root: &str, template: &str, call: &Call) -> Response
             let (Some(state_name), name) = (call.param("state"), call.param("name").unwrap_or("default")) else {
                 return message(400, "state is missing");
             };
-            if state.git.parents(&sha).is_empty() && state.git.resolve_hex(&sha).is_none() {
+            if state.git.resolve_hex(&sha).is_none() {
                 return message(404, "404 References Not Found");
             }
             let same = state.statuses.iter().rev().find(|s| s.sha == sha && s.name == name);

@@ -68,6 +68,21 @@ impl Default for SnapshotLimits {
 }
 
 impl SnapshotLimits {
+    /// Refuses files, given as (path, bytes), over the per-file or total bound.
+    fn check_sizes<'a>(&self, files: impl Iterator<Item = (&'a str, u64)>) -> Result<(), ForgeError> {
+        let mut total = 0;
+        for (path, size) in files {
+            if size > self.max_file_bytes {
+                return Err(ForgeError::TooLarge(format!("{path} is {size} bytes; {}", self.describe())));
+            }
+            total += size;
+        }
+        if total > self.max_bytes {
+            return Err(ForgeError::TooLarge(format!("{total} bytes of spec files; {}", self.describe())));
+        }
+        Ok(())
+    }
+
     fn describe(&self) -> String {
         format!(
             "at most {} spec files, {} MiB in all and {} MiB per file",
@@ -97,13 +112,7 @@ pub async fn snapshot(
             return Err(ForgeError::TooLarge(format!("more than {} files; {}", limits.max_files, limits.describe())));
         }
     }
-    let total: u64 = entries.iter().map(|e| e.size).sum();
-    if let Some(big) = entries.iter().find(|e| e.size > limits.max_file_bytes) {
-        return Err(ForgeError::TooLarge(format!("{} is {} bytes; {}", big.path, big.size, limits.describe())));
-    }
-    if total > limits.max_bytes {
-        return Err(ForgeError::TooLarge(format!("{total} bytes of spec files; {}", limits.describe())));
-    }
+    limits.check_sizes(entries.iter().map(|e| (e.path.as_str(), e.size)))?;
     // Blobs not cached are fetched several at a time: a thousand files are a thousand requests.
     use futures_util::{StreamExt, TryStreamExt};
     let read = futures_util::stream::iter(entries)
@@ -122,13 +131,7 @@ pub async fn snapshot(
         .buffer_unordered(READS_IN_FLIGHT);
     let mut files: Vec<RepoFile> = read.try_filter_map(|file| async move { Ok(file) }).try_collect().await?;
     // A host whose listing has no sizes (GitLab's tree) is held to the same limits as read.
-    if let Some(big) = files.iter().find(|f| f.bytes.len() as u64 > limits.max_file_bytes) {
-        return Err(ForgeError::TooLarge(format!("{} is {} bytes; {}", big.path, big.bytes.len(), limits.describe())));
-    }
-    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
-    if total > limits.max_bytes {
-        return Err(ForgeError::TooLarge(format!("{total} bytes of spec files; {}", limits.describe())));
-    }
+    limits.check_sizes(files.iter().map(|f| (f.path.as_str(), f.bytes.len() as u64)))?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Snapshot { files, ..Snapshot::default() })
 }
